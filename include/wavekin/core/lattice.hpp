@@ -1,0 +1,248 @@
+// wavekin/core/lattice.hpp — a Bravais lattice Λ, its dual Λ*, cell, zone and reciprocal vectors.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <numbers>
+#include <vector>
+
+#include <Eigen/Core>
+#include <Eigen/LU>
+#include <Eigen/SVD>
+
+#include "wavekin/core/concepts.hpp"
+#include "wavekin/core/error.hpp"
+
+namespace wavekin {
+
+/// \brief A point of the dual lattice, G = Σ_l n_l e^l, with its integer
+/// coordinates n and its length |G|.
+template <int Dim, RealScalar Scalar = double>
+struct ReciprocalVector {
+  Eigen::Matrix<std::int64_t, Dim, 1> index;
+  Eigen::Matrix<Scalar, Dim, 1> vector;
+  Scalar norm;
+};
+
+/// \brief k = p + μ with p in the Brillouin zone and μ ∈ Λ* (band-crossing
+/// paper (3.4)); `index` holds μ's integer coordinates in the dual basis.
+template <int Dim, RealScalar Scalar = double>
+struct ZoneReduction {
+  Eigen::Matrix<Scalar, Dim, 1> p;
+  Eigen::Matrix<Scalar, Dim, 1> mu;
+  Eigen::Matrix<std::int64_t, Dim, 1> index;
+};
+
+/// \brief A Bravais lattice Λ = {Σ m_j e_j : m ∈ ℤ^Dim} and its dual
+/// Λ* = {Σ m_l e^l}, with e_j · e^l = 2π δ_jl (band-crossing paper §2.1).
+///
+/// The basis vectors are the columns of `basis()`; the dual vectors are the
+/// columns of `dual_basis()` = 2π basis()^{−T}. The cell is
+/// C = {Σ θ_j e_j, θ ∈ [0,1)^Dim}, |C| = |det e|. Two Brillouin-zone choices,
+/// both parallelepipeds spanned by the dual basis:
+/// - `reduce(k)`:          θ ∈ [0, 1)^Dim — the paper's B = {Σ θ_l e^l, 0 ≤ θ_l < 1};
+/// - `reduce_centred(k)`:  θ ∈ [−½, ½)^Dim — centred on Γ, handy for plots.
+/// Both have volume |B| = (2π)^Dim / |C|.
+///
+/// A basis that is singular or whose condition number exceeds
+/// `max_condition()` (1/√ε_machine: 6.7e7 in double, 2.9e3 in float) is
+/// rejected: beyond it the dual basis loses more than half the digits.
+///
+/// \tparam Dim     dimension of space (any positive number)
+/// \tparam Scalar  float or double
+template <int Dim, RealScalar Scalar = double>
+  requires PositiveDimension<Dim>
+class Lattice {
+ public:
+  using scalar_type = Scalar;
+  using Vector = Eigen::Matrix<Scalar, Dim, 1>;
+  using Matrix = Eigen::Matrix<Scalar, Dim, Dim>;
+  using IntVector = Eigen::Matrix<std::int64_t, Dim, 1>;
+  static constexpr int dimension = Dim;
+
+  /// \brief Largest accepted condition number of the basis matrix.
+  static Scalar max_condition() noexcept {
+    return Scalar(1) / std::sqrt(std::numeric_limits<Scalar>::epsilon());
+  }
+
+  /// \brief A lattice from its basis vectors, given as the columns of `basis`.
+  /// \pre finite entries, non-singular, condition number <= max_condition().
+  explicit Lattice(const Matrix& basis) : m_basis(basis) {
+    for (int j = 0; j < Dim; ++j)
+      for (int i = 0; i < Dim; ++i)
+        require(std::isfinite(basis(i, j)),
+                "Lattice: basis vector e_{} has a non-finite component {} = {}", j + 1, i,
+                basis(i, j));
+    const Eigen::JacobiSVD<Matrix> svd(basis);
+    const Scalar smax = svd.singularValues()(0);
+    const Scalar smin = svd.singularValues()(Dim - 1);
+    require(smax > 0 && smin > 0,
+            "Lattice: the basis is degenerate (its vectors are linearly dependent; smallest "
+            "singular value {} of {})",
+            smin, smax);
+    const Scalar condition = smax / smin;
+    require(condition <= max_condition(),
+            "Lattice: the basis is ill-conditioned (condition number {:.3g} > {:.3g}); its "
+            "vectors are nearly linearly dependent",
+            condition, max_condition());
+    m_dual = Scalar(2 * std::numbers::pi_v<double>) * basis.inverse().transpose();
+    m_cell_volume = std::abs(basis.determinant());
+  }
+
+  /// \brief Any user basis (columns of `basis`); same as the constructor.
+  static Lattice from_basis(const Matrix& basis) { return Lattice(basis); }
+
+  /// \brief The one-dimensional lattice aℤ.
+  static Lattice line(Scalar a = 1) requires(Dim == 1) { return Lattice(Matrix::Constant(a)); }
+
+  /// \brief The square lattice a ℤ².
+  static Lattice square(Scalar a = 1) requires(Dim == 2) { return rectangular(a, a); }
+
+  /// \brief The rectangular lattice with sides a and b along the axes.
+  static Lattice rectangular(Scalar a, Scalar b) requires(Dim == 2) {
+    Matrix e;
+    e << a, 0, 0, b;
+    return Lattice(e);
+  }
+
+  /// \brief The simple cubic lattice a ℤ³.
+  static Lattice cubic(Scalar a = 1) requires(Dim == 3) {
+    return Lattice(Matrix(a * Matrix::Identity()));
+  }
+
+  /// \brief The triangular (hexagonal) lattice with lattice constant a:
+  /// e_1 = a(1, 0), e_2 = a(½, √3/2). Adding a second site at (e_1 + e_2)/3
+  /// gives the honeycomb structure of graphene; its dual is triangular too,
+  /// and the Dirac points sit at K = (e^1 − e^2)/3 and K' = −K (mod Λ*).
+  static Lattice triangular(Scalar a = 1) requires(Dim == 2) {
+    Matrix e;
+    e << a, a / 2, 0, a * std::sqrt(Scalar(3)) / 2;
+    return Lattice(e);
+  }
+
+  [[nodiscard]] const Matrix& basis() const noexcept { return m_basis; }
+  [[nodiscard]] const Matrix& dual_basis() const noexcept { return m_dual; }
+  /// \brief Basis vector e_j, j = 0 … Dim−1.
+  [[nodiscard]] Vector basis_vector(int j) const { return m_basis.col(checked_axis(j)); }
+  /// \brief Dual basis vector e^l, l = 0 … Dim−1.
+  [[nodiscard]] Vector dual_vector(int l) const { return m_dual.col(checked_axis(l)); }
+  /// \brief |C| = |det(e_1 … e_Dim)|.
+  [[nodiscard]] Scalar cell_volume() const noexcept { return m_cell_volume; }
+  /// \brief |B| = (2π)^Dim / |C|.
+  [[nodiscard]] Scalar zone_volume() const noexcept {
+    return static_cast<Scalar>(std::pow(2 * std::numbers::pi_v<double>, Dim) /
+                               static_cast<double>(m_cell_volume));
+  }
+
+  /// \brief Coordinates θ of k in the dual basis, k = Σ θ_l e^l (θ = eᵀk / 2π).
+  [[nodiscard]] Vector dual_coordinates(const Vector& k) const {
+    return m_basis.transpose() * k / Scalar(2 * std::numbers::pi_v<double>);
+  }
+
+  /// \brief Coordinates of x in the basis, x = Σ θ_j e_j.
+  [[nodiscard]] Vector coordinates(const Vector& x) const {
+    return m_dual.transpose() * x / Scalar(2 * std::numbers::pi_v<double>);
+  }
+
+  /// \brief The dual-lattice vector Σ n_l e^l.
+  [[nodiscard]] Vector reciprocal(const IntVector& n) const {
+    return m_dual * n.template cast<Scalar>();
+  }
+
+  /// \brief The lattice vector Σ m_j e_j.
+  [[nodiscard]] Vector lattice_vector(const IntVector& m) const {
+    return m_basis * m.template cast<Scalar>();
+  }
+
+  /// \brief k = p + μ, p ∈ B = {Σ θ_l e^l : θ ∈ [0,1)^Dim}, μ ∈ Λ*.
+  /// \pre k finite.
+  [[nodiscard]] ZoneReduction<Dim, Scalar> reduce(const Vector& k) const {
+    return reduce_with_offset(k, Scalar(0));
+  }
+
+  /// \brief k = p + μ, p in the Γ-centred zone {Σ θ_l e^l : θ ∈ [−½,½)^Dim}.
+  [[nodiscard]] ZoneReduction<Dim, Scalar> reduce_centred(const Vector& k) const {
+    return reduce_with_offset(k, Scalar(0.5));
+  }
+
+  /// \brief All G ∈ Λ* with |G| <= g_max, sorted by length (ties by index,
+  /// lexicographically, so the order is deterministic). G = 0 comes first.
+  /// \pre g_max finite and >= 0.
+  [[nodiscard]] std::vector<ReciprocalVector<Dim, Scalar>> reciprocal_vectors(Scalar g_max) const {
+    require(std::isfinite(g_max) && g_max >= 0,
+            "Lattice::reciprocal_vectors: cutoff |G| <= g_max needs a finite g_max >= 0, got {}",
+            g_max);
+    // G = Σ n_l e^l ⇒ n_l = e_l · G / 2π, so |n_l| <= |e_l| g_max / 2π.
+    IntVector bound;
+    double box_points = 1;
+    for (int l = 0; l < Dim; ++l) {
+      bound[l] = static_cast<std::int64_t>(std::floor(
+          static_cast<double>(m_basis.col(l).norm() * g_max) / (2 * std::numbers::pi_v<double>) +
+          1e-9));
+      box_points *= static_cast<double>(2 * bound[l] + 1);
+    }
+    require(box_points <= 5e8,
+            "Lattice::reciprocal_vectors: cutoff g_max = {} would enumerate {:.3g} candidate "
+            "vectors; reduce it",
+            g_max, box_points);
+    // A relative slack so that vectors exactly on the sphere (|G| = g_max in
+    // exact arithmetic) are kept whatever the rounding.
+    const Scalar limit = g_max * (1 + 16 * std::numeric_limits<Scalar>::epsilon());
+    std::vector<ReciprocalVector<Dim, Scalar>> result;
+    IntVector n = -bound;
+    while (true) {
+      const Vector g = reciprocal(n);
+      const Scalar norm = g.norm();
+      if (norm <= limit) result.push_back({n, g, norm});
+      int axis = Dim - 1;
+      while (axis >= 0 && n[axis] == bound[axis]) {
+        n[axis] = -bound[axis];
+        --axis;
+      }
+      if (axis < 0) break;
+      ++n[axis];
+    }
+    std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) {
+      if (a.norm != b.norm) return a.norm < b.norm;
+      return std::lexicographical_compare(a.index.begin(), a.index.end(), b.index.begin(),
+                                          b.index.end());
+    });
+    return result;
+  }
+
+ private:
+  int checked_axis(int j) const {
+    require(j >= 0 && j < Dim, "Lattice: vector index {} is outside [0, {})", j, Dim);
+    return j;
+  }
+
+  ZoneReduction<Dim, Scalar> reduce_with_offset(const Vector& k, Scalar offset) const {
+    for (int i = 0; i < Dim; ++i)
+      require(std::isfinite(k[i]), "Lattice::reduce: component {} of k is not finite ({})", i,
+              k[i]);
+    const Vector theta = dual_coordinates(k);
+    IntVector n;
+    for (int l = 0; l < Dim; ++l) {
+      const Scalar shifted = theta[l] + offset;
+      n[l] = static_cast<std::int64_t>(std::floor(shifted));
+      // θ_l − n_l can round to exactly 1 when θ_l is a tiny negative number;
+      // step once more so that p's coordinate lies in [0, 1) − offset.
+      if (shifted - static_cast<Scalar>(n[l]) >= Scalar(1)) ++n[l];
+    }
+    ZoneReduction<Dim, Scalar> r;
+    r.index = n;
+    r.mu = reciprocal(n);
+    r.p = k - r.mu;
+    return r;
+  }
+
+  Matrix m_basis;
+  Matrix m_dual;
+  Scalar m_cell_volume;
+};
+
+}  // namespace wavekin
