@@ -6,9 +6,9 @@
 set(_wavekin_generated_dir "${PROJECT_BINARY_DIR}/generated")
 add_custom_target(wavekin_build_info_header
   COMMAND "${CMAKE_COMMAND}"
-          -DSOURCE_DIR="${PROJECT_SOURCE_DIR}"
-          -DOUTPUT="${_wavekin_generated_dir}/wavekin_build_info.hpp"
-          -DBUILD_TYPE="${CMAKE_BUILD_TYPE}"
+          -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+          -DOUTPUT=${_wavekin_generated_dir}/wavekin_build_info.hpp
+          -DBUILD_TYPE=${CMAKE_BUILD_TYPE}
           -P "${PROJECT_SOURCE_DIR}/cmake/WriteBuildInfo.cmake"
   BYPRODUCTS "${_wavekin_generated_dir}/wavekin_build_info.hpp"
   COMMENT "Recording the git revision"

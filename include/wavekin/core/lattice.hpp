@@ -77,9 +77,9 @@ class Lattice {
         require(std::isfinite(basis(i, j)),
                 "Lattice: basis vector e_{} has a non-finite component {} = {}", j + 1, i,
                 basis(i, j));
-    const Eigen::JacobiSVD<Matrix> svd(basis);
-    const Scalar smax = svd.singularValues()(0);
-    const Scalar smin = svd.singularValues()(Dim - 1);
+    const auto singular = singular_values(basis);
+    const Scalar smax = singular(0);
+    const Scalar smin = singular(Dim - 1);
     require(smax > 0 && smin > 0,
             "Lattice: the basis is degenerate (its vectors are linearly dependent; smallest "
             "singular value {} of {})",
@@ -215,6 +215,20 @@ class Lattice {
   }
 
  private:
+  // g++ 12 at -O2 reports a false -Wmaybe-uninitialized inside Eigen's
+  // fixed-size JacobiSVD; the values are all written by compute().
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+  static Vector singular_values(const Matrix& basis) {
+    const Eigen::JacobiSVD<Matrix> svd(basis);
+    return svd.singularValues();
+  }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
   int checked_axis(int j) const {
     require(j >= 0 && j < Dim, "Lattice: vector index {} is outside [0, {})", j, Dim);
     return j;

@@ -1,0 +1,11 @@
+// wavekin/core/core.hpp — umbrella header of the core module.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "wavekin/core/concepts.hpp"
+#include "wavekin/core/error.hpp"
+#include "wavekin/core/fft.hpp"
+#include "wavekin/core/lattice.hpp"
+#include "wavekin/core/periodic_grid.hpp"
+#include "wavekin/core/spectral_derivative.hpp"
+#include "wavekin/core/version.hpp"

@@ -1,0 +1,8 @@
+// wavekin/io/io.hpp — umbrella header of the io module: .npy, CSV, summary.json, progress.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "wavekin/io/csv.hpp"
+#include "wavekin/io/npy.hpp"
+#include "wavekin/io/progress.hpp"
+#include "wavekin/io/summary.hpp"
