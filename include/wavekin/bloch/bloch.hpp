@@ -1,0 +1,17 @@
+// wavekin/bloch/bloch.hpp — umbrella header of the Bloch module (potentials, basis, solver, matrix
+// elements). SPDX-License-Identifier: MIT
+#pragma once
+
+#include "wavekin/bloch/band_table.hpp"
+#include "wavekin/bloch/bloch_solver.hpp"
+#include "wavekin/bloch/cosine_sum.hpp"
+#include "wavekin/bloch/crossing.hpp"
+#include "wavekin/bloch/eigen_policy.hpp"
+#include "wavekin/bloch/fourier_coefficients.hpp"
+#include "wavekin/bloch/gauge.hpp"
+#include "wavekin/bloch/honeycomb_wells.hpp"
+#include "wavekin/bloch/kronig_penney.hpp"
+#include "wavekin/bloch/matrix_elements.hpp"
+#include "wavekin/bloch/plane_wave_basis.hpp"
+#include "wavekin/bloch/potential.hpp"
+#include "wavekin/bloch/sampled_potential.hpp"

@@ -1,0 +1,179 @@
+// wavekin/bloch/plane_wave_basis.hpp — the plane waves e^{i(k+G)·x} kept by an energy cutoff, and
+// label maps. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <numbers>
+#include <unordered_map>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "wavekin/bloch/detail/lattice_index.hpp"
+#include "wavekin/bloch/potential.hpp"
+#include "wavekin/core/error.hpp"
+#include "wavekin/core/lattice.hpp"
+
+namespace wavekin {
+
+/// \brief The plane-wave basis {e^{i(k+G)·x} : G ∈ Λ*, ½|k+G|² ≤ E_cut} at a
+/// wavevector k, with the integer label n of each G = Σ n_l e^l.
+///
+/// The kinetic cutoff is centred on −k, so the basis at k + μ is the basis at
+/// k with every label shifted by −μ: the same plane waves. This is what makes
+/// the relabelling c^m_G(k+μ) = c^m_{G+μ}(k) of MATH.md §1 exact (P1 §2.1 (ii)).
+/// (Which plane waves lie exactly on the sphere ½|k+G|² = E_cut is decided by
+/// floating-point rounding; `shifted` never re-decides, it relabels.)
+///
+/// Plane waves are ordered by kinetic energy, ties by label lexicographically,
+/// so the order is deterministic. `index_of(n)` finds a label in O(1).
+/// \tparam Dim     dimension of space
+/// \tparam Scalar  float or double
+template <int Dim, RealScalar Scalar = double>
+class PlaneWaveBasis {
+ public:
+  using Vector = Eigen::Matrix<Scalar, Dim, 1>;
+  using Label = LatticeIndex<Dim>;
+  using Index = Eigen::Index;
+  /// \brief What `index_of` returns for a label not in the basis.
+  static constexpr Index npos = -1;
+
+  /// \brief All G with ½|k+G|² ≤ energy_cutoff.
+  /// \pre k finite; energy_cutoff finite and > 0.
+  PlaneWaveBasis(const Lattice<Dim, Scalar>& lattice, const Vector& k, Scalar energy_cutoff)
+      : m_lattice(lattice), m_k(k), m_energy_cutoff(energy_cutoff) {
+    for (int i = 0; i < Dim; ++i)
+      require(std::isfinite(k[i]), "PlaneWaveBasis: component {} of k is not finite ({})", i, k[i]);
+    require(std::isfinite(energy_cutoff) && energy_cutoff > 0,
+            "PlaneWaveBasis: energy cutoff E_cut = {} must be finite and > 0", energy_cutoff);
+    // |k+G| ≤ R and n_l = e_l·G/2π ⇒ n_l ∈ [(−e_l·k − |e_l|R)/2π, (−e_l·k + |e_l|R)/2π].
+    const double radius = std::sqrt(2.0 * static_cast<double>(energy_cutoff));
+    const double two_pi = 2 * std::numbers::pi_v<double>;
+    Label low, high;
+    double box_points = 1;
+    for (int l = 0; l < Dim; ++l) {
+      const double centre = -static_cast<double>(lattice.basis().col(l).dot(k)) / two_pi;
+      const double half = static_cast<double>(lattice.basis().col(l).norm()) * radius / two_pi;
+      low[l] = static_cast<std::int64_t>(std::floor(centre - half)) - 1;
+      high[l] = static_cast<std::int64_t>(std::ceil(centre + half)) + 1;
+      box_points *= static_cast<double>(high[l] - low[l] + 1);
+    }
+    require(box_points <= 2e8,
+            "PlaneWaveBasis: energy cutoff E_cut = {} would scan {:.3g} candidate plane waves; "
+            "reduce it",
+            energy_cutoff, box_points);
+    struct Entry {
+      Label label;
+      Scalar energy;
+    };
+    std::vector<Entry> kept;
+    Label n = low;
+    while (true) {
+      const Scalar energy = (k + lattice.reciprocal(n)).squaredNorm() / 2;
+      if (energy <= energy_cutoff) kept.push_back({n, energy});
+      int axis = Dim - 1;
+      while (axis >= 0 && n[axis] == high[axis]) {
+        n[axis] = low[axis];
+        --axis;
+      }
+      if (axis < 0) break;
+      ++n[axis];
+    }
+    std::sort(kept.begin(), kept.end(), [](const Entry& a, const Entry& b) {
+      if (a.energy != b.energy) return a.energy < b.energy;
+      return std::lexicographical_compare(a.label.begin(), a.label.end(), b.label.begin(),
+                                          b.label.end());
+    });
+    m_labels.reserve(kept.size());
+    for (const Entry& e : kept) m_labels.push_back(e.label);
+    finish();
+  }
+
+  /// \brief The same plane waves seen from k + μ: labels n − μ_index, wavevector
+  /// k + μ (MATH.md §1: c^m_G(k+μ) = c^m_{G+μ}(k)). Coefficient vectors keep
+  /// their row order.
+  [[nodiscard]] PlaneWaveBasis shifted(const Label& mu_index) const {
+    PlaneWaveBasis out = *this;
+    out.m_k = m_k + m_lattice.reciprocal(mu_index);
+    for (Label& label : out.m_labels) label -= mu_index;
+    out.finish();
+    return out;
+  }
+
+  [[nodiscard]] Index size() const noexcept { return static_cast<Index>(m_labels.size()); }
+  [[nodiscard]] const Vector& k() const noexcept { return m_k; }
+  [[nodiscard]] Scalar energy_cutoff() const noexcept { return m_energy_cutoff; }
+  [[nodiscard]] const Lattice<Dim, Scalar>& lattice() const noexcept { return m_lattice; }
+  [[nodiscard]] const std::vector<Label>& labels() const noexcept { return m_labels; }
+  /// \brief Label n of plane wave i.
+  [[nodiscard]] const Label& label(Index i) const { return m_labels.at(checked(i)); }
+  /// \brief k + G of every plane wave, one column each (Dim × size).
+  [[nodiscard]] const Eigen::Matrix<Scalar, Dim, Eigen::Dynamic>& wavevectors() const noexcept {
+    return m_wavevectors;
+  }
+  /// \brief k + G of plane wave i.
+  [[nodiscard]] Vector wavevector(Index i) const { return m_wavevectors.col(checked(i)); }
+  /// \brief ½|k+G|² of plane wave i.
+  [[nodiscard]] Scalar kinetic_energy(Index i) const {
+    return m_wavevectors.col(checked(i)).squaredNorm() / 2;
+  }
+  /// \brief Position of label n, or npos.
+  [[nodiscard]] Index index_of(const Label& n) const {
+    const auto it = m_position.find(n);
+    return it == m_position.end() ? npos : it->second;
+  }
+  [[nodiscard]] bool contains(const Label& n) const { return m_position.contains(n); }
+
+ private:
+  Index checked(Index i) const {
+    require(i >= 0 && i < size(), "PlaneWaveBasis: plane wave {} is outside [0, {})", i, size());
+    return i;
+  }
+
+  void finish() {
+    m_position.clear();
+    m_position.reserve(m_labels.size());
+    m_wavevectors.resize(Dim, size());
+    for (Index i = 0; i < size(); ++i) {
+      const Label& n = m_labels[static_cast<std::size_t>(i)];
+      m_position.emplace(n, i);
+      m_wavevectors.col(i) = m_k + m_lattice.reciprocal(n);
+    }
+  }
+
+  Lattice<Dim, Scalar> m_lattice;
+  Vector m_k;
+  Scalar m_energy_cutoff;
+  std::vector<Label> m_labels;
+  Eigen::Matrix<Scalar, Dim, Eigen::Dynamic> m_wavevectors;
+  std::unordered_map<Label, Index, detail::LatticeIndexHash<Dim>, detail::LatticeIndexEqual<Dim>>
+      m_position;
+};
+
+/// \brief Re-expresses coefficient columns given on `from` in the basis `to`
+/// by integer label: row `to.index_of(n)` receives row `from.index_of(n)`;
+/// labels of `to` missing from `from` get 0 (their plane waves were cut off).
+/// Used for A(q,p) and relabelling (MATH.md §1).
+/// \pre coefficients.rows() = from.size().
+template <int Dim, RealScalar Scalar>
+Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic> map_coefficients(
+    const PlaneWaveBasis<Dim, Scalar>& from,
+    const Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic>& coefficients,
+    const PlaneWaveBasis<Dim, Scalar>& to) {
+  require(coefficients.rows() == from.size(),
+          "map_coefficients: {} coefficient rows for a basis of {} plane waves",
+          coefficients.rows(), from.size());
+  Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic> out =
+      Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic>::Zero(
+          to.size(), coefficients.cols());
+  for (Eigen::Index i = 0; i < to.size(); ++i) {
+    const Eigen::Index j = from.index_of(to.labels()[static_cast<std::size_t>(i)]);
+    if (j != PlaneWaveBasis<Dim, Scalar>::npos) out.row(i) = coefficients.row(j);
+  }
+  return out;
+}
+
+}  // namespace wavekin
