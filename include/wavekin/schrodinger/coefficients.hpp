@@ -1,0 +1,263 @@
+// wavekin/schrodinger/coefficients.hpp — mass and potential policies of the
+// varying-mass Schrödinger equation: a callable of (t, x), a constant, or a grid field.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "wavekin/core/concepts.hpp"
+#include "wavekin/core/error.hpp"
+#include "wavekin/core/periodic_grid.hpp"
+
+namespace wavekin {
+
+/// \brief What a propagator needs from a mass m(t, x) or potential V(t, x) of
+/// the VMSE iε u_t = −(ε²/2)∇·(m∇u) + V u (P2 (1.1)).
+///
+/// A coefficient field `C` must provide
+/// - `c.sample(grid, t, out)`: write the values at time t on every point of
+///   `grid` (row-major, grid.size() entries) into `out`;
+/// - `C::is_constant`: a `static constexpr bool`, true when the value is the
+///   same at every point and time (the propagator then skips sampling and,
+///   when both mass and potential are constant, takes the exact diagonal
+///   Fourier path without any run-time detection).
+///
+/// Positivity of a mass is not the policy's business: propagators check every
+/// sample (see check_positive_mass), so a policy can be any source of values.
+template <class C, int Dim, class Scalar>
+concept CoefficientField = RealScalar<Scalar> && PositiveDimension<Dim> &&
+    requires(const C& c, const PeriodicGrid<Dim, Scalar>& grid, Scalar t, std::span<Scalar> out) {
+  c.sample(grid, t, out);
+  { C::is_constant } -> std::convertible_to<bool>;
+};
+
+namespace detail {
+
+// Calls fn(flat, x) for every grid point in row-major order without the
+// range checks of PeriodicGrid::point (this runs once per step).
+template <int Dim, class Scalar, class Fn>
+void for_each_grid_point(const PeriodicGrid<Dim, Scalar>& grid, Fn&& fn) {
+  std::array<std::ptrdiff_t, Dim> index{};
+  Eigen::Matrix<Scalar, Dim, 1> x = grid.origin();
+  const auto& counts = grid.counts();
+  for (std::ptrdiff_t flat = 0; flat < grid.size(); ++flat) {
+    for (int a = 0; a < Dim; ++a) x[a] = grid.coordinate(a, index[static_cast<std::size_t>(a)]);
+    fn(flat, std::as_const(x));
+    for (int a = Dim - 1; a >= 0; --a) {
+      const auto s = static_cast<std::size_t>(a);
+      if (++index[s] < counts[s]) break;
+      index[s] = 0;
+    }
+  }
+}
+
+template <int Dim, class Scalar>
+std::string format_point(const Eigen::Matrix<Scalar, Dim, 1>& x) {
+  std::string text = "(";
+  for (int a = 0; a < Dim; ++a) text += (a == 0 ? "" : ", ") + fmt::format("{}", x[a]);
+  return text + ")";
+}
+
+template <int Dim, class Scalar>
+void check_sample_size(const PeriodicGrid<Dim, Scalar>& grid, std::size_t actual, const char* who) {
+  require(actual == static_cast<std::size_t>(grid.size()),
+          "{}: the output has {} entries, expected {} (grid size)", who, actual, grid.size());
+}
+
+}  // namespace detail
+
+/// \brief A coefficient that is the same number everywhere and always.
+///
+/// `is_constant` is true, so a CrankNicolsonSpectral whose mass and potential
+/// are both ConstantCoefficient takes the exact diagonal Fourier solve with no
+/// run-time test.
+/// \tparam Scalar float or double
+template <RealScalar Scalar = double>
+class ConstantCoefficient {
+ public:
+  using scalar_type = Scalar;
+  static constexpr bool is_constant = true;
+
+  /// \brief The value 0, the usual potential (not explicit, so that a
+  /// defaulted `Potential potential = {}` parameter works).
+  ConstantCoefficient() = default;
+  /// \pre value finite (else invalid_argument naming it). A mass must also
+  ///      be > 0, which the propagators check.
+  explicit ConstantCoefficient(Scalar value) : m_value(value) {
+    require(std::isfinite(value), "ConstantCoefficient: the value must be finite, got {}", value);
+  }
+
+  [[nodiscard]] Scalar value() const noexcept { return m_value; }
+
+  /// \brief Fills `out` with the value. \pre out.size() == grid.size().
+  template <int Dim>
+  void sample(const PeriodicGrid<Dim, Scalar>& grid, Scalar /*t*/, std::span<Scalar> out) const {
+    detail::check_sample_size(grid, out.size(), "ConstantCoefficient::sample");
+    std::fill(out.begin(), out.end(), m_value);
+  }
+
+ private:
+  Scalar m_value = 0;
+};
+
+/// \brief A coefficient given by a callable f(t, x).
+///
+/// `x` is passed as `const Eigen::Matrix<Scalar, Dim, 1>&`; in one dimension a
+/// callable f(t, x) taking a plain Scalar x is accepted too. It is evaluated
+/// once per grid point per sample (the CN propagator samples once per step,
+/// at t_{n+½}), so it should be cheap and must be thread-compatible with the
+/// caller. Returns anything convertible to Scalar.
+/// \tparam F      the callable
+/// \tparam Scalar float or double
+template <class F, RealScalar Scalar = double>
+class FunctionCoefficient {
+ public:
+  using scalar_type = Scalar;
+  static constexpr bool is_constant = false;
+
+  explicit FunctionCoefficient(F function) : m_function(std::move(function)) {}
+
+  [[nodiscard]] const F& function() const noexcept { return m_function; }
+
+  /// \brief The value at one point.
+  template <int Dim>
+      [[nodiscard]] Scalar operator()(Scalar t, const Eigen::Matrix<Scalar, Dim, 1>& x)
+          const requires std::invocable < const F&,
+      Scalar, const Eigen::Matrix<Scalar, Dim, 1>
+  & > || (Dim == 1 && std::invocable<const F&, Scalar, Scalar>) {
+    if constexpr (std::invocable<const F&, Scalar, const Eigen::Matrix<Scalar, Dim, 1>&>) {
+      return static_cast<Scalar>(m_function(t, x));
+    } else {
+      return static_cast<Scalar>(m_function(t, x[0]));
+    }
+  }
+
+  /// \brief out[j] = f(t, x_j) for every grid point. \pre out.size() == grid.size().
+  template <int Dim>
+  requires std::invocable < const F&, Scalar, const Eigen::Matrix<Scalar, Dim, 1>
+  & > ||
+      (Dim == 1 &&
+       std::invocable<const F&, Scalar, Scalar>)void sample(const PeriodicGrid<Dim, Scalar>& grid,
+                                                            Scalar t, std::span<Scalar> out) const {
+    detail::check_sample_size(grid, out.size(), "FunctionCoefficient::sample");
+    detail::for_each_grid_point(grid, [&](std::ptrdiff_t flat, const auto& x) {
+      out[static_cast<std::size_t>(flat)] = (*this)(t, x);
+    });
+  }
+
+ private:
+  F m_function;
+};
+
+/// \brief Deduces FunctionCoefficient<F, double> from a callable.
+template <class F>
+FunctionCoefficient(F) -> FunctionCoefficient<F, double>;
+
+/// \brief A coefficient stored on the grid that the caller overwrites before
+/// each step (e.g. a sampled random mass, P2 (3.2)).
+///
+/// The propagator ignores `t` and copies `values()` as they are when it
+/// samples; CrankNicolsonSpectral samples at t_{n+½}, so the caller should
+/// write m(t_{n+½}, x_j) before calling step(). Row-major, grid.size() values.
+/// \tparam Scalar float or double
+template <RealScalar Scalar = double>
+class GridFieldCoefficient {
+ public:
+  using scalar_type = Scalar;
+  static constexpr bool is_constant = false;
+
+  /// \brief A field of `size` entries, all `initial`.
+  explicit GridFieldCoefficient(std::ptrdiff_t size, Scalar initial = Scalar(0))
+      : m_values(checked_size(size), initial) {}
+  /// \brief A field with these values.
+  explicit GridFieldCoefficient(std::vector<Scalar> values) : m_values(std::move(values)) {}
+
+  /// \brief The values, writable: update them between steps.
+  [[nodiscard]] std::span<Scalar> values() noexcept { return m_values; }
+  [[nodiscard]] std::span<const Scalar> values() const noexcept { return m_values; }
+  [[nodiscard]] std::size_t size() const noexcept { return m_values.size(); }
+
+  /// \brief Copies the stored values to `out`.
+  /// \pre size() == out.size() == grid.size() (else invalid_argument naming both).
+  template <int Dim>
+  void sample(const PeriodicGrid<Dim, Scalar>& grid, Scalar /*t*/, std::span<Scalar> out) const {
+    require(m_values.size() == static_cast<std::size_t>(grid.size()),
+            "GridFieldCoefficient: the field has {} values, expected {} (grid size)",
+            m_values.size(), grid.size());
+    detail::check_sample_size(grid, out.size(), "GridFieldCoefficient::sample");
+    std::copy(m_values.begin(), m_values.end(), out.begin());
+  }
+
+ private:
+  static std::size_t checked_size(std::ptrdiff_t size) {
+    require(size >= 1, "GridFieldCoefficient: size must be >= 1, got {}", size);
+    return static_cast<std::size_t>(size);
+  }
+  std::vector<Scalar> m_values;
+};
+
+/// \brief Throws invalid_argument unless every sampled mass is finite and > 0
+/// (P2 (2.5): m ≥ C > 0), naming the value, the grid point and the time.
+/// \param who  prefix of the message (the caller's name)
+template <int Dim, RealScalar Scalar>
+void check_positive_mass(const PeriodicGrid<Dim, Scalar>& grid, std::span<const Scalar> mass,
+                         Scalar t, const char* who) {
+  for (std::size_t j = 0; j < mass.size(); ++j) {
+    const Scalar m = mass[j];
+    if (!(m > 0) || !std::isfinite(m)) [[unlikely]] {
+      const auto flat = static_cast<std::ptrdiff_t>(j);
+      throw invalid_argument(fmt::format(
+          "{}: the mass must be finite and > 0, got m = {} at x = {} (grid point {}) at t = {}",
+          who, m, detail::format_point<Dim, Scalar>(grid.point(flat)), flat, t));
+    }
+  }
+}
+
+/// \brief Throws invalid_argument unless every sampled potential is finite,
+/// naming the value, the grid point and the time.
+template <int Dim, RealScalar Scalar>
+void check_finite_potential(const PeriodicGrid<Dim, Scalar>& grid,
+                            std::span<const Scalar> potential, Scalar t, const char* who) {
+  for (std::size_t j = 0; j < potential.size(); ++j) {
+    if (!std::isfinite(potential[j])) [[unlikely]] {
+      const auto flat = static_cast<std::ptrdiff_t>(j);
+      throw invalid_argument(fmt::format(
+          "{}: the potential must be finite, got V = {} at x = {} (grid point {}) at t = {}", who,
+          potential[j], detail::format_point<Dim, Scalar>(grid.point(flat)), flat, t));
+    }
+  }
+}
+
+namespace detail {
+
+// Throws invalid_argument naming the first non-finite entry of a wave function.
+template <RealScalar Scalar>
+void check_finite_wave(std::span<const Complex<Scalar>> u, const char* who) {
+  for (std::size_t j = 0; j < u.size(); ++j) {
+    if (!std::isfinite(u[j].real()) || !std::isfinite(u[j].imag())) [[unlikely]] {
+      throw invalid_argument(fmt::format("{}: u[{}] = ({}, {}) is not finite (NaN or infinity)",
+                                         who, j, u[j].real(), u[j].imag()));
+    }
+  }
+}
+
+template <int Dim, RealScalar Scalar>
+void check_wave_size(const PeriodicGrid<Dim, Scalar>& grid, std::size_t actual, const char* who) {
+  require(actual == static_cast<std::size_t>(grid.size()),
+          "{}: u has {} values, expected {} (grid size)", who, actual, grid.size());
+}
+
+}  // namespace detail
+
+}  // namespace wavekin
