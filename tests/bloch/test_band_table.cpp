@@ -1,8 +1,10 @@
 // Tests for wavekin/bloch/band_table.hpp: grid and path layouts, gauge fixed by parallel
-// transport, the periodic extension by relabelling, and the Berry phase π around a Dirac point.
+// transport, the periodic extension by relabelling, the Berry phase π around a Dirac point, and
+// the (OpenMP-parallel) solve loop: callback, errors, independence of the thread count.
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <complex>
 #include <numbers>
@@ -10,6 +12,10 @@
 
 #include "wavekin/bloch/band_table.hpp"
 #include "wavekin/bloch/honeycomb_wells.hpp"
+
+#if defined(WAVEKIN_HAS_OPENMP)
+#include <omp.h>
+#endif
 
 using Catch::Matchers::Contains;
 using wavekin::BandTable;
@@ -138,6 +144,43 @@ TEST_CASE("Berry phase of the lowest band: π around the Dirac point K, 0 around
   REQUIRE(std::abs(around_k.imag()) <= 1e-10);
   REQUIRE(around_gamma.real() >= 0.9);
   REQUIRE(std::abs(around_gamma.imag()) <= 1e-10);
+}
+
+TEST_CASE("BandTable solve loop: one callback per point, errors propagate, thread-independent",
+          "[bloch][band_table][openmp]") {
+  const auto solver = honeycomb();
+  std::atomic<int> calls{0};
+  const auto grid = BandTable<2>::uniform_grid(solver, {5, 4}, 2, wavekin::ParallelTransportGauge{},
+                                               [&] { ++calls; });
+  REQUIRE(calls.load() == 20);
+  calls = 0;
+  const auto path = BandTable<2>::path(solver, {Eigen::Vector2d(0, 0), Eigen::Vector2d(1, 0.5)}, 7,
+                                       2, wavekin::ParallelTransportGauge{}, [&] { ++calls; });
+  REQUIRE(calls.load() == 8);
+  // A failing solve (here: more bands than plane waves) leaves the loop as the
+  // solver's own exception, whichever thread met it.
+  const wavekin::BlochSolver tiny(wavekin::Lattice<2>::triangular(1.0),
+                                  wavekin::HoneycombWells<>(20.0, 0.15), {.energy_cutoff = 1});
+  REQUIRE_THROWS_WITH(BandTable<2>::uniform_grid(tiny, {3, 3}, 50),
+                      Contains("cutoff too small for n_bands"));
+#if defined(WAVEKIN_HAS_OPENMP)
+  // Each state comes from one independent solve and the gauge is fixed
+  // sequentially afterwards, so the table is bit-for-bit the same on any
+  // number of threads.
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto serial = BandTable<2>::uniform_grid(solver, {5, 4}, 2);
+  omp_set_num_threads(2);
+  const auto parallel = BandTable<2>::uniform_grid(solver, {5, 4}, 2);
+  omp_set_num_threads(saved);
+  for (Eigen::Index i = 0; i < serial.size(); ++i) {
+    REQUIRE(serial.state(i).energies == parallel.state(i).energies);
+    REQUIRE(serial.state(i).coefficients == parallel.state(i).coefficients);
+  }
+#endif
+  // Without OpenMP the same code runs serially; the results above are the
+  // serial ones, compared with fresh solves in the first test case.
+  REQUIRE(grid.state(7).energies == solver.solve(grid.k(7), 2).energies);
 }
 
 TEST_CASE("BandTable rejects bad layouts", "[bloch][band_table][errors]") {

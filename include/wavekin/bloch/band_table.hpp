@@ -3,7 +3,11 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -30,6 +34,9 @@ namespace wavekin {
 /// - `path`: straight segments between vertices, each split in equal steps,
 ///   vertices included; the gauge is transported along the path.
 /// Cost: one solve per point (see BlochSolver) plus one overlap per point.
+/// With OpenMP (WAVEKIN_HAS_OPENMP, CMake option WAVEKIN_WITH_OPENMP) the
+/// solves run in parallel over k; the gauge fixing that follows is
+/// sequential. The result does not depend on the number of threads.
 /// \tparam Dim     dimension of space
 /// \tparam Scalar  float or double
 template <int Dim, RealScalar Scalar = double>
@@ -38,12 +45,16 @@ class BandTable {
   using Vector = Eigen::Matrix<Scalar, Dim, 1>;
   using State = BlochState<Dim, Scalar>;
   using GridIndex = std::array<std::int64_t, Dim>;
+  /// Called once per solved k point, from the solving thread (so it must be
+  /// thread-safe under OpenMP, as io::ProgressReporter::advance is).
+  using PointCallback = std::function<void()>;
 
   /// \brief States on the uniform grid of the zone with `points[l]` points along e^l.
   /// \pre every points[l] >= 1; n_bands valid for the solver.
   template <class Solver, class Gauge = ParallelTransportGauge>
   static BandTable uniform_grid(const Solver& solver, const std::array<Eigen::Index, Dim>& points,
-                                Eigen::Index n_bands, const Gauge& gauge = {}) {
+                                Eigen::Index n_bands, const Gauge& gauge = {},
+                                const PointCallback& on_solved = {}) {
     static_assert(GaugePolicy<Gauge, Dim, Scalar>,
                   "BandTable: Gauge must provide align(BlochState&, const BlochState&) const");
     BandTable table;
@@ -55,16 +66,20 @@ class BandTable {
       total *= points[l];
     }
     const auto& lattice = solver.lattice();
-    table.m_states.reserve(static_cast<std::size_t>(total));
-    table.m_parent.reserve(static_cast<std::size_t>(total));
+    std::vector<Vector> ks(static_cast<std::size_t>(total));
     for (Eigen::Index flat = 0; flat < total; ++flat) {
       const GridIndex i = table.unflatten(flat);
       Vector theta;
       for (int l = 0; l < Dim; ++l)
         theta[l] =
             static_cast<Scalar>(i[static_cast<std::size_t>(l)]) / static_cast<Scalar>(points[l]);
-      const Vector k = lattice.dual_basis() * theta;
-      State state = solver.solve(k, n_bands);
+      ks[static_cast<std::size_t>(flat)] = lattice.dual_basis() * theta;
+    }
+    table.m_states = solve_all(solver, ks, n_bands, on_solved);
+    table.m_parent.reserve(static_cast<std::size_t>(total));
+    // Gauge, sequentially: flat order visits every parent before its children.
+    for (Eigen::Index flat = 0; flat < total; ++flat) {
+      const GridIndex i = table.unflatten(flat);
       // Parent: step back along the first axis with a non-zero index.
       Eigen::Index parent = -1;
       for (int l = 0; l < Dim; ++l) {
@@ -75,8 +90,9 @@ class BandTable {
           break;
         }
       }
-      if (parent >= 0) gauge.align(state, table.m_states[static_cast<std::size_t>(parent)]);
-      table.m_states.push_back(std::move(state));
+      if (parent >= 0)
+        gauge.align(table.m_states[static_cast<std::size_t>(flat)],
+                    table.m_states[static_cast<std::size_t>(parent)]);
       table.m_parent.push_back(parent);
     }
     return table;
@@ -88,7 +104,7 @@ class BandTable {
   template <class Solver, class Gauge = ParallelTransportGauge>
   static BandTable path(const Solver& solver, const std::vector<Vector>& vertices,
                         Eigen::Index steps_per_segment, Eigen::Index n_bands,
-                        const Gauge& gauge = {}) {
+                        const Gauge& gauge = {}, const PointCallback& on_solved = {}) {
     static_assert(GaugePolicy<Gauge, Dim, Scalar>,
                   "BandTable: Gauge must provide align(BlochState&, const BlochState&) const");
     require(!vertices.empty(), "BandTable::path: no vertices given");
@@ -104,14 +120,13 @@ class BandTable {
                          ? vertices[v]
                          : Vector(vertices[v - 1] + t * (vertices[v] - vertices[v - 1])));
       }
+    table.m_states = solve_all(solver, ks, n_bands, on_solved);
     Scalar length = 0;
     for (std::size_t p = 0; p < ks.size(); ++p) {
-      State state = solver.solve(ks[p], n_bands);
       if (p > 0) {
-        gauge.align(state, table.m_states.back());
+        gauge.align(table.m_states[p], table.m_states[p - 1]);
         length += (ks[p] - ks[p - 1]).norm();
       }
-      table.m_states.push_back(std::move(state));
       table.m_parent.push_back(static_cast<Eigen::Index>(p) - 1);
       table.m_distance.push_back(length);
     }
@@ -181,6 +196,40 @@ class BandTable {
 
  private:
   BandTable() = default;
+
+  // One solve per k: the expensive part, independent across k, so parallel
+  // over k when OpenMP is on (dynamic schedule: basis sizes vary with k).
+  // solve() is const and keeps no state, so concurrent calls are safe. An
+  // exception in a thread is caught and the first one rethrown after the loop
+  // (it must not leave an OpenMP region). The gauge is fixed afterwards,
+  // sequentially, since each point needs its parent's final gauge.
+  template <class Solver>
+  static std::vector<State> solve_all(const Solver& solver, const std::vector<Vector>& ks,
+                                      Eigen::Index n_bands, const PointCallback& on_solved) {
+    const auto count = static_cast<std::ptrdiff_t>(ks.size());
+    std::vector<std::optional<State>> solved(ks.size());
+    std::exception_ptr failure;
+#if defined(WAVEKIN_HAS_OPENMP)
+#pragma omp parallel for schedule(dynamic)
+#endif
+    for (std::ptrdiff_t p = 0; p < count; ++p) {
+      try {
+        solved[static_cast<std::size_t>(p)].emplace(
+            solver.solve(ks[static_cast<std::size_t>(p)], n_bands));
+        if (on_solved) on_solved();
+      } catch (...) {
+#if defined(WAVEKIN_HAS_OPENMP)
+#pragma omp critical(wavekin_band_table_failure)
+#endif
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+    std::vector<State> out;
+    out.reserve(ks.size());
+    for (auto& state : solved) out.push_back(std::move(*state));
+    return out;
+  }
 
   GridIndex unflatten(Eigen::Index flat) const {
     GridIndex i;

@@ -51,11 +51,59 @@ struct Crossing {
   int evaluations;    ///< band-gap evaluations used
 };
 
+/// \brief Order r and slope λ♯ of a crossing along one direction.
+template <RealScalar Scalar>
+struct DirectionalFit {
+  Scalar order;  ///< r = log₂(g(ρ)/g(ρ/2))
+  Scalar slope;  ///< λ♯ = g(ρ)/ρ^r, in energy / k^r
+};
+
+/// \brief Fits r and λ♯ of P1 (3.21), (5.1),
+/// \f$E_{1,2}(p^* + t\,\hat u) = E_* \mp \lambda^\sharp t^r + o(t^r)\f$, along the
+/// unit direction û = direction/|direction| from the half-gap
+/// g(t) = ½(E_{n+1} − E_n)(p* + tû) at t = ρ and ρ/2: r = log₂(g(ρ)/g(ρ/2)),
+/// λ♯ = g(ρ)/ρ^r. Two solves. An anisotropic crossing (λ♯ depending on û,
+/// e.g. the quadratic touching of a C₄-symmetric square lattice at M) is
+/// characterised by fits along several directions; r is the same along all
+/// of them when the leading term is homogeneous of degree r.
+/// The error is O(ρ) relative (the next order of the expansion) plus
+/// ε_machine·|E|/g(ρ/2) from rounding: choose ρ so that g(ρ/2) ≫ 1e-16·|E|.
+/// \pre p_star finite; direction non-zero; radius > 0; lower_band >= 0.
+template <class Solver, int Dim, RealScalar Scalar>
+DirectionalFit<Scalar> fit_crossing_order(const Solver& solver,
+                                          const Eigen::Matrix<Scalar, Dim, 1>& p_star,
+                                          Eigen::Index lower_band,
+                                          const Eigen::Matrix<Scalar, Dim, 1>& direction,
+                                          double radius) {
+  using Vector = Eigen::Matrix<Scalar, Dim, 1>;
+  require(lower_band >= 0, "fit_crossing_order: lower_band = {} must be >= 0", lower_band);
+  require(std::isfinite(radius) && radius > 0, "fit_crossing_order: radius {} must be > 0",
+          radius);
+  const Scalar length = direction.norm();
+  require(std::isfinite(length) && length > 0,
+          "fit_crossing_order: the direction must be finite and non-zero (|u| = {})", length);
+  const Vector u = direction / length;
+  const Scalar rho = Scalar(radius);
+  auto half_gap = [&](Scalar t) {
+    const auto e = solver.solve(Vector(p_star + t * u), lower_band + 2).energies;
+    return (e[lower_band + 1] - e[lower_band]) / 2;
+  };
+  const Scalar g1 = half_gap(rho);
+  const Scalar g2 = half_gap(rho / 2);
+  const Scalar r = std::log2(g1 / g2);
+  return {r, g1 / std::pow(rho, r)};
+}
+
 /// \brief Finds the point p* near `guess` where bands `lower_band` and
 /// `lower_band + 1` meet, by Nelder–Mead minimisation of the gap
 /// E_{n+1}(p) − E_n(p) (derivative-free: at a conical point the gap is not
 /// differentiable), then fits r and λ♯ from the half-gap at radii ρ and ρ/2
-/// along ±e_i: r = log₂(g(ρ)/g(ρ/2)), λ♯ = g(ρ)/ρ^r.
+/// along the Cartesian axes ±e_i (fit_crossing_order): r = log₂(g(ρ)/g(ρ/2)),
+/// λ♯ = g(ρ)/ρ^r, both averaged over the 2·Dim directions. The axes sample
+/// only 2·Dim directions: a crossing whose λ♯ varies between the axes and the
+/// diagonals (quadratic touchings usually do) needs fit_crossing_order along
+/// the directions of interest. Nelder–Mead stops where the gap sinks into
+/// rounding, so for r = 2 p* is found only to √(ε_machine |E| / λ♯).
 /// \pre guess finite; lower_band >= 0; options positive.
 /// \throws convergence_error if the simplex does not shrink below the
 /// tolerance within max_evaluations (message: evaluations and gap reached).
@@ -151,21 +199,18 @@ Crossing<Dim, Scalar> locate_crossing(const Solver& solver,
   out.energy = (e_star[lower_band] + e_star[lower_band + 1]) / 2;
   out.gap = e_star[lower_band + 1] - e_star[lower_band];
   // Fit r and λ♯ along ±e_i at radii ρ and ρ/2.
-  const Scalar rho = Scalar(options.fit_radius);
   Scalar sum_order = 0, sum_slope = 0, smin = 0, smax = 0;
   int directions = 0;
   for (int i = 0; i < Dim; ++i)
     for (const Scalar sign : {Scalar(1), Scalar(-1)}) {
       Vector dir = Vector::Zero();
       dir[i] = sign;
-      const Scalar g1 = gap(Vector(out.point + rho * dir)) / 2;
-      const Scalar g2 = gap(Vector(out.point + rho / 2 * dir)) / 2;
-      const Scalar r = std::log2(g1 / g2);
-      const Scalar slope = g1 / std::pow(rho, r);
-      sum_order += r;
-      sum_slope += slope;
-      smin = directions == 0 ? slope : std::min(smin, slope);
-      smax = directions == 0 ? slope : std::max(smax, slope);
+      const auto fit = fit_crossing_order(solver, out.point, lower_band, dir, options.fit_radius);
+      evaluations += 2;
+      sum_order += fit.order;
+      sum_slope += fit.slope;
+      smin = directions == 0 ? fit.slope : std::min(smin, fit.slope);
+      smax = directions == 0 ? fit.slope : std::max(smax, fit.slope);
       ++directions;
     }
   out.order = sum_order / Scalar(directions);
