@@ -74,6 +74,24 @@ template <int Dim, RealScalar Scalar>
   return std::sqrt(total_mass(grid, u));
 }
 
+namespace detail {
+
+// ∇u as Dim freshly allocated complex fields (observables run outside time steps).
+template <int Dim, RealScalar Scalar>
+std::array<std::vector<Complex<Scalar>>, Dim> spectral_gradient(
+    SpectralDerivative<Dim, Scalar>& derivative, std::span<const Complex<Scalar>> u) {
+  std::array<std::vector<Complex<Scalar>>, Dim> gradient;
+  std::array<Complex<Scalar>*, Dim> targets{};
+  for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
+    gradient[a].resize(u.size());
+    targets[a] = gradient[a].data();
+  }
+  derivative.gradient(u.data(), targets);
+  return gradient;
+}
+
+}  // namespace detail
+
 /// \brief Current density J_a = ε Im(m conj(u) D_a u) (P2 (2.8)/(4.1)), a
 /// Dim-vector field, with D_a the Fourier derivative (Nyquist zeroed), so that
 /// ∂_tρ + ∇·J = 0 holds for the VMSE.
@@ -94,13 +112,7 @@ template <int Dim, RealScalar Scalar>
   require(std::isfinite(epsilon) && epsilon > 0, "current: epsilon must be finite and > 0, got {}",
           epsilon);
   const std::size_t n = u.size();
-  std::array<std::vector<Complex<Scalar>>, Dim> gradient;
-  std::array<Complex<Scalar>*, Dim> targets{};
-  for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
-    gradient[a].resize(n);
-    targets[a] = gradient[a].data();
-  }
-  derivative.gradient(u.data(), targets);
+  const auto gradient = detail::spectral_gradient(derivative, u);
   std::array<std::vector<Scalar>, Dim> j;
   for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
     j[a].resize(n);
@@ -131,13 +143,7 @@ template <int Dim, RealScalar Scalar>
   require(std::isfinite(epsilon) && epsilon > 0, "energy: epsilon must be finite and > 0, got {}",
           epsilon);
   const std::size_t n = u.size();
-  std::array<std::vector<Complex<Scalar>>, Dim> gradient;
-  std::array<Complex<Scalar>*, Dim> targets{};
-  for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
-    gradient[a].resize(n);
-    targets[a] = gradient[a].data();
-  }
-  derivative.gradient(u.data(), targets);
+  const auto gradient = detail::spectral_gradient(derivative, u);
   double kinetic = 0, potential_part = 0;
   for (std::size_t k = 0; k < n; ++k) {
     double gradient_squared = 0;
