@@ -227,7 +227,9 @@ class CrankNicolsonSpectral {
       }
       // b̂ = B̂ Û^n = Û^n − i Ĥ Û^n.
       apply_h(m_uhat.data(), m_rhs.data());
-      for (std::size_t k = 0; k < m_n; ++k) m_rhs[k] = m_uhat[k] - I * m_rhs[k];
+      for (std::size_t k = 0; k < m_n; ++k)
+        m_rhs[k] =
+            complex_type(m_uhat[k].real() + m_rhs[k].imag(), m_uhat[k].imag() - m_rhs[k].real());
       gmres(report);
       m_fft.inverse(m_solution.data());
       std::copy(m_solution.data(), m_solution.data() + m_n, u.begin());
@@ -272,7 +274,6 @@ class CrankNicolsonSpectral {
   }
 
  private:
-  static constexpr complex_type I = complex_type(0, 1);
   using Buffer = detail::AlignedField<Scalar>;
 
   static Buffer buffer(std::size_t n) { return Buffer(n); }
@@ -349,9 +350,15 @@ class CrankNicolsonSpectral {
 
   // out = Â P̂^{-1} w = (I + iĤ) P̂^{-1} w; uses m_work2 for P̂^{-1} w.
   void apply_preconditioned(const complex_type* w, complex_type* out) {
-    for (std::size_t k = 0; k < m_n; ++k) m_work2[k] = m_preconditioner[k] * w[k];
+    for (std::size_t k = 0; k < m_n; ++k) m_work2[k] = multiply(m_preconditioner[k], w[k]);
     apply_h(m_work2.data(), out);
-    for (std::size_t k = 0; k < m_n; ++k) out[k] = m_work2[k] + I * out[k];
+    for (std::size_t k = 0; k < m_n; ++k)
+      out[k] = complex_type(m_work2[k].real() - out[k].imag(), m_work2[k].imag() + out[k].real());
+  }
+
+  static complex_type multiply(complex_type a, complex_type b) {
+    return complex_type(a.real() * b.real() - a.imag() * b.imag(),
+                        a.real() * b.imag() + a.imag() * b.real());
   }
 
   complex_type* basis(std::size_t j) { return m_basis.data() + j * m_n; }
@@ -363,11 +370,16 @@ class CrankNicolsonSpectral {
   // inner products to float round-off instead of N·ε_float). Plain loops
   // rather than Eigen maps: Eigen's complex<float> broadcast reads a
   // 4-byte-aligned value as a double, which UBSan reports.
+  // Complex products are written out in real arithmetic: std::complex's
+  // operator* checks for NaN (C99 Annex G) and so never vectorises.
   [[nodiscard]] complex_type dot(const complex_type* a, const complex_type* b) const {
-    std::complex<double> sum = 0;
-    for (std::size_t k = 0; k < m_n; ++k)
-      sum += std::conj(std::complex<double>(a[k])) * std::complex<double>(b[k]);
-    return complex_type(sum);
+    double re = 0, im = 0;
+    for (std::size_t k = 0; k < m_n; ++k) {
+      const double ar = a[k].real(), ai = a[k].imag(), br = b[k].real(), bi = b[k].imag();
+      re += ar * br + ai * bi;  // conj(a)·b
+      im += ar * bi - ai * br;
+    }
+    return complex_type(static_cast<Scalar>(re), static_cast<Scalar>(im));
   }
   [[nodiscard]] Scalar norm(const complex_type* a) const {
     double sum = 0;
@@ -375,7 +387,10 @@ class CrankNicolsonSpectral {
     return static_cast<Scalar>(std::sqrt(sum));
   }
   void axpy(complex_type alpha, const complex_type* x, complex_type* y) const {
-    for (std::size_t k = 0; k < m_n; ++k) y[k] += alpha * x[k];
+    const Scalar ar = alpha.real(), ai = alpha.imag();
+    for (std::size_t k = 0; k < m_n; ++k)
+      y[k] = complex_type(y[k].real() + ar * x[k].real() - ai * x[k].imag(),
+                          y[k].imag() + ar * x[k].imag() + ai * x[k].real());
   }
   void scale(Scalar factor, complex_type* x) const {
     for (std::size_t k = 0; k < m_n; ++k) x[k] *= factor;
@@ -457,7 +472,7 @@ class CrankNicolsonSpectral {
       }
       for (std::size_t i = 0; i < j; ++i) axpy(m_y[i], basis(i), w);
     }
-    for (std::size_t k = 0; k < m_n; ++k) w[k] *= m_preconditioner[k];
+    for (std::size_t k = 0; k < m_n; ++k) w[k] = multiply(m_preconditioner[k], w[k]);
     report.iterations = iterations;
     report.residual = relative;
   }

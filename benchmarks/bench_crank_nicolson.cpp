@@ -1,0 +1,141 @@
+// Benchmarks of one Crank–Nicolson spectral step of the VMSE with P2's 20 %
+// mass variation (1D: N = 4096, 2^14; 2D: 256², 512²), each paired with one
+// forward+inverse FFT pair on the same grid, measured in the same run.
+// SPDX-License-Identifier: MIT
+//
+// Counters of `cn_step`: GMRES iterations per step, FFTs per step (from the
+// statistics with the propagator's documented cost: 2 for the transform pair of
+// u, 2·Dim per operator application, one application per iteration plus one for
+// the right-hand side and one for the final residual), `step_per_fft_pair` (the
+// step's wall time over that of one FFT pair timed right after the steps, in
+// the same process) and `non_fft_fraction` = 1 − (FFTs per step × ½ pair)/step.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cmath>
+#include <complex>
+#include <functional>
+#include <numbers>
+#include <vector>
+
+#include "wavekin/core/fft.hpp"
+#include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
+
+namespace {
+
+using cplx = std::complex<double>;
+constexpr double two_pi = 2 * std::numbers::pi;
+
+template <int Dim>
+wavekin::PeriodicGrid<Dim> unit_box(long n) {
+  return wavekin::PeriodicGrid<Dim>::cube(n, 1.0);
+}
+
+// P2 (4.10): Δx = 2^{−n−2} on the unit box, so ε = 4/N and Δt = 2^{−1.2n−3}.
+struct PaperScales {
+  double epsilon, dt;
+};
+PaperScales paper_scales(long n_points) {
+  const double n = std::log2(static_cast<double>(n_points)) - 2;
+  return {std::exp2(-n), std::exp2(-1.2 * n - 3)};
+}
+
+template <int Dim>
+void fft_pair(benchmark::State& state) {
+  const auto grid = unit_box<Dim>(state.range(0));
+  const wavekin::Fft<Dim> fft(grid.counts());
+  std::vector<cplx> f(static_cast<std::size_t>(grid.size()), cplx(1, 0.5)), g(f.size());
+  for (auto _ : state) {
+    fft.forward(f.data(), g.data());
+    fft.inverse(g.data(), f.data());
+    benchmark::DoNotOptimize(f.data());
+  }
+}
+
+// m(t, x) = (1 + 0.2 sin 2πx_1 cos 2πx_2 …)(1 + 0.2 cos 2πt): P2 (4.9) in 1D,
+// the same 20 % variation in 2D.
+template <int Dim>
+double paper_mass(double t, const Eigen::Matrix<double, Dim, 1>& x) {
+  double shape = std::sin(two_pi * x[0]);
+  for (int a = 1; a < Dim; ++a) shape *= std::cos(two_pi * x[a]);
+  return (1 + 0.2 * shape) * (1 + 0.2 * std::cos(two_pi * t));
+}
+
+// Steps a packet of the paper's form; Mass is either the function above,
+// sampled by the propagator every step (sin/cos per point included in the
+// step time), or that function tabulated once at t = 0 into a field the
+// caller owns (GridFieldCoefficient: how sampled random masses arrive).
+template <int Dim, class Mass>
+void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, Mass mass) {
+  using Point = Eigen::Matrix<double, Dim, 1>;
+  const auto [epsilon, dt] = paper_scales(grid.count(0));
+  wavekin::CrankNicolsonSpectral<Dim, double, Mass> propagator(grid, epsilon, std::move(mass));
+  std::vector<cplx> u(static_cast<std::size_t>(grid.size()));
+  for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {
+    const Point x = grid.point(j);
+    const double r2 = (x.array() - 0.25).square().sum();
+    u[static_cast<std::size_t>(j)] = std::exp(cplx(-128 * r2, x.sum() / epsilon));
+  }
+  double t = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    propagator.step(u, t, dt);
+    t += dt;
+  }
+  const double step_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+      static_cast<double>(state.iterations());
+  // One FFT pair on the same grid, timed now for as long as the steps took.
+  const wavekin::Fft<Dim> fft(grid.counts());
+  std::vector<cplx> f(u), g(u.size());
+  long pairs = 0;
+  const auto pair_start = std::chrono::steady_clock::now();
+  double pair_elapsed = 0;
+  do {
+    fft.forward(f.data(), g.data());
+    fft.inverse(g.data(), f.data());
+    benchmark::DoNotOptimize(f.data());
+    ++pairs;
+    pair_elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - pair_start).count();
+  } while (pair_elapsed < 0.2 && pairs < 100000);
+  const double pair_seconds = pair_elapsed / static_cast<double>(pairs);
+
+  const auto& stats = propagator.statistics();
+  const double iterations =
+      static_cast<double>(stats.iterations) / static_cast<double>(stats.steps);
+  const double ffts = 2 + (iterations + 2) * 2 * Dim;
+  state.counters["gmres_iterations_per_step"] = iterations;
+  state.counters["ffts_per_step"] = ffts;
+  state.counters["epsilon"] = epsilon;
+  state.counters["step_per_fft_pair"] = step_seconds / pair_seconds;
+  state.counters["non_fft_fraction"] = 1 - ffts * 0.5 * pair_seconds / step_seconds;
+}
+
+template <int Dim>
+void cn_step(benchmark::State& state) {
+  using F = std::function<double(double, const Eigen::Matrix<double, Dim, 1>&)>;
+  run_steps(state, unit_box<Dim>(state.range(0)),
+            wavekin::FunctionCoefficient<F>(F(&paper_mass<Dim>)));
+}
+
+template <int Dim>
+void cn_step_field(benchmark::State& state) {
+  const auto grid = unit_box<Dim>(state.range(0));
+  std::vector<double> values(static_cast<std::size_t>(grid.size()));
+  for (std::ptrdiff_t j = 0; j < grid.size(); ++j)
+    values[static_cast<std::size_t>(j)] = paper_mass<Dim>(0.0, grid.point(j));
+  run_steps(state, grid, wavekin::GridFieldCoefficient<double>(std::move(values)));
+}
+
+}  // namespace
+
+// FFT pairs first, then the steps on the same grids: compare rows within one run.
+BENCHMARK(fft_pair<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK(fft_pair<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
+BENCHMARK(cn_step<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK(cn_step<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
+BENCHMARK(cn_step_field<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK(cn_step_field<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_MAIN();
