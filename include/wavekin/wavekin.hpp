@@ -2,5 +2,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "wavekin/bloch/bloch.hpp"
 #include "wavekin/core/core.hpp"
 #include "wavekin/io/io.hpp"
+#include "wavekin/kinetic/kinetic.hpp"
+#include "wavekin/random/random.hpp"
+#include "wavekin/schrodinger/schrodinger.hpp"

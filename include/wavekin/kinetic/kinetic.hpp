@@ -1,9 +1,17 @@
-// wavekin/kinetic/kinetic.hpp — umbrella header of the Liouville solvers of the kinetic
-// module (Hamiltonian, characteristics, phase-space grid, WENO transport).
+// wavekin/kinetic/kinetic.hpp — umbrella header of the kinetic module: Liouville and
+// radiative transfer limits of the VMSE (P2) and the band-crossing coherence models (P1).
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "wavekin/kinetic/band_data.hpp"
 #include "wavekin/kinetic/characteristics.hpp"
+#include "wavekin/kinetic/coherence_field.hpp"
+#include "wavekin/kinetic/coherence_liouville.hpp"
+#include "wavekin/kinetic/collision_operator.hpp"
+#include "wavekin/kinetic/energy_shell_quadrature.hpp"
 #include "wavekin/kinetic/hamiltonian.hpp"
 #include "wavekin/kinetic/phase_space_grid.hpp"
+#include "wavekin/kinetic/radiative_transfer.hpp"
+#include "wavekin/kinetic/scattering_kernel.hpp"
+#include "wavekin/kinetic/spectral_shift_transport.hpp"
 #include "wavekin/kinetic/weno_transport.hpp"

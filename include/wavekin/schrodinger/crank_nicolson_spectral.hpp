@@ -214,16 +214,18 @@ class CrankNicolsonSpectral {
       // (1 − iθ)/(1 + iθ) with θ = c m |ξ|² + d V: the scheme's exact solution.
       for (std::size_t k = 0; k < m_n; ++k) {
         const Scalar theta = m_c * m_mass_mean * m_xi.xi_squared[k] + m_d * m_potential_mean;
-        const complex_type plus(1, theta);
-        m_uhat[k] *= std::conj(plus) / plus;
+        const Scalar inv = Scalar(1) / (1 + theta * theta);  // (1 − iθ)² / (1 + θ²)
+        m_uhat[k] = multiply(complex_type((1 - theta * theta) * inv, -2 * theta * inv), m_uhat[k]);
       }
       m_fft.inverse(m_uhat.data());
       std::copy(m_uhat.data(), m_uhat.data() + m_n, u.begin());
       report.diagonal = true;
     } else {
       for (std::size_t k = 0; k < m_n; ++k) {
-        m_preconditioner[k] = Scalar(1) / complex_type(1, m_c * m_mass_mean * m_xi.xi_squared[k] +
-                                                              m_d * m_potential_mean);
+        // 1/(1 + iθ) = (1 − iθ)/(1 + θ²), without the slow checked complex division.
+        const Scalar theta = m_c * m_mass_mean * m_xi.xi_squared[k] + m_d * m_potential_mean;
+        const Scalar inv = Scalar(1) / (1 + theta * theta);
+        m_preconditioner[k] = complex_type(inv, -theta * inv);
       }
       // b̂ = B̂ Û^n = Û^n − i Ĥ Û^n.
       apply_h(m_uhat.data(), m_rhs.data());

@@ -1,0 +1,331 @@
+// wavekin/random/streaming_sampler.hpp — exact streaming samplers of Gaussian fields with an
+// exponential time covariance: AR(1) in time times an AR(1)-in-x or circulant-embedding field.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "wavekin/core/error.hpp"
+#include "wavekin/core/fft.hpp"
+#include "wavekin/core/periodic_grid.hpp"
+#include "wavekin/random/covariance.hpp"
+#include "wavekin/random/random_stream.hpp"
+
+namespace wavekin {
+
+/// \brief Exact sampler of the 1D Gaussian field with covariance exp(−|x−z|/ℓ) at the
+/// points of a grid, by the AR(1) (Ornstein–Uhlenbeck) recursion along x:
+/// g_0 ~ N(0,1), g_{k+1} = r g_k + √(1−r²) ζ_{k+1}, r = exp(−h/ℓ).
+///
+/// The recursion is the Markov property of the OU process, so the covariances at the
+/// grid points are exact: E[g_j g_k] = r^{|j−k|}. Cost O(N_x) per field, no storage.
+/// The grid's periodicity is not used: the field is a stretch of a stationary field
+/// on the line (the KL field of P2 is not periodic either).
+class ExponentialLineSampler {
+ public:
+  /// \pre ℓ finite and > 0 (else invalid_argument); the grid's checks (even N >= 4).
+  ExponentialLineSampler(const PeriodicGrid<1>& grid, double correlation_length)
+      : n(grid.size()), h(grid.spacing(0)), ell(correlation_length) {
+    require(std::isfinite(ell) && ell > 0,
+            "ExponentialLineSampler: the correlation length must be finite and > 0, got {}", ell);
+    r = std::exp(-h / ell);
+    innovation = std::sqrt(-std::expm1(-2 * h / ell));
+  }
+
+  /// \brief Number of points of one field.
+  [[nodiscard]] std::ptrdiff_t size() const noexcept { return n; }
+  /// \brief Complex work entries sample_pair needs (none).
+  [[nodiscard]] std::ptrdiff_t work_size() const noexcept { return 0; }
+  /// \brief The lag-one correlation r = exp(−h/ℓ).
+  [[nodiscard]] double lag_correlation() const noexcept { return r; }
+
+  /// \brief One field into `out`.
+  /// \pre out.size() == size().
+  void sample(RandomStream& stream, std::span<double> out) const {
+    check(out.size());
+    out[0] = stream.normal();
+    for (std::size_t k = 1; k < out.size(); ++k)
+      out[k] = r * out[k - 1] + innovation * stream.normal();
+  }
+  /// \brief Two independent fields (the interface StreamingSampler uses).
+  void sample_pair(RandomStream& stream, std::span<double> first, std::span<double> second,
+                   std::span<std::complex<double>> /*work*/) const {
+    sample(stream, first);
+    sample(stream, second);
+  }
+
+ private:
+  void check(std::size_t size) const {
+    require(size == static_cast<std::size_t>(n),
+            "ExponentialLineSampler: output has {} entries, expected {}", size, n);
+  }
+
+  std::ptrdiff_t n;
+  double h;
+  double ell;
+  double r = 0;
+  double innovation = 0;
+};
+
+/// \brief Options of CirculantEmbedding.
+struct CirculantOptions {
+  /// Embedding box = padding × the grid's point count per axis (>= 2, so the box is at
+  /// least twice the grid's extent and every lag appears once, unaliased).
+  int padding = 2;
+  /// Eigenvalues of the circulant down to −tolerance × (largest) are round-off and set to
+  /// 0; a more negative one is an error.
+  double tolerance = 1e-10;
+};
+
+/// \brief Exact sampler of a stationary Gaussian field with covariance r(x−z) at the
+/// points of a Dim-dimensional grid, by circulant embedding (Dietrich–Newsam 1997;
+/// Wood–Chan 1994).
+///
+/// The covariance on the grid is embedded in a periodic box of M_a = padding·N_a points
+/// per axis with the same spacing: the circulant's first row is c_m = r(lag_m), lag_m,a =
+/// min(m_a, M_a − m_a) h_a. Its eigenvalues Λ = FFT(c) are real; when all are >= 0,
+/// Y = FFT(√(Λ/M) ∘ (ζ₁ + iζ₂)) (ζ i.i.d. N(0,1), M = Π M_a) has Re Y and Im Y two
+/// independent fields whose covariance on the embedded grid is exactly r. Eigenvalues in
+/// [−tol·Λ_max, 0) are set to 0 (round-off); below that the constructor throws and says
+/// to enlarge the padding (a Gaussian r whose length is not small against the box needs
+/// more than 2). Construction O(M log M); each pair of fields O(M log M); storage M reals
+/// (√Λ/M) — O(N) for fixed padding. The object is immutable and its sample_pair const,
+/// so one embedding serves all samples and threads (each with its own work array).
+///
+/// \tparam Dim number of axes
+template <int Dim>
+class CirculantEmbedding {
+ public:
+  using Point = Eigen::Matrix<double, Dim, 1>;
+  using Counts = std::array<std::ptrdiff_t, Dim>;
+
+  /// \brief Embeds r (a callable `double(const Point& lag)`) for the points of `grid`.
+  /// \pre options.padding >= 2; r(lags) finite; the circulant non-negative (up to the
+  ///      tolerance) (else invalid_argument naming the eigenvalue and the padding).
+  template <class Correlation>
+  CirculantEmbedding(const PeriodicGrid<Dim>& grid, Correlation&& correlation,
+                     CirculantOptions options = {})
+      : m_counts(grid.counts()), n(grid.size()), fft(embed_counts(grid.counts(), options)) {
+    require(std::isfinite(options.tolerance) && options.tolerance >= 0,
+            "CirculantEmbedding: tolerance must be finite and >= 0, got {}", options.tolerance);
+    m_embedding_counts = fft.counts();
+    const std::ptrdiff_t m = fft.size();
+    std::vector<std::complex<double>> c(static_cast<std::size_t>(m));
+    for (std::ptrdiff_t flat = 0; flat < m; ++flat) {
+      Point lag;
+      std::ptrdiff_t rest = flat;
+      for (int axis = Dim - 1; axis >= 0; --axis) {
+        const auto ma = m_embedding_counts[static_cast<std::size_t>(axis)];
+        const auto index = rest % ma;
+        rest /= ma;
+        lag[axis] = static_cast<double>(std::min(index, ma - index)) * grid.spacing(axis);
+      }
+      const double value = correlation(lag);
+      require(std::isfinite(value), "CirculantEmbedding: the covariance at lag index {} is {}",
+              flat, value);
+      c[static_cast<std::size_t>(flat)] = value;
+    }
+    const double variance = c[0].real();
+    fft.forward(c.data(), c.data());
+    m_max_eigenvalue = 0;
+    m_min_eigenvalue = c[0].real();
+    for (const auto& value : c) {
+      m_max_eigenvalue = std::max(m_max_eigenvalue, value.real());
+      m_min_eigenvalue = std::min(m_min_eigenvalue, value.real());
+    }
+    require(m_max_eigenvalue > 0,
+            "CirculantEmbedding: the circulant has no positive eigenvalue (covariance at lag 0 "
+            "is {})",
+            variance);
+    require(m_min_eigenvalue >= -options.tolerance * m_max_eigenvalue,
+            "CirculantEmbedding: the circulant has a negative eigenvalue {} (largest {}, "
+            "tolerance {}): the embedding is not non-negative definite; enlarge the padding "
+            "(now {}) or check that the covariance is positive definite",
+            m_min_eigenvalue, m_max_eigenvalue, options.tolerance, options.padding);
+    root.resize(static_cast<std::size_t>(m));
+    for (std::size_t k = 0; k < root.size(); ++k) {
+      root[k] = std::sqrt(std::max(c[k].real(), 0.0) / static_cast<double>(m));
+    }
+  }
+
+  /// \brief Number of grid points of one field.
+  [[nodiscard]] std::ptrdiff_t size() const noexcept { return n; }
+  /// \brief Complex work entries sample_pair needs (the embedding's size M).
+  [[nodiscard]] std::ptrdiff_t work_size() const noexcept { return fft.size(); }
+  /// \brief Points per axis of the periodic embedding.
+  [[nodiscard]] const Counts& embedding_counts() const noexcept { return m_embedding_counts; }
+  /// \brief Smallest eigenvalue of the circulant, before clipping.
+  [[nodiscard]] double min_eigenvalue() const noexcept { return m_min_eigenvalue; }
+  /// \brief Largest eigenvalue of the circulant.
+  [[nodiscard]] double max_eigenvalue() const noexcept { return m_max_eigenvalue; }
+
+  /// \brief Two independent fields with covariance r on the grid (row-major).
+  /// \pre first.size() == second.size() == size(); work.size() == work_size().
+  void sample_pair(RandomStream& stream, std::span<double> first, std::span<double> second,
+                   std::span<std::complex<double>> work) const {
+    require(first.size() == static_cast<std::size_t>(n) &&
+                second.size() == static_cast<std::size_t>(n) &&
+                work.size() == static_cast<std::size_t>(fft.size()),
+            "CirculantEmbedding::sample_pair: sizes {}, {}, {}; expected {}, {}, {}", first.size(),
+            second.size(), work.size(), n, n, fft.size());
+    for (std::size_t k = 0; k < root.size(); ++k) {
+      const double re = stream.normal();
+      const double im = stream.normal();
+      work[k] = {root[k] * re, root[k] * im};
+    }
+    fft.forward(work.data(), work.data());
+    for (std::ptrdiff_t flat = 0; flat < n; ++flat) {
+      std::ptrdiff_t rest = flat, embedded = 0, stride = 1;
+      for (int axis = Dim - 1; axis >= 0; --axis) {
+        const auto a = static_cast<std::size_t>(axis);
+        embedded += (rest % m_counts[a]) * stride;
+        rest /= m_counts[a];
+        stride *= m_embedding_counts[a];
+      }
+      first[static_cast<std::size_t>(flat)] = work[static_cast<std::size_t>(embedded)].real();
+      second[static_cast<std::size_t>(flat)] = work[static_cast<std::size_t>(embedded)].imag();
+    }
+  }
+
+ private:
+  static Counts embed_counts(const Counts& counts, const CirculantOptions& options) {
+    require(options.padding >= 2, "CirculantEmbedding: padding must be >= 2, got {}",
+            options.padding);
+    Counts embedded{};
+    for (std::size_t a = 0; a < counts.size(); ++a) embedded[a] = counts[a] * options.padding;
+    return embedded;
+  }
+
+  Counts m_counts;
+  Counts m_embedding_counts{};
+  std::ptrdiff_t n;
+  Fft<Dim> fft;
+  std::vector<double> root;
+  double m_min_eigenvalue = 0;
+  double m_max_eigenvalue = 0;
+};
+
+/// \brief Streams a Gaussian field m_1 with covariance D² exp(−|t−s|/τ) r(x−z) on a grid,
+/// one time level at a time: the AR(1)/Ornstein–Uhlenbeck recursion in time,
+/// m_{n+1} = ρ m_n + √(1−ρ²) D g_{n+1}, ρ = exp(−Δt/τ), with g fresh fields of the
+/// spatial sampler (ExponentialLineSampler or CirculantEmbedding), m_0 = D g_0.
+///
+/// Exact at the grid points for every Δt (the OU process is Markov): stationary
+/// variance D², lag correlations ρ^{lag} in time. For P2's m_1(t/ε, x/ε) with (4.15),
+/// τ = aε and the spatial length bε (make_streaming_sampler). Holds O(N_x) numbers
+/// (current field, one cached fresh field, the sampler's work array); costs O(N_x) (AR(1)
+/// in x) or O(M log M) per two steps (circulant) — unlike the KL expansion, independent
+/// of the final time. Each sample owns its stream (RandomStream(seed, i,
+/// StreamPurpose::streaming)), so sample i's path is the same on any thread.
+///
+/// \tparam Spatial ExponentialLineSampler or CirculantEmbedding<Dim> (anything with
+///         size(), work_size() and a const sample_pair(stream, first, second, work)).
+template <class Spatial>
+class StreamingSampler {
+ public:
+  /// \pre D, τ, Δt finite and > 0; spatial not null (else invalid_argument naming the value).
+  StreamingSampler(std::shared_ptr<const Spatial> spatial, double standard_deviation,
+                   double correlation_time, double dt, RandomStream stream)
+      : sampler(std::move(spatial)), D(standard_deviation), stream(stream) {
+    require(sampler != nullptr, "StreamingSampler: the spatial sampler is null");
+    require(std::isfinite(D) && D > 0,
+            "StreamingSampler: the standard deviation D must be finite and > 0, got {}", D);
+    require(std::isfinite(correlation_time) && correlation_time > 0,
+            "StreamingSampler: the correlation time must be finite and > 0, got {}",
+            correlation_time);
+    require(std::isfinite(dt) && dt > 0, "StreamingSampler: dt must be finite and > 0, got {}", dt);
+    rho = std::exp(-dt / correlation_time);
+    innovation = std::sqrt(-std::expm1(-2 * dt / correlation_time));
+    const auto size = static_cast<std::size_t>(sampler->size());
+    current.resize(size);
+    fresh.resize(size);
+    work.resize(static_cast<std::size_t>(sampler->work_size()));
+    next_fresh();
+    for (std::size_t k = 0; k < size; ++k) current[k] = D * fresh[k];
+  }
+
+  /// \brief m_1 at the current time level (row-major over the grid).
+  [[nodiscard]] std::span<const double> field() const noexcept { return current; }
+  /// \brief Number of advance() calls so far.
+  [[nodiscard]] std::ptrdiff_t steps() const noexcept { return m_steps; }
+  /// \brief The time-step correlation ρ = exp(−Δt/τ).
+  [[nodiscard]] double step_correlation() const noexcept { return rho; }
+
+  /// \brief Moves the field one time step Δt forward.
+  void advance() {
+    next_fresh();
+    for (std::size_t k = 0; k < current.size(); ++k) {
+      current[k] = rho * current[k] + innovation * D * fresh[k];
+    }
+    ++m_steps;
+  }
+
+ private:
+  void next_fresh() {
+    if (has_spare) {
+      fresh.swap(spare);
+      has_spare = false;
+      return;
+    }
+    spare.resize(fresh.size());
+    sampler->sample_pair(stream, fresh, spare, work);
+    has_spare = true;
+  }
+
+  std::shared_ptr<const Spatial> sampler;
+  double D;
+  RandomStream stream;
+  double rho = 0;
+  double innovation = 0;
+  std::vector<double> current, fresh, spare;
+  std::vector<std::complex<double>> work;
+  bool has_spare = false;
+  std::ptrdiff_t m_steps = 0;
+};
+
+/// \brief The streaming sampler of P2's m_1(t/ε, x/ε) for the covariance (4.15) on a 1D
+/// grid: τ = aε, AR(1) along x with length bε. Sample `sample` of a run seeded `seed`.
+/// \pre ε finite and > 0; Δt finite and > 0.
+inline StreamingSampler<ExponentialLineSampler> make_streaming_sampler(
+    const SeparableExponentialCovariance& covariance, double epsilon, const PeriodicGrid<1>& grid,
+    double dt, std::uint64_t seed, std::uint64_t sample) {
+  detail::check_covariance_parameters(covariance.D, covariance.a, covariance.b,
+                                      "make_streaming_sampler");
+  require(std::isfinite(epsilon) && epsilon > 0,
+          "make_streaming_sampler: epsilon must be finite and > 0, got {}", epsilon);
+  return {std::make_shared<const ExponentialLineSampler>(grid, covariance.b * epsilon),
+          covariance.D, covariance.a * epsilon, dt,
+          RandomStream(seed, sample, StreamPurpose::streaming)};
+}
+
+/// \brief The circulant embedding of the spatial factor of `covariance` read at x/ε,
+/// z ↦ covariance.spatial(z/ε), on `grid` (any Dim; Euclidean |z|).
+/// \pre ε finite and > 0; see CirculantEmbedding.
+template <int Dim, class Covariance>
+std::shared_ptr<const CirculantEmbedding<Dim>> make_circulant_embedding(
+    const Covariance& covariance, double epsilon, const PeriodicGrid<Dim>& grid,
+    CirculantOptions options = {}) {
+  detail::check_covariance_parameters(covariance.D, covariance.a, covariance.b,
+                                      "make_circulant_embedding");
+  require(std::isfinite(epsilon) && epsilon > 0,
+          "make_circulant_embedding: epsilon must be finite and > 0, got {}", epsilon);
+  return std::make_shared<const CirculantEmbedding<Dim>>(
+      grid,
+      [&](const Eigen::Matrix<double, Dim, 1>& lag) {
+        return covariance.template spatial<Dim>(Eigen::Matrix<double, Dim, 1>(lag / epsilon));
+      },
+      options);
+}
+
+}  // namespace wavekin
