@@ -73,10 +73,14 @@ double paper_mass(double t, const Eigen::Matrix<double, Dim, 1>& x) {
 // step time), or that function tabulated once at t = 0 into a field the
 // caller owns (GridFieldCoefficient: how sampled random masses arrive).
 template <int Dim, class Mass>
-void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, Mass mass) {
+void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, Mass mass,
+               wavekin::FftOptions fft_options = {}) {
   using Point = Eigen::Matrix<double, Dim, 1>;
   const auto [epsilon, dt] = paper_scales(grid.count(0));
-  wavekin::CrankNicolsonSpectral<Dim, double, Mass> propagator(grid, epsilon, std::move(mass));
+  wavekin::CrankNicolsonOptions<double> options;
+  options.fft = fft_options;
+  wavekin::CrankNicolsonSpectral<Dim, double, Mass> propagator(grid, epsilon, std::move(mass), {},
+                                                               options);
   std::vector<cplx> u(static_cast<std::size_t>(grid.size()));
   for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {
     const Point x = grid.point(j);
@@ -91,7 +95,7 @@ void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, 
   }
   const double step_seconds = (thread_seconds() - start) / static_cast<double>(state.iterations());
   // One FFT pair on the same grid, timed now for as long as the steps took.
-  const wavekin::Fft<Dim> fft(grid.counts());
+  const wavekin::Fft<Dim> fft(grid.counts(), fft_options);
   std::vector<cplx> f(u), g(u.size());
   long pairs = 0;
   const double pair_start = thread_seconds();
@@ -132,6 +136,19 @@ void cn_step_field(benchmark::State& state) {
   run_steps(state, grid, wavekin::GridFieldCoefficient<double>(std::move(values)));
 }
 
+// As cn_step_field, with FFTW_MEASURE plans for the step and for the reference pair:
+// FFTW_ESTIMATE's 2-D plans for power-of-two grids ≥ 256² stride through columns and
+// run about 10× slower (benchmarks/RESULTS.md).
+template <int Dim>
+void cn_step_field_measured(benchmark::State& state) {
+  const auto grid = unit_box<Dim>(state.range(0));
+  std::vector<double> values(static_cast<std::size_t>(grid.size()));
+  for (std::ptrdiff_t j = 0; j < grid.size(); ++j)
+    values[static_cast<std::size_t>(j)] = paper_mass<Dim>(0.0, grid.point(j));
+  run_steps(state, grid, wavekin::GridFieldCoefficient<double>(std::move(values)),
+            wavekin::FftOptions{.rigor = wavekin::FftRigor::measure});
+}
+
 }  // namespace
 
 // FFT pairs first, then the steps on the same grids: compare rows within one run.
@@ -141,5 +158,7 @@ BENCHMARK(cn_step<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
 BENCHMARK(cn_step<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
 BENCHMARK(cn_step_field<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
 BENCHMARK(cn_step_field<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
+BENCHMARK(cn_step_field_measured<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK(cn_step_field_measured<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();

@@ -29,6 +29,12 @@ namespace wavekin {
 /// Plans are made once, in the constructor, never inside a time step, so the
 /// extra planning time of `measure` pays off for long runs. Results agree
 /// between rigors to round-off, not bitwise.
+///
+/// `estimate` is the default because its plans are the same in every process
+/// (a resumed run reproduces an uninterrupted one bitwise) and cost nothing to
+/// make. Its price: on power-of-two 2-D grids of 256² and more FFTW_ESTIMATE
+/// picks column passes with a 4 KiB stride, about 10× slower than `measure`'s
+/// plans (benchmarks/RESULTS.md); use `measure` for long 2-D runs.
 enum class FftRigor { estimate, measure, patient };
 
 /// \brief Planning options shared by Fft and RealFft.
