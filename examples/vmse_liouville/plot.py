@@ -36,8 +36,9 @@ for ax, key, label in ((axes[0], "err_rho", r"Err$_\rho$"), (axes[1], "err_curre
         eps = np.array([r["epsilon"] for r in sel])
         err = np.array([r[key] for r in sel])
         name = "rho" if key == "err_rho" else "current"
-        slope = results[f"ex{e}_err_{name}_slope_asymptotic"]["value"]
-        ax.loglog(eps, err, "o-", label=f"example {e} (asymptotic slope {slope:.2f})")
+        entry = results[f"ex{e}_err_{name}_slope_asymptotic"]
+        fitted_range = entry.get("description", "").rpartition(" over ")[2]
+        ax.loglog(eps, err, "o-", label=f"example {e}: slope {entry['value']:.2f} over {fitted_range}")
         if len(eps):
             ref = err[-1] * (eps / eps[-1]) ** 2
             ax.loglog(eps, ref, ":", color="0.5")
