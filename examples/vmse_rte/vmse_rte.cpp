@@ -24,12 +24,26 @@
 //  restarted run with the same parameters resumes from it (--fresh to start over).
 //  Outputs: W_final.npy (N_x × N_k), x.npy, k.npy, rho_rte.npy, current_rte.npy,
 //  rte_history.csv (t, mass, ρ peak), summary.json, rte_phase_space.png.
-//  The Monte Carlo half of §4.2.2 (E[ρ^ε], E[J^ε] against ρ⁰, J⁰) comes with the
-//  ensemble module.
+//  4. Monte Carlo (--mode mc or both). For each n in --mc-n: ε = 2^−n, Δx = 2^{−n−2},
+//     Δt = 2^{−1.2n−3} (P2 §4.2.2); --samples VMSE samples with m^ε = 1 + ε^γ m_1(t/ε, x/ε),
+//     m_1 drawn at the Crank–Nicolson half steps by the exact streaming sampler (AR(1) in
+//     t and x: the covariance (4.15) at the grid points, no truncation) or by the KL
+//     expansion (4.21)–(4.28) (--sampler kl, Gaussian or uniform ξ). Sample i uses its own
+//     stream, so statistics do not depend on --threads; the ensemble checkpoints every
+//     --checkpoint seconds and resumes. E[ρ^ε], E[J^ε], standard deviations and the
+//     covariance matrices (4.30) at t = 0.4; Err_ρ = ∫|ρ⁰ − E[ρ^ε]| dx (P2 (4.29)) with ρ⁰
+//     interpolated linearly from the RTE grid; the fitted slope over the n given (P2: about
+//     1; MATH.md §6 item 12: pre-asymptotic for ε ≥ 2^−7); seconds per sample split into
+//     field sampling and propagation (a Table 1 analogue).
+//  Monte Carlo outputs: errors_mc.csv; mc_n<n>_{x,mean_rho,std_rho,mean_current,
+//  std_current,rho_rte,current_rte}.npy, mc_n<n>_cov_{rho,current}.npy; mc.png.
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <complex>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +55,12 @@
 #include "wavekin/kinetic/collision_operator.hpp"
 #include "wavekin/kinetic/radiative_transfer.hpp"
 #include "wavekin/kinetic/spectral_shift_transport.hpp"
+#include "wavekin/random/ensemble.hpp"
+#include "wavekin/random/karhunen_loeve.hpp"
+#include "wavekin/random/random_mass.hpp"
+#include "wavekin/random/streaming_sampler.hpp"
+#include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
+#include "wavekin/schrodinger/observables.hpp"
 
 namespace {
 
@@ -98,7 +118,12 @@ struct Checkpoint {
   }
 };
 
-void run(examples::Driver& driver, Settings s) {
+// ρ⁰ and J⁰ at the final time on the RTE's x-grid.
+struct Moments {
+  Eigen::VectorXd x, rho, current;
+};
+
+Moments solve_rte(examples::Driver& driver, Settings s) {
   require(s.n >= 5 && s.n <= 12, "vmse_rte: --n must be in [5, 12], got {}", s.n);
   require(s.dt_exponent >= 4 && s.dt_exponent <= 20,
           "vmse_rte: --dt-exp must be in [4, 20], got {}", s.dt_exponent);
@@ -218,6 +243,254 @@ void run(examples::Driver& driver, Settings s) {
              (mass - mass0) / mass0, collision.rates(0)[p0_index],
              correlation * s.amplitude * s.amplitude * std::pow(s.p0, 4) / (2 * (1 + s.p0)),
              run_seconds);
+  return {x, rho, current};
+}
+
+// Settings of the Monte Carlo half (VMSE samples against the RTE moments).
+struct MonteCarloSettings {
+  std::vector<int> ns{5, 6, 7};  // ε = 2^−n, Δx = 2^{−n−2}, Δt = 2^{−1.2n−3}
+  std::uint64_t samples = 1000;
+  std::uint64_t seed = 20261123;
+  double gamma = 0.5;
+  std::string sampler = "streaming";  // or "kl"
+  std::string xi = "gaussian";        // or "uniform" (KL only)
+  std::string nonpositive = "error";  // or "clip"
+  double checkpoint_seconds = 120;
+};
+
+// ρ⁰ (or J⁰) of the RTE grid at the VMSE grid's points, by periodic linear interpolation.
+Eigen::VectorXd interpolate_periodic(const Eigen::VectorXd& x, const Eigen::VectorXd& f,
+                                     const std::vector<double>& at) {
+  const double h = x[1] - x[0], length = h * static_cast<double>(x.size());
+  Eigen::VectorXd out(static_cast<Eigen::Index>(at.size()));
+  for (std::size_t j = 0; j < at.size(); ++j) {
+    const double s = (at[j] - x[0]) / h;
+    const double base = std::floor(s);
+    const auto i0 = static_cast<Eigen::Index>(base) % x.size();
+    const auto i1 = (i0 + 1) % x.size();
+    const double w = s - base;
+    out[static_cast<Eigen::Index>(j)] = (1 - w) * f[(i0 + x.size()) % x.size()] + w * f[i1];
+  }
+  (void)length;
+  return out;
+}
+
+// CPU-independent wall-clock accounting of one sample's two phases, summed over threads.
+struct PhaseClock {
+  std::atomic<long long> sampling_ns{0}, propagation_ns{0};
+};
+
+// One VMSE sample of P2 §4.2.2 at ε = 2^−n: m^ε = 1 + ε^γ m_1(t/ε, x/ε), m_1 drawn by the
+// streaming sampler (exact AR(1) in t and x) or the KL expansion, sampled at the
+// Crank–Nicolson half steps t_{n+½}; returns ρ^ε(T) and J^ε(T) (J with the sample's own
+// mass at the last half step, MATH.md §3).
+class VmseSample {
+ public:
+  VmseSample(int n, const Settings& rte, const MonteCarloSettings& mc)
+      : m_epsilon(std::ldexp(1.0, -n)),
+        m_grid({std::lround(box_length / std::ldexp(1.0, -n - 2))}, Vec1(box_length)),
+        m_covariance(rte.amplitude, correlation, correlation),
+        m_mass(m_epsilon, mass_options(mc)),
+        m_p0(rte.p0),
+        m_final_time(rte.final_time),
+        m_use_kl(mc.sampler == "kl"),
+        m_xi(mc.xi == "uniform" ? XiDistribution::uniform : XiDistribution::gaussian) {
+    const double dt_paper = std::exp2(-1.2 * n - 3);
+    m_steps = static_cast<long>(std::ceil(m_final_time / dt_paper - 1e-9));
+    m_dt = m_final_time / static_cast<double>(m_steps);
+    m_x.resize(static_cast<std::size_t>(m_grid.size()));
+    for (std::size_t j = 0; j < m_x.size(); ++j)
+      m_x[j] = m_grid.coordinate(0, static_cast<std::ptrdiff_t>(j));
+    if (m_use_kl) m_kl.emplace(m_covariance, m_epsilon, m_final_time, box_length);
+  }
+
+  [[nodiscard]] const std::vector<double>& x() const noexcept { return m_x; }
+  [[nodiscard]] double epsilon() const noexcept { return m_epsilon; }
+  [[nodiscard]] long steps() const noexcept { return m_steps; }
+  [[nodiscard]] double dt() const noexcept { return m_dt; }
+  [[nodiscard]] std::size_t kl_terms() const noexcept { return m_kl ? m_kl->size() : 0; }
+  [[nodiscard]] NonPositiveMassCounts counts() const noexcept { return m_mass.counts(); }
+
+  std::vector<Eigen::VectorXd> operator()(std::uint64_t sample, std::uint64_t seed,
+                                          PhaseClock& clock) {
+    using Clock = std::chrono::steady_clock;
+    const std::size_t nx = m_x.size();
+    const std::vector<double> m0(nx, 1.0);
+    std::vector<double> m1(nx);
+    CrankNicolsonSpectral<1, double, GridFieldCoefficient<double>> propagator(
+        m_grid, m_epsilon, GridFieldCoefficient<double>(std::vector<double>(nx, 1.0)));
+    std::vector<std::complex<double>> u(nx);
+    for (std::size_t j = 0; j < nx; ++j) {
+      const double y = m_x[j] - packet_x0;
+      u[j] = std::exp(std::complex<double>(-packet_A * y * y, m_p0 * m_x[j] / m_epsilon));
+    }
+    // The field source: one streaming path or one KL coefficient vector per sample.
+    std::optional<StreamingSampler<ExponentialLineSampler>> streaming;
+    std::optional<KarhunenLoeveEvaluator> evaluator;
+    std::vector<double> xi;
+    auto start = Clock::now();
+    if (m_use_kl) {
+      RandomStream stream(seed, sample, StreamPurpose::karhunen_loeve);
+      xi = m_kl->draw_xi(stream, m_xi);
+      evaluator.emplace(*m_kl, m_x);
+    } else {
+      streaming.emplace(
+          make_streaming_sampler(m_covariance, m_epsilon, m_grid, m_dt, seed, sample));
+    }
+    long long sampling = 0, propagation = 0;
+    for (long step = 0; step < m_steps; ++step) {
+      const double t_half = (static_cast<double>(step) + 0.5) * m_dt;
+      if (m_use_kl) {
+        evaluator->evaluate(xi, t_half, m1);
+      } else {
+        if (step > 0) streaming->advance();
+        std::copy(streaming->field().begin(), streaming->field().end(), m1.begin());
+      }
+      m_mass.assemble(sample, t_half, m_x, m0, m1, propagator.mass().values());
+      const auto mid = Clock::now();
+      sampling += std::chrono::duration_cast<std::chrono::nanoseconds>(mid - start).count();
+      propagator.step(u, static_cast<double>(step) * m_dt, m_dt);
+      start = Clock::now();
+      propagation += std::chrono::duration_cast<std::chrono::nanoseconds>(start - mid).count();
+    }
+    clock.sampling_ns += sampling;
+    clock.propagation_ns += propagation;
+    const std::vector<double> rho = density(m_grid, std::span<const std::complex<double>>(u));
+    SpectralDerivative<1> derivative(m_grid);
+    const auto j = current<1, double>(derivative, u, propagator.mass_values(), m_epsilon)[0];
+    return {Eigen::Map<const Eigen::VectorXd>(rho.data(), static_cast<Eigen::Index>(nx)),
+            Eigen::Map<const Eigen::VectorXd>(j.data(), static_cast<Eigen::Index>(nx))};
+  }
+
+ private:
+  static RandomMassOptions mass_options(const MonteCarloSettings& mc) {
+    RandomMassOptions options;
+    options.gamma = mc.gamma;
+    options.policy =
+        mc.nonpositive == "clip" ? NonPositiveMassPolicy::clip : NonPositiveMassPolicy::error;
+    return options;
+  }
+
+  double m_epsilon;
+  PeriodicGrid<1> m_grid;
+  SeparableExponentialCovariance m_covariance;
+  RandomMass m_mass;
+  double m_p0, m_final_time;
+  bool m_use_kl;
+  XiDistribution m_xi;
+  long m_steps = 0;
+  double m_dt = 0;
+  std::vector<double> m_x;
+  std::optional<KarhunenLoeveExpansion> m_kl;
+};
+
+void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarloSettings& mc,
+                 const Moments& limit) {
+  require(mc.samples >= 2, "vmse_rte: --samples must be >= 2, got {}", mc.samples);
+  require(mc.sampler == "streaming" || mc.sampler == "kl",
+          "vmse_rte: --sampler must be streaming or kl, got '{}'", mc.sampler);
+  require(mc.xi == "gaussian" || (mc.xi == "uniform" && mc.sampler == "kl"),
+          "vmse_rte: --xi must be gaussian, or uniform with --sampler kl, got '{}'", mc.xi);
+  require(mc.nonpositive == "error" || mc.nonpositive == "clip",
+          "vmse_rte: --nonpositive must be error or clip, got '{}'", mc.nonpositive);
+  auto& summary = driver.summary();
+  summary.parameter("mc_samples", mc.samples);
+  summary.parameter("mc_seed", mc.seed);
+  summary.parameter("mc_gamma", mc.gamma, "m = m0 + eps^gamma m1");
+  summary.parameter("mc_sampler", mc.sampler);
+  summary.parameter("mc_xi", mc.xi);
+  summary.parameter("mc_nonpositive_mass_policy", mc.nonpositive);
+  io::CsvWriter csv(driver.output("errors_mc.csv"),
+                    {"n", "epsilon", "samples", "points", "steps", "err_rho", "err_current",
+                     "max_standard_error_rho", "sampling_seconds_per_sample",
+                     "propagation_seconds_per_sample", "kl_terms", "nonpositive_points"});
+  std::vector<double> log_eps, log_err;
+  for (const int n : mc.ns) {
+    require(n >= 3 && n <= 11, "vmse_rte: --mc-n values must be in [3, 11], got {}", n);
+    VmseSample vmse(n, rte, mc);
+    const auto nx = vmse.x().size();
+    PhaseClock clock;
+    EnsembleOptions options;
+    options.samples = mc.samples;
+    options.seed = mc.seed;
+    options.threads = driver.threads();
+    options.checkpoint = driver.output(fmt::format("mc_n{}_checkpoint.bin", n));
+    options.checkpoint_seconds = mc.checkpoint_seconds;
+    options.parameters = {{"n", n},
+                          {"gamma", mc.gamma},
+                          {"sampler", mc.sampler},
+                          {"xi", mc.xi},
+                          {"D", rte.amplitude},
+                          {"p0", rte.p0},
+                          {"policy", mc.nonpositive}};
+    options.label = fmt::format("VMSE samples, eps = 2^-{}", n);
+    const Ensemble ensemble({{"rho", nx, true}, {"current", nx, true}}, options);
+    const auto start = std::chrono::steady_clock::now();
+    const auto result = ensemble.run(
+        [&](std::uint64_t sample, std::uint64_t seed) { return vmse(sample, seed, clock); });
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto& stats = result.statistics;
+    const double h = box_length / static_cast<double>(nx);
+    const Eigen::VectorXd rho0 = interpolate_periodic(limit.x, limit.rho, vmse.x());
+    const Eigen::VectorXd j0 = interpolate_periodic(limit.x, limit.current, vmse.x());
+    const double err_rho = (rho0 - stats.mean(0)).cwiseAbs().sum() * h;
+    const double err_current = (j0 - stats.mean(1)).cwiseAbs().sum() * h;
+    const double computed = std::max<double>(1, static_cast<double>(result.samples_computed));
+    const double sampling = static_cast<double>(clock.sampling_ns.load()) * 1e-9 / computed;
+    const double propagation = static_cast<double>(clock.propagation_ns.load()) * 1e-9 / computed;
+    const double max_se = stats.standard_error(0).maxCoeff();
+    fmt::print(
+        "  n = {}: {} samples ({} resumed) in {:.1f} s, Err_rho = {:.4e}, Err_J = {:.4e}, "
+        "max std error of E[rho] {:.2e}; per sample {:.3e} s sampling + {:.3e} s propagation\n",
+        n, mc.samples, result.samples_resumed, wall, err_rho, err_current, max_se, sampling,
+        propagation);
+    csv.row({double(n), vmse.epsilon(), double(mc.samples), double(nx), double(vmse.steps()),
+             err_rho, err_current, max_se, sampling, propagation, double(vmse.kl_terms()),
+             double(vmse.counts().points)});
+    const auto save = [&](const std::string& name, const Eigen::VectorXd& v) {
+      io::write_npy(driver.output(fmt::format("mc_n{}_{}.npy", n, name)), v.data(), {nx});
+    };
+    save("x", Eigen::Map<const Eigen::VectorXd>(vmse.x().data(), static_cast<Eigen::Index>(nx)));
+    save("mean_rho", stats.mean(0));
+    save("std_rho", stats.standard_deviation(0));
+    save("mean_current", stats.mean(1));
+    save("std_current", stats.standard_deviation(1));
+    save("rho_rte", rho0);
+    save("current_rte", j0);
+    const Eigen::MatrixXd cov_rho = stats.covariance(0), cov_current = stats.covariance(1);
+    io::write_npy(driver.output(fmt::format("mc_n{}_cov_rho.npy", n)), cov_rho.data(), {nx, nx});
+    io::write_npy(driver.output(fmt::format("mc_n{}_cov_current.npy", n)), cov_current.data(),
+                  {nx, nx});
+    summary.result(fmt::format("mc_n{}_err_rho", n), err_rho, "1",
+                   "Err_rho = int |rho0 - E[rho_eps]| dx at t = 0.4 (P2 (4.29))");
+    summary.result(fmt::format("mc_n{}_err_current", n), err_current, "1/time",
+                   "Err_J = int |J0 - E[J_eps]| dx at t = 0.4");
+    summary.result(fmt::format("mc_n{}_max_standard_error_rho", n), max_se, "1/length",
+                   "max over x of the Monte Carlo standard error of E[rho_eps]");
+    summary.result(fmt::format("mc_n{}_sampling_seconds_per_sample", n), sampling, "s",
+                   "wall time per sample drawing m_1 and assembling the mass");
+    summary.result(fmt::format("mc_n{}_propagation_seconds_per_sample", n), propagation, "s",
+                   "wall time per sample in Crank-Nicolson steps");
+    summary.result(fmt::format("mc_n{}_nonpositive_mass_points", n),
+                   static_cast<double>(vmse.counts().points), "1",
+                   "grid points where the sampled mass was <= 0 (clipped, or the run stopped)");
+    log_eps.push_back(std::log(vmse.epsilon()));
+    log_err.push_back(std::log(err_rho));
+  }
+  if (log_eps.size() >= 2) {
+    const Eigen::Map<const Eigen::VectorXd> ex(log_eps.data(),
+                                               static_cast<Eigen::Index>(log_eps.size()));
+    const Eigen::Map<const Eigen::VectorXd> ey(log_err.data(),
+                                               static_cast<Eigen::Index>(log_err.size()));
+    const double mx = ex.mean(), my = ey.mean();
+    const double slope =
+        ((ex.array() - mx) * (ey.array() - my)).sum() / (ex.array() - mx).square().sum();
+    summary.result("mc_err_rho_slope", slope, "1",
+                   fmt::format("least-squares slope of log Err_rho vs log eps over n = {}",
+                               fmt::join(mc.ns, ", ")));
+    fmt::print("  slope of log Err_rho vs log eps: {:.3f}\n", slope);
+  }
 }
 
 }  // namespace
@@ -240,12 +513,35 @@ int main(int argc, char** argv) {
   cli.add_option("--checkpoint-seconds", s.checkpoint_seconds, "seconds between checkpoints")
       ->capture_default_str();
   cli.add_flag("--fresh", s.fresh, "ignore a saved checkpoint");
+  MonteCarloSettings mc;
+  std::string mode = "both";
+  cli.add_option("--mode", mode, "rte, mc (needs the RTE moments: runs the RTE too) or both")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"rte", "mc", "both"}));
+  cli.add_option("--mc-n", mc.ns, "VMSE resolutions n (eps = 2^-n)")->capture_default_str();
+  cli.add_option("--samples", mc.samples, "Monte Carlo samples per n")->capture_default_str();
+  cli.add_option("--seed", mc.seed, "master seed of the per-sample streams")->capture_default_str();
+  cli.add_option("--gamma", mc.gamma, "scaling m = m0 + eps^gamma m1 (P2: 0.5; Figs 10-11: 1, 0.4)")
+      ->capture_default_str();
+  cli.add_option("--sampler", mc.sampler,
+                 "streaming (exact AR(1) x AR(1)) or kl (P2 (4.21)-(4.28))")
+      ->capture_default_str();
+  cli.add_option("--xi", mc.xi, "KL coefficients: gaussian or uniform")->capture_default_str();
+  cli.add_option("--nonpositive", mc.nonpositive, "sampled mass <= 0: error or clip")
+      ->capture_default_str();
+  cli.add_option("--checkpoint", mc.checkpoint_seconds, "seconds between ensemble checkpoints")
+      ->capture_default_str();
   return driver.run(argc, argv, [&](examples::Driver& d) {
     Settings settings = s;
+    MonteCarloSettings monte_carlo_settings = mc;
     if (d.quick()) {
       if (cli.count("--n") == 0) settings.n = 7;
       if (cli.count("--dt-exp") == 0) settings.dt_exponent = 11;
+      if (cli.count("--mc-n") == 0) monte_carlo_settings.ns = {5, 6};
+      if (cli.count("--samples") == 0) monte_carlo_settings.samples = 48;
     }
-    run(d, settings);
+    d.summary().parameter("mode", mode);
+    const Moments limit = solve_rte(d, settings);
+    if (mode != "rte") monte_carlo(d, settings, monte_carlo_settings, limit);
   });
 }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "wavekin/io/checkpoint.hpp"
 #include "wavekin/io/csv.hpp"
 #include "wavekin/io/npy.hpp"
 #include "wavekin/io/progress.hpp"

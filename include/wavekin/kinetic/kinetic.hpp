@@ -4,9 +4,12 @@
 #pragma once
 
 #include "wavekin/kinetic/band_data.hpp"
+#include "wavekin/kinetic/band_diagonal_collision.hpp"
 #include "wavekin/kinetic/characteristics.hpp"
 #include "wavekin/kinetic/coherence_field.hpp"
 #include "wavekin/kinetic/coherence_liouville.hpp"
+#include "wavekin/kinetic/coherent_collision.hpp"
+#include "wavekin/kinetic/coherent_rte.hpp"
 #include "wavekin/kinetic/collision_operator.hpp"
 #include "wavekin/kinetic/energy_shell_quadrature.hpp"
 #include "wavekin/kinetic/hamiltonian.hpp"

@@ -4,7 +4,9 @@
 #pragma once
 
 #include "wavekin/random/covariance.hpp"
+#include "wavekin/random/ensemble.hpp"
 #include "wavekin/random/karhunen_loeve.hpp"
 #include "wavekin/random/random_mass.hpp"
 #include "wavekin/random/random_stream.hpp"
+#include "wavekin/random/running_statistics.hpp"
 #include "wavekin/random/streaming_sampler.hpp"

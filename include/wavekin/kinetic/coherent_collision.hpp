@@ -1,0 +1,134 @@
+// wavekin/kinetic/coherent_collision.hpp — the full coupled collision of P1 (4.15) on the coherence
+// matrix σ(p), as one sparse operator. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <complex>
+#include <cstddef>
+#include <vector>
+
+#include <Eigen/Core>
+#include <Eigen/SparseCore>
+
+#include "wavekin/core/error.hpp"
+#include "wavekin/kinetic/band_diagonal_collision.hpp"
+
+namespace wavekin {
+
+/// \brief The collision of the coupled RTE, P1 (4.15) (MATH.md §2, "Coupled RTE"):
+/// \f[Q[\sigma]_{jl}(p) = \sum_{m,m'}\kappa\sum_{\mu\in\Lambda^*}\int_B\hat R(p-q+\mu)\,
+/// \delta(E_l(p)-E_m(q))\,\overline{A_{jm}(p,q-\mu)}\,\big[\sigma_{mm'}(q)A_{lm'}(p,q-\mu)
+/// - \sigma_{m'l}(p)A_{m'm}(p,q-\mu)\big]\,dq,\f]
+/// implemented as written (the relaxation term (i/ε)(E_l − E_j)σ_jl is CoherenceLiouville's), as
+/// one complex sparse matrix on the vector s_{(v·n+j)·n+l} = σ_jl(p_v) — CoherenceField's block
+/// order, so the same operator acts on every x.
+///
+/// Discretisation as BandDiagonalCollision: the pair measure ½[w^m_q(E_l(p)) + w^l_p(E_m(q))]
+/// (linear-simplex energy shells, symmetric in the pair), the μ-sum truncated at
+/// R̂ ≤ mu_tolerance·R̂(0), κ from BandCollisionOptions (default (2π)^{1−d}). A(p, q − μ) comes from
+/// CollisionBands::overlap, i.e. for Bloch bands from the relabelling c^m_G(q − μ) = c^m_{G−μ}(q)
+/// of ONE gauge (collision_bands_from_table: the BandTable's, ParallelTransportGauge by
+/// default). No symmetrisation is imposed: Q is not trace-conserving for general σ (MATH.md
+/// erratum 5 and docs/collision.md), and the tests measure by how much.
+///
+/// Identities the tests check: for band-diagonal σ the diagonal of Q[σ] is the (C.3) collision
+/// exactly (same discretisation), so ∫∫ tr σ is conserved to round-off for such σ.
+/// Cost of assembly: n² vertices² simplex visits, one overlap call per (pair on a shell, μ),
+/// 2n² nonzeros per (pair, band pair).
+/// \tparam Dim  dimension of p
+template <int Dim>
+class CoherentCollision : public detail::CollisionSummary {
+ public:
+  using complex_type = std::complex<double>;
+  using Matrix = Eigen::SparseMatrix<complex_type, Eigen::RowMajor>;
+
+  /// \tparam Correlation  a SpatialCorrelation (GaussianCorrelation, ExponentialCorrelation)
+  /// \pre bands consistent (vertex count, finite energies, overlap n × n); options valid.
+  template <class Correlation>
+  requires SpatialCorrelation<Correlation, Dim> CoherentCollision(
+      const CollisionBands<Dim>& bands, const Correlation& correlation,
+      const BandCollisionOptions& options = {})
+      : CoherentCollision(detail::CollisionSetup<Dim, Correlation>(bands, correlation, options,
+                                                                   "CoherentCollision")) {}
+
+  /// \brief The operator on s_{(v·n+j)·n+l} = σ_jl(p_v).
+  [[nodiscard]] const Matrix& matrix() const noexcept { return m_operator; }
+  /// \brief max_r Σ_c |Q_rc|, a bound on the spectral radius (Gershgorin); the time steppers
+  /// use it to keep their explicit sub-steps stable.
+  [[nodiscard]] double spectral_bound() const noexcept { return m_gershgorin; }
+
+  /// \brief The loss matrix Γ of column band l at p_v: the loss term of (4.15) is
+  /// −Σ_m' Γ_jm' σ_m'l(p), \f$\Gamma_{jm'} = \kappa\sum_m\sum_\mu\int_B\hat R(p-q+\mu)
+  /// \delta(E_l(p)-E_m(q))\overline{A_{jm}}A_{m'm}\,dq\f$; Γ_ll(p) is the total scattering rate
+  /// out of (p, l) (the free RTE rate when V = 0).
+  /// \pre 0 <= vertex < vertex_count(), 0 <= l < band_count().
+  [[nodiscard]] const Eigen::MatrixXcd& loss(Eigen::Index vertex, Eigen::Index l) const {
+    require(vertex >= 0 && vertex < m_vertex_count && l >= 0 && l < m_band_count,
+            "CoherentCollision::loss: (vertex {}, band {}) outside [0, {}) x [0, {})", vertex, l,
+            m_vertex_count, m_band_count);
+    return m_loss[static_cast<std::size_t>(vertex * m_band_count + l)];
+  }
+
+  /// \brief Q[σ] for the vector s_{(v·n+j)·n+l} = σ_jl(p_v).
+  /// \pre s.size() == vertex_count()·n², finite.
+  [[nodiscard]] Eigen::VectorXcd apply(const Eigen::VectorXcd& s) const {
+    require(s.size() == m_operator.cols(),
+            "CoherentCollision::apply: vector has {} entries, expected vertices x n^2 = {}",
+            s.size(), m_operator.cols());
+    require(s.allFinite(), "CoherentCollision::apply: the vector is not finite");
+    return m_operator * s;
+  }
+
+ private:
+  template <class Correlation>
+  explicit CoherentCollision(const detail::CollisionSetup<Dim, Correlation>& setup)
+      : CollisionSummary(setup) {
+    const Eigen::Index n = m_band_count;
+    m_loss.assign(static_cast<std::size_t>(m_vertex_count * n), Eigen::MatrixXcd::Zero(n, n));
+    std::vector<Eigen::Triplet<complex_type>> triplets;
+    Eigen::MatrixXcd gain(n, n), loss(n, n);
+    setup.for_each_pair([&](Eigen::Index row, Eigen::Index col, double weight) {
+      const Eigen::Index p = row / n, l = row % n, q = col / n, m = col % n;
+      // gain(j, m') = Σ_μ R̂ conj(A_jm) A_lm',  loss(j, m') = Σ_μ R̂ conj(A_jm) A_m'm.
+      gain.setZero();
+      loss.setZero();
+      bool any = false;
+      setup.for_each_mu(p, q, [&](double r, const Eigen::MatrixXcd& a) {
+        any = true;
+        for (Eigen::Index j = 0; j < n; ++j) {
+          const complex_type c = r * std::conj(a(j, m));
+          for (Eigen::Index mp = 0; mp < n; ++mp) {
+            gain(j, mp) += c * a(l, mp);
+            loss(j, mp) += c * a(mp, m);
+          }
+        }
+      });
+      if (!any) return;
+      const double c = m_kappa * weight;
+      m_loss[static_cast<std::size_t>(row)] += c * loss;
+      for (Eigen::Index j = 0; j < n; ++j)
+        for (Eigen::Index mp = 0; mp < n; ++mp) {
+          const Eigen::Index out = (p * n + j) * n + l;
+          if (gain(j, mp) != complex_type(0))
+            triplets.emplace_back(out, (q * n + m) * n + mp, c * gain(j, mp));
+          if (loss(j, mp) != complex_type(0))
+            triplets.emplace_back(out, (p * n + mp) * n + l, -c * loss(j, mp));
+        }
+    });
+    const Eigen::Index size = m_vertex_count * n * n;
+    m_operator.resize(size, size);
+    m_operator.setFromTriplets(triplets.begin(), triplets.end());
+    m_operator.makeCompressed();
+    for (Eigen::Index r = 0; r < size; ++r) {
+      double sum = 0;
+      for (Matrix::InnerIterator it(m_operator, r); it; ++it) sum += std::abs(it.value());
+      m_gershgorin = std::max(m_gershgorin, sum);
+    }
+  }
+
+  double m_gershgorin = 0;
+  std::vector<Eigen::MatrixXcd> m_loss;
+  Matrix m_operator;
+};
+
+}  // namespace wavekin
