@@ -1,0 +1,183 @@
+// Benchmarks of the band-crossing coupled RTE of P1 (4.15): one CoherentRte Strang step against
+// one exact CoherenceLiouville step on the same grids, and assembly of CoherentCollision (4.15)
+// and BandDiagonalCollision (C.3) with their sparsity as counters. SPDX-License-Identifier: MIT
+//
+// Step benchmarks: V(x) = 2 cos 2πx on the unit lattice (the tests' 1D crystal), bands 0 and 1,
+// Gaussian R̂ of length 0.5, ε = 0.5, x ∈ [0, 2π) periodic; arguments (N_x, N_p). Assembly
+// benchmarks: the same crystal in 1D (argument N_p) and the 2D empty lattice with 4 bands
+// (argument N_p per axis). Everything else is assembled once per size, outside the timed loop.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <numbers>
+#include <utility>
+
+#include "wavekin/bloch/band_table.hpp"
+#include "wavekin/bloch/bloch_solver.hpp"
+#include "wavekin/bloch/cosine_sum.hpp"
+#include "wavekin/kinetic/band_diagonal_collision.hpp"
+#include "wavekin/kinetic/coherent_collision.hpp"
+#include "wavekin/kinetic/coherent_rte.hpp"
+
+namespace {
+
+using wavekin::GaussianCorrelation;
+using wavekin::Lattice;
+using cplx = std::complex<double>;
+using Vec1 = Eigen::Matrix<double, 1, 1>;
+constexpr double pi = std::numbers::pi;
+constexpr double dt = 0.01;
+
+const Lattice<1> line = Lattice<1>::line(1.0);
+
+// V(x) = 2 cos 2πx on the unit lattice, two lowest bands on N_p zone vertices.
+wavekin::BandTable<1> crystal_table(Eigen::Index points) {
+  const wavekin::CosineSum<1> potential({{2.0, wavekin::lattice_index(1)}});
+  return wavekin::BandTable<1>::uniform_grid(
+      wavekin::BlochSolver(line, potential, {.energy_cutoff = 300}), {points}, 2);
+}
+
+// Solver, a second Liouville propagator and the initial field for one (N_x, N_p), built once.
+struct Setup {
+  wavekin::CoherentRte<1> rte;
+  wavekin::CoherenceLiouville<1> liouville;
+  wavekin::CoherenceField<1> initial;
+  Setup(const wavekin::BandTable<1>& table, std::ptrdiff_t nx, Eigen::Index np)
+      : rte(wavekin::PeriodicGrid<1>::cube(nx, 2 * pi),
+            wavekin::band_data_from_table(table, {0, 1}), 0.5,
+            wavekin::CoherentCollision<1>(wavekin::collision_bands_from_table(line, table, {0, 1}),
+                                          GaussianCorrelation<1>(0.5))),
+        liouville(rte.liouville().grid(), rte.liouville().bands(), 0.5),
+        initial(rte.liouville().grid(), wavekin::uniform_zone_quadrature<1, double>(line, {np}),
+                2) {
+    initial.set_band_projected(
+        [](const Vec1& x) {
+          Eigen::VectorXcd a(2);
+          a << std::exp(std::cos(x[0])), 0.5 * std::exp(cplx(0, std::sin(x[0])));
+          return a;
+        },
+        [](const Vec1& p) { return 1 + 0.5 * std::cos(p[0]); });
+  }
+};
+
+Setup& setup(std::ptrdiff_t nx, Eigen::Index np) {
+  static std::map<Eigen::Index, std::unique_ptr<wavekin::BandTable<1>>> tables;
+  static std::map<std::pair<std::ptrdiff_t, Eigen::Index>, std::unique_ptr<Setup>> cache;
+  auto& table = tables[np];
+  if (!table) table = std::make_unique<wavekin::BandTable<1>>(crystal_table(np));
+  auto& slot = cache[{nx, np}];
+  if (!slot) slot = std::make_unique<Setup>(*table, nx, np);
+  return *slot;
+}
+
+double thread_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// One CoherentRte step is timed; after each, with the timer paused, one full exact Liouville step
+// and one collision step (the Strang step's two parts) are timed on a second copy with the
+// thread's CPU clock, so that the ratios compare the same moments of a shared, noisy machine.
+void coherent_rte_step(benchmark::State& state) {
+  auto& s = setup(state.range(0), state.range(1));
+  auto field = s.initial, probe = s.initial;
+  double step_cpu = 0, liouville_cpu = 0, collide_cpu = 0;
+  for (auto _ : state) {
+    const double t0 = thread_seconds();
+    s.rte.step(field, dt);
+    benchmark::DoNotOptimize(field.values().data());
+    const double t1 = thread_seconds();
+    state.PauseTiming();
+    s.liouville.step(probe, dt);
+    const double t2 = thread_seconds();
+    s.rte.collide(probe, dt);
+    benchmark::DoNotOptimize(probe.values().data());
+    const double t3 = thread_seconds();
+    state.ResumeTiming();
+    step_cpu += t1 - t0;
+    liouville_cpu += t2 - t1;
+    collide_cpu += t3 - t2;
+  }
+  const auto points = static_cast<double>(field.grid().size() * field.momentum_count());
+  const auto steps = static_cast<double>(state.iterations());
+  state.counters["xp_points"] = points;
+  state.counters["step_ns_per_xp"] = 1e9 * step_cpu / steps / points;
+  state.counters["liouville_ns_per_xp"] = 1e9 * liouville_cpu / steps / points;
+  state.counters["step_over_liouville"] = step_cpu / liouville_cpu;
+  state.counters["collide_over_liouville"] = collide_cpu / liouville_cpu;
+  const auto& q = s.rte.collision();
+  state.counters["rk4_substeps"] = std::max(1.0, std::ceil(dt * q.spectral_bound() / 2));
+}
+
+template <class Operator>
+void set_sparsity_counters(benchmark::State& state, const Operator& op) {
+  const auto& m = op.matrix();
+  state.counters["rows"] = static_cast<double>(m.rows());
+  state.counters["nonzeros"] = static_cast<double>(m.nonZeros());
+  state.counters["nnz_per_row"] = static_cast<double>(m.nonZeros()) / static_cast<double>(m.rows());
+  state.counters["fill"] = static_cast<double>(m.nonZeros()) /
+                           (static_cast<double>(m.rows()) * static_cast<double>(m.cols()));
+  state.counters["mu_count"] = static_cast<double>(op.mu_count());
+}
+
+// Assembly of Operator (CoherentCollision or BandDiagonalCollision) from given band data.
+template <class Operator, int Dim>
+void time_assembly(benchmark::State& state, const wavekin::CollisionBands<Dim>& bands,
+                   const GaussianCorrelation<Dim>& r) {
+  for (auto _ : state) {
+    const Operator op(bands, r);
+    benchmark::DoNotOptimize(op.matrix().valuePtr());
+    state.PauseTiming();
+    set_sparsity_counters(state, op);
+    state.ResumeTiming();
+  }
+}
+
+// The 1D crystal, N_p = state.range(0) vertices, 2 bands.
+template <class Operator>
+void assembly_1d(benchmark::State& state) {
+  time_assembly<Operator>(
+      state, wavekin::collision_bands_from_table(line, crystal_table(state.range(0)), {0, 1}),
+      GaussianCorrelation<1>(0.5));
+}
+
+// The 2D empty lattice (square, unit), N_p = state.range(0)² vertices, 4 bands.
+template <class Operator>
+void assembly_2d_empty(benchmark::State& state) {
+  const auto n = static_cast<Eigen::Index>(state.range(0));
+  time_assembly<Operator>(
+      state, wavekin::empty_lattice_collision_bands<2>(Lattice<2>::square(1.0), {n, n}, 4),
+      GaussianCorrelation<2>(0.8));
+}
+
+// (N_x, N_p): 64 or 256 x-points × 64 or 256 zone vertices, n = 2 (4 blocks per vertex).
+void step_sizes(benchmark::internal::Benchmark* b) {
+  for (const int np : {64, 256})
+    for (const int nx : {64, 256}) b->Args({nx, np});
+  b->Unit(benchmark::kMillisecond);
+}
+
+// Assembly: N_p = 64, 256 in 1D (3 repetitions); 8², 16² in 2D, once (16² takes ~0.4 s and the
+// cost grows like N_p², so 32² would take ~6 s).
+void assembly_sizes_1d(benchmark::internal::Benchmark* b) {
+  b->Arg(64)->Arg(256)->Iterations(3)->Unit(benchmark::kMillisecond);
+}
+void assembly_sizes_2d(benchmark::internal::Benchmark* b) {
+  b->Arg(8)->Arg(16)->Iterations(1)->Unit(benchmark::kMillisecond);
+}
+
+}  // namespace
+
+BENCHMARK(coherent_rte_step)->Apply(step_sizes);
+BENCHMARK(assembly_1d<wavekin::CoherentCollision<1>>)->Apply(assembly_sizes_1d);
+BENCHMARK(assembly_1d<wavekin::BandDiagonalCollision<1>>)->Apply(assembly_sizes_1d);
+BENCHMARK(assembly_2d_empty<wavekin::CoherentCollision<2>>)->Apply(assembly_sizes_2d);
+BENCHMARK(assembly_2d_empty<wavekin::BandDiagonalCollision<2>>)->Apply(assembly_sizes_2d);
+
+BENCHMARK_MAIN();
