@@ -12,6 +12,7 @@
 #include "wavekin/kinetic/coherent_rte.hpp"
 #include "wavekin/kinetic/collision_operator.hpp"
 #include "wavekin/kinetic/energy_shell_quadrature.hpp"
+#include "wavekin/kinetic/graphene_valleys.hpp"
 #include "wavekin/kinetic/hamiltonian.hpp"
 #include "wavekin/kinetic/phase_space_grid.hpp"
 #include "wavekin/kinetic/radiative_transfer.hpp"
