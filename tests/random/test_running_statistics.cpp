@@ -70,7 +70,9 @@ RunningStatistics accumulate(const std::vector<Sample>& samples, std::size_t beg
 bool same_bits(const RunningStatistics& a, const RunningStatistics& b) {
   const auto x = a.serialize();
   const auto y = b.serialize();
-  return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0;
+  // memcmp on an empty array's null data() is undefined behaviour: compare sizes first.
+  return x.size() == y.size() &&
+         (x.size() == 0 || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0);
 }
 
 double relative_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
