@@ -261,7 +261,7 @@ struct MonteCarloSettings {
 // ρ⁰ (or J⁰) of the RTE grid at the VMSE grid's points, by periodic linear interpolation.
 Eigen::VectorXd interpolate_periodic(const Eigen::VectorXd& x, const Eigen::VectorXd& f,
                                      const std::vector<double>& at) {
-  const double h = x[1] - x[0], length = h * static_cast<double>(x.size());
+  const double h = x[1] - x[0];
   Eigen::VectorXd out(static_cast<Eigen::Index>(at.size()));
   for (std::size_t j = 0; j < at.size(); ++j) {
     const double s = (at[j] - x[0]) / h;
@@ -271,7 +271,6 @@ Eigen::VectorXd interpolate_periodic(const Eigen::VectorXd& x, const Eigen::Vect
     const double w = s - base;
     out[static_cast<Eigen::Index>(j)] = (1 - w) * f[(i0 + x.size()) % x.size()] + w * f[i1];
   }
-  (void)length;
   return out;
 }
 

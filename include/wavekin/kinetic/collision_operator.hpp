@@ -101,7 +101,13 @@ class CollisionOperator {
     m_k_points.resize(static_cast<std::size_t>(m_grid.k_size()));
     for (std::ptrdiff_t q = 0; q < m_grid.k_size(); ++q)
       m_k_points[static_cast<std::size_t>(q)] = m_grid.k_point(q);
-    for (auto& g : m_groups) assemble(g);
+    for (auto& g : m_groups) {
+      assemble(g);
+      if (m_groups.size() > 1) {
+        g.block.resize(static_cast<Eigen::Index>(g.points.size()), m_grid.k_size());
+        g.result.resize(static_cast<Eigen::Index>(g.points.size()), m_grid.k_size());
+      }
+    }
     m_work.resize(m_grid.size());
     m_w1.resize(m_grid.size());
     m_w2.resize(m_grid.size());
@@ -166,13 +172,16 @@ class CollisionOperator {
       return;
     }
     for (const auto& g : m_groups) {
-      RowMajor block(static_cast<Eigen::Index>(g.points.size()), nk);
+      // Gather the group's rows into its preallocated block, one product, scatter back.
       for (std::size_t r = 0; r < g.points.size(); ++r)
-        block.row(static_cast<Eigen::Index>(r)) = w.row(g.points[r]);
-      RowMajor result = compressed() ? RowMajor(block * g.sparse) : RowMajor(block * g.dense);
-      result -= (block.array().rowwise() * g.rates.transpose().array()).matrix();
+        g.block.row(static_cast<Eigen::Index>(r)) = w.row(g.points[r]);
+      if (compressed())
+        g.result.noalias() = g.block * g.sparse;
+      else
+        g.result.noalias() = g.block * g.dense;
+      g.result -= (g.block.array().rowwise() * g.rates.transpose().array()).matrix();
       for (std::size_t r = 0; r < g.points.size(); ++r)
-        q.row(g.points[r]) = result.row(static_cast<Eigen::Index>(r));
+        q.row(g.points[r]) = g.result.row(static_cast<Eigen::Index>(r));
     }
   }
 
@@ -206,6 +215,8 @@ class CollisionOperator {
     Eigen::MatrixXd dense;
     Sparse sparse;
     Eigen::VectorXd rates, full_rates;
+    // Work arrays of apply() for a group of several x-points, sized once at assembly.
+    mutable Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> block, result;
   };
 
   // σ(k, p) = (2π)^{−d} ¼ (p·k)² R̂((m_0/2)(|p|² − |k|²), p − k).

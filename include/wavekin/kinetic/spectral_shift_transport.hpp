@@ -70,10 +70,9 @@ class SpectralShiftTransport {
       for (std::ptrdiff_t i = 0; i < nx; ++i) m_line[static_cast<std::size_t>(i)] = W[i * nk + q];
       m_fft.forward(m_line.data());
       // Slot l's multi-index, fastest axis last (PeriodicGrid's row-major order).
-      std::ptrdiff_t remainder = 0;
       for (std::ptrdiff_t l = 0; l < nx; ++l) {
         double phase = 0;
-        remainder = l;
+        std::ptrdiff_t remainder = l;
         for (int a = Dim - 1; a >= 0; --a) {
           const std::ptrdiff_t n = x.count(a);
           phase +=
