@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <complex>
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <limits>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -228,10 +230,7 @@ class CrankNicolsonSpectral {
         m_preconditioner[k] = complex_type(inv, -theta * inv);
       }
       // b̂ = B̂ Û^n = Û^n − i Ĥ Û^n.
-      apply_h(m_uhat.data(), m_rhs.data());
-      for (std::size_t k = 0; k < m_n; ++k)
-        m_rhs[k] =
-            complex_type(m_uhat[k].real() + m_rhs[k].imag(), m_uhat[k].imag() - m_rhs[k].real());
+      apply_operator(m_uhat.data(), m_rhs.data(), Scalar(-1), false);
       gmres(report);
       m_fft.inverse(m_solution.data());
       std::copy(m_solution.data(), m_solution.data() + m_n, u.begin());
@@ -311,51 +310,73 @@ class CrankNicolsonSpectral {
     mean = uniform ? *lo : sum / static_cast<Scalar>(values.size());
   }
 
-  // out = Ĥ ŷ for unnormalised Fourier coefficients ŷ = F y, where
-  // H = −c Σ_a D_a m D_a + d V. out must differ from yhat.
-  void apply_h(const complex_type* yhat, complex_type* out) {
+  // out = (I + s·iĤ) ŷ for s = ±1 and unnormalised Fourier coefficients, where
+  // H = −c Σ_a D_a m D_a + d V: the GMRES operator Â P̂^{-1} w (s = +1, ŷ = P̂^{-1} w,
+  // `precondition`) or the right-hand side B̂ Û^n (s = −1, ŷ = w). Since
+  // i·(−c iξ_a ẑ_a) = c ξ_a ẑ_a with ẑ_a = (m D_a y)^,
+  //   (I + s iĤ) ŷ = ŷ (1 + s i d V̄) + s c Σ_a ξ_a ẑ_a   [+ s i d (V y)^ if V varies]
+  // (with uniform m, ẑ_a = m̄ iξ_a ŷ and the sum is diagonal),
+  // evaluated in one pass before and one after each FFT pair (each pass over N
+  // numbers costs about a tenth of an FFT at N = 4096, so passes matter). ŷ is
+  // left in m_work2; out must differ from w.
+  void apply_operator(const complex_type* w, complex_type* out, Scalar s, bool precondition) {
     const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
+    complex_type* y = m_work2.data();
+    const auto load = [&](std::size_t k) {
+      return precondition ? multiply(m_preconditioner[k], w[k]) : w[k];
+    };
+    // s d V̄, the diagonal potential term (0 when V varies: added below).
+    const Scalar shift = m_potential_uniform ? s * m_d * m_potential_mean : Scalar(0);
     if (m_mass_uniform) {
-      const Scalar scale = m_c * m_mass_mean;
-      for (std::size_t k = 0; k < m_n; ++k) out[k] = scale * m_xi.xi_squared[k] * yhat[k];
+      const Scalar kinetic = s * m_c * m_mass_mean;
+      for (std::size_t k = 0; k < m_n; ++k) {
+        const complex_type yk = load(k);
+        y[k] = yk;
+        // −c m̄ (iξ)² = c m̄ |ξ|²: Ĥ is real diagonal, (I + s iĤ) ŷ = ŷ (1 + iθ).
+        const Scalar theta = kinetic * m_xi.xi_squared[k] + shift;
+        out[k] = complex_type(yk.real() - theta * yk.imag(), yk.imag() + theta * yk.real());
+      }
     } else {
       for (int a = 0; a < Dim; ++a) {
         const std::vector<Scalar>& xi = m_xi.xi[static_cast<std::size_t>(a)];
         // (D_a y)^ with the 1/N of the inverse folded in.
-        for (std::size_t k = 0; k < m_n; ++k)
-          m_work[k] = complex_type(-xi[k] * yhat[k].imag(), xi[k] * yhat[k].real()) * inv_n;
+        if (a == 0) {
+          for (std::size_t k = 0; k < m_n; ++k) {
+            const complex_type yk = load(k);
+            y[k] = yk;
+            m_work[k] = complex_type(-xi[k] * yk.imag(), xi[k] * yk.real()) * inv_n;
+          }
+        } else {
+          for (std::size_t k = 0; k < m_n; ++k)
+            m_work[k] = complex_type(-xi[k] * y[k].imag(), xi[k] * y[k].real()) * inv_n;
+        }
         m_fft.backward(m_work.data());
         for (std::size_t k = 0; k < m_n; ++k) m_work[k] *= m_mass_values[k];
         m_fft.forward(m_work.data());
-        // −c · iξ_a · (m D_a y)^
+        const Scalar sc = s * m_c;
         if (a == 0) {
           for (std::size_t k = 0; k < m_n; ++k)
-            out[k] = -m_c * complex_type(-xi[k] * m_work[k].imag(), xi[k] * m_work[k].real());
+            out[k] =
+                complex_type(y[k].real() - shift * y[k].imag(), y[k].imag() + shift * y[k].real()) +
+                (sc * xi[k]) * m_work[k];
         } else {
-          for (std::size_t k = 0; k < m_n; ++k)
-            out[k] -= m_c * complex_type(-xi[k] * m_work[k].imag(), xi[k] * m_work[k].real());
+          for (std::size_t k = 0; k < m_n; ++k) out[k] += (sc * xi[k]) * m_work[k];
         }
       }
     }
-    if (m_potential_uniform) {
-      const Scalar scale = m_d * m_potential_mean;
-      if (scale != Scalar(0))
-        for (std::size_t k = 0; k < m_n; ++k) out[k] += scale * yhat[k];
-    } else {
-      for (std::size_t k = 0; k < m_n; ++k) m_work[k] = yhat[k] * inv_n;
+    if (!m_potential_uniform) {
+      for (std::size_t k = 0; k < m_n; ++k) m_work[k] = y[k] * inv_n;
       m_fft.backward(m_work.data());
       for (std::size_t k = 0; k < m_n; ++k) m_work[k] *= m_d * m_potential_values[k];
       m_fft.forward(m_work.data());
-      for (std::size_t k = 0; k < m_n; ++k) out[k] += m_work[k];
+      for (std::size_t k = 0; k < m_n; ++k)
+        out[k] += complex_type(-s * m_work[k].imag(), s * m_work[k].real());
     }
   }
 
-  // out = Â P̂^{-1} w = (I + iĤ) P̂^{-1} w; uses m_work2 for P̂^{-1} w.
+  // out = Â P̂^{-1} w = (I + iĤ) P̂^{-1} w.
   void apply_preconditioned(const complex_type* w, complex_type* out) {
-    for (std::size_t k = 0; k < m_n; ++k) m_work2[k] = multiply(m_preconditioner[k], w[k]);
-    apply_h(m_work2.data(), out);
-    for (std::size_t k = 0; k < m_n; ++k)
-      out[k] = complex_type(m_work2[k].real() - out[k].imag(), m_work2[k].imag() + out[k].real());
+    apply_operator(w, out, Scalar(1), true);
   }
 
   static complex_type multiply(complex_type a, complex_type b) {
@@ -374,25 +395,69 @@ class CrankNicolsonSpectral {
   // 4-byte-aligned value as a double, which UBSan reports.
   // Complex products are written out in real arithmetic: std::complex's
   // operator* checks for NaN (C99 Annex G) and so never vectorises.
-  [[nodiscard]] complex_type dot(const complex_type* a, const complex_type* b) const {
-    double re = 0, im = 0;
-    for (std::size_t k = 0; k < m_n; ++k) {
-      const double ar = a[k].real(), ai = a[k].imag(), br = b[k].real(), bi = b[k].imag();
-      re += ar * br + ai * bi;  // conj(a)·b
-      im += ar * bi - ai * br;
+  // Reductions keep four interleaved partial sums: a single running sum is a
+  // chain of N dependent additions, bound by the adder's latency. The order is
+  // fixed, so results are reproducible. term(k) returns the (re, im) pair to add
+  // (and may update element k on the way); the sums live in registers.
+  template <class Term>
+  [[nodiscard]] complex_type reduce(Term term) const {
+    double r0 = 0, r1 = 0, r2 = 0, r3 = 0, i0 = 0, i1 = 0, i2 = 0, i3 = 0;
+    std::size_t k = 0;
+    for (; k + 4 <= m_n; k += 4) {
+      const auto [a0, b0] = term(k);
+      const auto [a1, b1] = term(k + 1);
+      const auto [a2, b2] = term(k + 2);
+      const auto [a3, b3] = term(k + 3);
+      r0 += a0, r1 += a1, r2 += a2, r3 += a3;
+      i0 += b0, i1 += b1, i2 += b2, i3 += b3;
     }
-    return complex_type(static_cast<Scalar>(re), static_cast<Scalar>(im));
+    for (; k < m_n; ++k) {
+      const auto [a0, b0] = term(k);
+      r0 += a0, i0 += b0;
+    }
+    return complex_type(static_cast<Scalar>((r0 + r1) + (r2 + r3)),
+                        static_cast<Scalar>((i0 + i1) + (i2 + i3)));
+  }
+  // conj(a)·b
+  [[nodiscard]] complex_type dot(const complex_type* a, const complex_type* b) const {
+    return reduce([=](std::size_t k) {
+      const double ar = a[k].real(), ai = a[k].imag(), br = b[k].real(), bi = b[k].imag();
+      return std::pair<double, double>(ar * br + ai * bi, ar * bi - ai * br);
+    });
   }
   [[nodiscard]] Scalar norm(const complex_type* a) const {
-    double sum = 0;
-    for (std::size_t k = 0; k < m_n; ++k) sum += static_cast<double>(std::norm(a[k]));
-    return static_cast<Scalar>(std::sqrt(sum));
+    return std::sqrt(reduce([=](std::size_t k) {
+                       const double ar = a[k].real(), ai = a[k].imag();
+                       return std::pair<double, double>(ar * ar + ai * ai, 0.0);
+                     }).real());
   }
   void axpy(complex_type alpha, const complex_type* x, complex_type* y) const {
     const Scalar ar = alpha.real(), ai = alpha.imag();
     for (std::size_t k = 0; k < m_n; ++k)
       y[k] = complex_type(y[k].real() + ar * x[k].real() - ai * x[k].imag(),
                           y[k].imag() + ar * x[k].imag() + ai * x[k].real());
+  }
+  // v −= α x and, in the same pass, conj(next)·v of the updated v — the next
+  // modified Gram–Schmidt projection — or ‖v‖² (real part) when next is null.
+  complex_type axpy_dot(complex_type alpha, const complex_type* x, complex_type* v,
+                        const complex_type* next) const {
+    const Scalar ar = alpha.real(), ai = alpha.imag();
+    const auto update = [=](std::size_t k) {
+      const Scalar vr = v[k].real() + ar * x[k].real() - ai * x[k].imag();
+      const Scalar vi = v[k].imag() + ar * x[k].imag() + ai * x[k].real();
+      v[k] = complex_type(vr, vi);
+      return std::pair<double, double>(vr, vi);
+    };
+    if (next == nullptr)
+      return reduce([=](std::size_t k) {
+        const auto [vr, vi] = update(k);
+        return std::pair<double, double>(vr * vr + vi * vi, 0.0);
+      });
+    return reduce([=](std::size_t k) {
+      const auto [vr, vi] = update(k);
+      const double nr = next[k].real(), ni = next[k].imag();
+      return std::pair<double, double>(nr * vr + ni * vi, nr * vi - ni * vr);
+    });
   }
   void scale(Scalar factor, complex_type* x) const {
     for (std::size_t k = 0; k < m_n; ++k) x[k] *= factor;
@@ -435,13 +500,14 @@ class CrankNicolsonSpectral {
       for (; j < restart && iterations < m_options.max_iterations;) {
         complex_type* v = basis(j + 1);
         apply_preconditioned(basis(j), v);
-        // Modified Gram–Schmidt.
+        // Modified Gram–Schmidt, each projection's update fused with the next
+        // inner product (j + 2 passes over v instead of 2j + 3).
+        complex_type hij = dot(basis(0), v);  // conj(v_0)·v
         for (std::size_t i = 0; i <= j; ++i) {
-          const complex_type hij = dot(basis(i), v);  // conj(v_i)·v
           h(i, j) = hij;
-          axpy(-hij, basis(i), v);
+          hij = axpy_dot(-hij, basis(i), v, i < j ? basis(i + 1) : nullptr);
         }
-        const Scalar h_next = norm(v);
+        const Scalar h_next = std::sqrt(hij.real());  // ‖v‖ after the projections
         if (h_next > Scalar(0)) scale(Scalar(1) / h_next, v);
         // Previous rotations on column j, then a new one to zero h(j+1, j).
         for (std::size_t i = 0; i < j; ++i) {
