@@ -3,8 +3,11 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
 #include <complex>
+#include <cstdio>
+#include <cstdlib>
 #include <numbers>
 #include <vector>
 
@@ -15,6 +18,7 @@
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
 using cplx = std::complex<double>;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
 using Vec2 = Eigen::Vector2d;
@@ -65,6 +69,65 @@ TEST_CASE("uniform zone quadrature integrates over the zone in BandTable's order
   CHECK((quad.points[1] - lattice.dual_vector(0) / 6).norm() < 1e-14);
   CHECK((quad.points[6] - lattice.dual_vector(1) / 4).norm() < 1e-14);
   CHECK_THROWS_WITH(wavekin::uniform_zone_quadrature(lattice, {0, 4}), Contains("got 0"));
+}
+
+TEST_CASE("locally refined zone quadrature resolves a packet at a crossing", "[kinetic]") {
+  const auto lattice = wavekin::Lattice<2>::triangular(1.0);
+  const std::array<Eigen::Index, 2> counts{24, 24};
+  const auto uniform = wavekin::uniform_zone_quadrature(lattice, counts);
+  // Refinement 1 is the uniform rule, point for point.
+  const auto same =
+      wavekin::locally_refined_zone_quadrature(lattice, counts, Eigen::Vector2d(1.0, 2.0), 1.0, 1);
+  REQUIRE(same.points.size() == uniform.points.size());
+  for (std::size_t q = 0; q < same.points.size(); ++q) CHECK(same.points[q] == uniform.points[q]);
+  // A packet of width s = 0.04 centred at Γ = 0, whose mass sits on both sides of the zone's
+  // corner: ∫_B Σ_μ exp(−|p − μ|²/2s²) dp = 2πs² exactly (the Λ*-periodisation of the
+  // Gaussian integrates over one zone to its integral over ℝ²).
+  const double s = 0.04, exact = 2 * std::numbers::pi * s * s;
+  const auto integrate = [&](const wavekin::MomentumQuadrature<2, double>& quad) {
+    double sum = 0;
+    for (std::size_t q = 0; q < quad.points.size(); ++q) {
+      const Eigen::Vector2d p = lattice.reduce_centred(quad.points[q]).p;
+      double g = 0;
+      for (int a = -1; a <= 1; ++a)
+        for (int b = -1; b <= 1; ++b)
+          g += std::exp(
+              -(p + a * lattice.dual_vector(0) + b * lattice.dual_vector(1)).squaredNorm() /
+              (2 * s * s));
+      sum += quad.weights[q] * g;
+    }
+    return sum;
+  };
+  const auto refined =
+      wavekin::locally_refined_zone_quadrature(lattice, counts, Eigen::Vector2d::Zero(), 8 * s, 16);
+  double total = 0;
+  for (const double w : refined.weights) total += w;
+  // Sums of ~10⁴ positive terms of size ≤ |B|/576: round-off only.
+  CHECK_THAT(total, WithinRel(lattice.zone_volume(), 1e-13));
+  // The cells within 8s = 0.32 of Γ (spacing |e^l|/24 ≈ 0.30): the 4 corner cells and their
+  // neighbours are refined, split 16 × 16 each, so the point count grows by (256 − 1) × refined.
+  const auto refined_cells = (refined.points.size() - uniform.points.size()) / 255;
+  CHECK((refined.points.size() - uniform.points.size()) % 255 == 0);
+  CHECK(refined_cells >= 4);
+  CHECK(refined_cells <= 30);
+  // The coarse grid (spacing 0.30 ≈ 7.5 s) cannot see the packet: its point at Γ carries
+  // |B|/576 ≈ 8 × 2πs² (measured relative error 6.9). The refined one (sub-spacing 0.019 ≈ s/2)
+  // integrates it to the midpoint rule's Gaussian accuracy exp(−2π²s²/h²) plus the packet's
+  // mass outside the 7 refined cells (≲ e^{−28}): measured 2.2e-12; 1e-10 allows the round-off
+  // of 2361 terms and the tail.
+  const double coarse_error = std::abs(integrate(uniform) / exact - 1);
+  const double refined_error = std::abs(integrate(refined) / exact - 1);
+  if (std::getenv("WAVEKIN_TEST_VERBOSE"))
+    std::printf("refined quadrature: coarse error %.3e, refined error %.3e, %zu points\n",
+                coarse_error, refined_error, refined.points.size());
+  CHECK(coarse_error > 0.1);
+  CHECK(refined_error < 1e-10);
+  CHECK_THROWS_WITH(
+      wavekin::locally_refined_zone_quadrature(lattice, counts, Eigen::Vector2d::Zero(), -1.0, 2),
+      Contains("radius"));
+  CHECK_THROWS_WITH(
+      wavekin::locally_refined_zone_quadrature(lattice, counts, Eigen::Vector2d::Zero(), 1.0, 0),
+      Contains("refinement"));
 }
 
 TEST_CASE("band-projected data give the populations, coherences and density of the packet",
