@@ -8,6 +8,10 @@ set(WAVEKIN_INSTALL_CMAKEDIR "${CMAKE_INSTALL_DATADIR}/cmake/wavekin"
 
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/wavekin" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 install(TARGETS wavekin EXPORT wavekinTargets)
+if(WAVEKIN_WITH_MPI)
+  set_target_properties(wavekin_mpi PROPERTIES EXPORT_NAME mpi)  # wavekin::mpi
+  install(TARGETS wavekin_mpi EXPORT wavekinTargets)
+endif()
 install(EXPORT wavekinTargets NAMESPACE wavekin:: DESTINATION "${WAVEKIN_INSTALL_CMAKEDIR}")
 
 configure_package_config_file(

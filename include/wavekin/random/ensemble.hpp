@@ -140,10 +140,7 @@ class Ensemble {
 
     io::ProgressReporter progress(m_options.samples, m_options.label, *m_options.progress_stream,
                                   m_options.display, result.samples_resumed);
-    std::mutex mutex;  // guards everything below
     std::map<std::uint64_t, RunningStatistics> finished;
-    std::exception_ptr failure;
-    std::uint64_t failed_chunk = chunks;
     std::uint64_t checkpointed = prefix;
     auto last_checkpoint = std::chrono::steady_clock::now();
 
@@ -154,10 +151,55 @@ class Ensemble {
       last_checkpoint = std::chrono::steady_clock::now();
     };
 
+    // Finished chunks wait in `finished` until every chunk before them is merged.
+    const auto merge_in_order = [&](std::uint64_t chunk, RunningStatistics&& local) {
+      finished.emplace(chunk, std::move(local));
+      for (auto next = finished.find(prefix); next != finished.end();
+           next = finished.find(prefix)) {
+        result.statistics.merge(next->second);
+        finished.erase(next);
+        ++prefix;
+      }
+      const std::chrono::duration<double> since =
+          std::chrono::steady_clock::now() - last_checkpoint;
+      if (!m_options.checkpoint.empty() && prefix > checkpointed &&
+          since.count() >= m_options.checkpoint_seconds)
+        save();
+    };
+    const auto failure = run_chunks(observe, prefix, chunks, &progress, merge_in_order);
+    progress.finish();
+
+    if (!m_options.checkpoint.empty() && prefix > checkpointed) save();
+    if (failure.error) std::rethrow_exception(failure.error);
+    result.samples_computed = result.statistics.count() - result.samples_resumed;
+    return result;
+  }
+
+ protected:
+  // The building blocks of run(), shared with MpiEnsemble (random/mpi_ensemble.hpp).
+
+  // The first failure of run_chunks: the exception of the lowest failing chunk.
+  struct ChunkFailure {
+    std::exception_ptr error;  // null: every chunk finished
+    std::uint64_t chunk = 0;
+  };
+
+  // Runs the chunks [begin, end) on the options' threads. Each chunk's samples are
+  // accumulated in index order by one thread, and its statistics are handed to
+  // `finished(chunk, RunningStatistics&&)`, called under a lock (one call at a time) in
+  // completion order. Chunks are handed out in increasing order; once a chunk (or its
+  // `finished` call) has thrown, no chunk starts. `progress` (may be null) advances by one
+  // per sample.
+  template <class Observe, class Finished>
+  ChunkFailure run_chunks(Observe& observe, std::uint64_t begin, std::uint64_t end,
+                          io::ProgressReporter* progress, Finished&& finished) const {
+    std::mutex mutex;  // guards failure and the calls of `finished`
+    ChunkFailure failure{nullptr, end};
+
     const auto run_chunk = [&](std::uint64_t chunk) {
       {
         const std::lock_guard lock(mutex);
-        if (failure) return;
+        if (failure.error) return;
       }
       try {
         RunningStatistics local(m_observables);
@@ -166,52 +208,67 @@ class Ensemble {
             first + std::min(m_options.chunk_size, m_options.samples - first);
         for (std::uint64_t sample = first; sample < last; ++sample) {
           local.add(call(observe, sample));
-          progress.advance();
+          if (progress != nullptr) progress->advance();
         }
         const std::lock_guard lock(mutex);
-        finished.emplace(chunk, std::move(local));
-        for (auto next = finished.find(prefix); next != finished.end();
-             next = finished.find(prefix)) {
-          result.statistics.merge(next->second);
-          finished.erase(next);
-          ++prefix;
-        }
-        const std::chrono::duration<double> since =
-            std::chrono::steady_clock::now() - last_checkpoint;
-        if (!m_options.checkpoint.empty() && prefix > checkpointed &&
-            since.count() >= m_options.checkpoint_seconds)
-          save();
+        finished(chunk, std::move(local));
       } catch (...) {
         const std::lock_guard lock(mutex);
-        if (chunk < failed_chunk) {
-          failure = std::current_exception();
-          failed_chunk = chunk;
-        }
+        if (!failure.error || chunk < failure.chunk) failure = {std::current_exception(), chunk};
       }
     };
 
-    const auto begin = static_cast<std::int64_t>(prefix);
-    const auto end = static_cast<std::int64_t>(chunks);
+    const auto first_chunk = static_cast<std::int64_t>(begin);
+    const auto last_chunk = static_cast<std::int64_t>(end);
 #if defined(WAVEKIN_HAS_OPENMP)
     // threads == 1 stays out of OpenMP altogether (no team, safe after fork()).
     if (m_options.threads > 1) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(m_options.threads)
-      for (std::int64_t chunk = begin; chunk < end; ++chunk)
+      for (std::int64_t chunk = first_chunk; chunk < last_chunk; ++chunk)
         run_chunk(static_cast<std::uint64_t>(chunk));
     } else {
-      for (std::int64_t chunk = begin; chunk < end; ++chunk)
+      for (std::int64_t chunk = first_chunk; chunk < last_chunk; ++chunk)
         run_chunk(static_cast<std::uint64_t>(chunk));
     }
 #else
-    for (std::int64_t chunk = begin; chunk < end; ++chunk)
+    for (std::int64_t chunk = first_chunk; chunk < last_chunk; ++chunk)
       run_chunk(static_cast<std::uint64_t>(chunk));
 #endif
-    progress.finish();
+    return failure;
+  }
 
-    if (!m_options.checkpoint.empty() && prefix > checkpointed) save();
-    if (failure) std::rethrow_exception(failure);
-    result.samples_computed = result.statistics.count() - result.samples_resumed;
-    return result;
+  // The statistics of the checkpointed prefix (and its length), or empty statistics.
+  RunningStatistics resume(std::uint64_t& prefix) const {
+    prefix = 0;
+    const auto& path = m_options.checkpoint;
+    if (path.empty() || !std::filesystem::exists(path)) return RunningStatistics(m_observables);
+    const auto checkpoint = io::read_checkpoint(path, checkpoint_kind);
+    io::require_matching_parameters(path, checkpoint.parameters, checkpoint_parameters());
+    try {
+      prefix = checkpoint.state.at("completed_chunks").get<std::uint64_t>();
+      auto statistics =
+          RunningStatistics::deserialize(m_observables, checkpoint.array("statistics"));
+      require(prefix <= chunk_count(), "{} completed chunks of {}", prefix, chunk_count());
+      const std::uint64_t samples =
+          prefix == chunk_count() ? m_options.samples : prefix * m_options.chunk_size;
+      require(statistics.count() == samples, "{} completed chunks of {} with {} samples", prefix,
+              chunk_count(), statistics.count());
+      return statistics;
+    } catch (const io_error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw io_error(fmt::format("checkpoint '{}' is inconsistent: {}", path.string(), e.what()));
+    }
+  }
+
+  // Writes the checkpoint of the merged statistics of the first `prefix` chunks.
+  void write(const RunningStatistics& statistics, std::uint64_t prefix) const {
+    io::Checkpoint checkpoint;
+    checkpoint.kind = std::string(checkpoint_kind);
+    checkpoint.parameters = checkpoint_parameters();
+    checkpoint.state = {{"completed_chunks", prefix}, {"completed_samples", statistics.count()}};
+    checkpoint.set_array("statistics", statistics.serialize());
+    io::write_checkpoint(m_options.checkpoint, checkpoint);
   }
 
  private:
@@ -239,39 +296,6 @@ class Ensemble {
               "Ensemble: sample {} returned {} entries for '{}', expected {}", sample,
               values[k].size(), m_observables[k].name, m_observables[k].size);
     return values;
-  }
-
-  // The statistics of the checkpointed prefix (and its length), or empty statistics.
-  RunningStatistics resume(std::uint64_t& prefix) const {
-    prefix = 0;
-    const auto& path = m_options.checkpoint;
-    if (path.empty() || !std::filesystem::exists(path)) return RunningStatistics(m_observables);
-    const auto checkpoint = io::read_checkpoint(path, checkpoint_kind);
-    io::require_matching_parameters(path, checkpoint.parameters, checkpoint_parameters());
-    try {
-      prefix = checkpoint.state.at("completed_chunks").get<std::uint64_t>();
-      auto statistics =
-          RunningStatistics::deserialize(m_observables, checkpoint.array("statistics"));
-      require(prefix <= chunk_count(), "{} completed chunks of {}", prefix, chunk_count());
-      const std::uint64_t samples =
-          prefix == chunk_count() ? m_options.samples : prefix * m_options.chunk_size;
-      require(statistics.count() == samples, "{} completed chunks of {} with {} samples", prefix,
-              chunk_count(), statistics.count());
-      return statistics;
-    } catch (const io_error&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw io_error(fmt::format("checkpoint '{}' is inconsistent: {}", path.string(), e.what()));
-    }
-  }
-
-  void write(const RunningStatistics& statistics, std::uint64_t prefix) const {
-    io::Checkpoint checkpoint;
-    checkpoint.kind = std::string(checkpoint_kind);
-    checkpoint.parameters = checkpoint_parameters();
-    checkpoint.state = {{"completed_chunks", prefix}, {"completed_samples", statistics.count()}};
-    checkpoint.set_array("statistics", statistics.serialize());
-    io::write_checkpoint(m_options.checkpoint, checkpoint);
   }
 
   static constexpr std::string_view checkpoint_kind = "wavekin.ensemble";
