@@ -22,6 +22,7 @@ packages=(
   g++ make cmake pkg-config git ca-certificates
   libeigen3-dev libfftw3-dev libfmt-dev catch2 nlohmann-json3-dev libcli11-dev libspectra-dev
   python3 python3-numpy python3-matplotlib
+  libopenmpi-dev openmpi-bin  # the MPI ensemble backend (WAVEKIN_WITH_MPI, on in the presets)
 )
 
 missing=()
