@@ -32,18 +32,18 @@
 //     stream, so statistics do not depend on --threads; the ensemble checkpoints every
 //     --checkpoint seconds and resumes. E[ρ^ε], E[J^ε], standard deviations and the
 //     covariance matrices (4.30) at t = 0.4; Err_ρ = ∫|ρ⁰ − E[ρ^ε]| dx (P2 (4.29)) with ρ⁰
-//     interpolated linearly from the RTE grid; the fitted slope over the n given (P2: about
-//     1; MATH.md §6 item 12: pre-asymptotic for ε ≥ 2^−7); seconds per sample split into
-//     field sampling and propagation (a Table 1 analogue).
+//     interpolated linearly from the RTE grid, and ∫ se(x) dx (se: standard error of
+//     E[ρ^ε]), which bounds the expected Monte Carlo part of Err_ρ; the fitted slope over the
+//     n given (P2: about 1; MATH.md §6 item 12: pre-asymptotic for ε ≥ 2^−7); seconds per
+//     sample split into field sampling and propagation (a Table 1 analogue). The sample
+//     itself is vmse_sample.hpp, shared with benchmarks/bench_vmse_samplers.cpp.
 //  Monte Carlo outputs: errors_mc.csv; mc_n<n>_{x,mean_rho,std_rho,mean_current,
 //  std_current,rho_rte,current_rte}.npy, mc_n<n>_cov_{rho,current}.npy; mc.png.
-#include <atomic>
+//  plot_studies.py draws the study figures of docs/radiative_transfer.md from such runs.
 #include <chrono>
 #include <cmath>
-#include <complex>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,16 +51,12 @@
 #include <nlohmann/json.hpp>
 
 #include "driver.hpp"
+#include "vmse_sample.hpp"
 #include "wavekin/io/io.hpp"
 #include "wavekin/kinetic/collision_operator.hpp"
 #include "wavekin/kinetic/radiative_transfer.hpp"
 #include "wavekin/kinetic/spectral_shift_transport.hpp"
 #include "wavekin/random/ensemble.hpp"
-#include "wavekin/random/karhunen_loeve.hpp"
-#include "wavekin/random/random_mass.hpp"
-#include "wavekin/random/streaming_sampler.hpp"
-#include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
-#include "wavekin/schrodinger/observables.hpp"
 
 namespace {
 
@@ -80,7 +76,10 @@ struct Settings {
   bool fresh = false;
 };
 
-constexpr double box_length = 1.625, correlation = 100, packet_A = 256, packet_x0 = 0.3;
+using examples::vmse::box_length;
+using examples::vmse::correlation;
+using examples::vmse::packet_A;
+using examples::vmse::packet_x0;
 
 PhaseSpaceGrid<1> rte_grid(const Settings& s) {
   const double h = std::ldexp(1.0, -s.n);
@@ -274,115 +273,6 @@ Eigen::VectorXd interpolate_periodic(const Eigen::VectorXd& x, const Eigen::Vect
   return out;
 }
 
-// CPU-independent wall-clock accounting of one sample's two phases, summed over threads.
-struct PhaseClock {
-  std::atomic<long long> sampling_ns{0}, propagation_ns{0};
-};
-
-// One VMSE sample of P2 §4.2.2 at ε = 2^−n: m^ε = 1 + ε^γ m_1(t/ε, x/ε), m_1 drawn by the
-// streaming sampler (exact AR(1) in t and x) or the KL expansion, sampled at the
-// Crank–Nicolson half steps t_{n+½}; returns ρ^ε(T) and J^ε(T) (J with the sample's own
-// mass at the last half step, MATH.md §3).
-class VmseSample {
- public:
-  VmseSample(int n, const Settings& rte, const MonteCarloSettings& mc)
-      : m_epsilon(std::ldexp(1.0, -n)),
-        m_grid({std::lround(box_length / std::ldexp(1.0, -n - 2))}, Vec1(box_length)),
-        m_covariance(rte.amplitude, correlation, correlation),
-        m_mass(m_epsilon, mass_options(mc)),
-        m_p0(rte.p0),
-        m_final_time(rte.final_time),
-        m_use_kl(mc.sampler == "kl"),
-        m_xi(mc.xi == "uniform" ? XiDistribution::uniform : XiDistribution::gaussian) {
-    const double dt_paper = std::exp2(-1.2 * n - 3);
-    m_steps = static_cast<long>(std::ceil(m_final_time / dt_paper - 1e-9));
-    m_dt = m_final_time / static_cast<double>(m_steps);
-    m_x.resize(static_cast<std::size_t>(m_grid.size()));
-    for (std::size_t j = 0; j < m_x.size(); ++j)
-      m_x[j] = m_grid.coordinate(0, static_cast<std::ptrdiff_t>(j));
-    if (m_use_kl) m_kl.emplace(m_covariance, m_epsilon, m_final_time, box_length);
-  }
-
-  [[nodiscard]] const std::vector<double>& x() const noexcept { return m_x; }
-  [[nodiscard]] double epsilon() const noexcept { return m_epsilon; }
-  [[nodiscard]] long steps() const noexcept { return m_steps; }
-  [[nodiscard]] double dt() const noexcept { return m_dt; }
-  [[nodiscard]] std::size_t kl_terms() const noexcept { return m_kl ? m_kl->size() : 0; }
-  [[nodiscard]] NonPositiveMassCounts counts() const noexcept { return m_mass.counts(); }
-
-  std::vector<Eigen::VectorXd> operator()(std::uint64_t sample, std::uint64_t seed,
-                                          PhaseClock& clock) {
-    using Clock = std::chrono::steady_clock;
-    const std::size_t nx = m_x.size();
-    const std::vector<double> m0(nx, 1.0);
-    std::vector<double> m1(nx);
-    CrankNicolsonSpectral<1, double, GridFieldCoefficient<double>> propagator(
-        m_grid, m_epsilon, GridFieldCoefficient<double>(std::vector<double>(nx, 1.0)));
-    std::vector<std::complex<double>> u(nx);
-    for (std::size_t j = 0; j < nx; ++j) {
-      const double y = m_x[j] - packet_x0;
-      u[j] = std::exp(std::complex<double>(-packet_A * y * y, m_p0 * m_x[j] / m_epsilon));
-    }
-    // The field source: one streaming path or one KL coefficient vector per sample.
-    std::optional<StreamingSampler<ExponentialLineSampler>> streaming;
-    std::optional<KarhunenLoeveEvaluator> evaluator;
-    std::vector<double> xi;
-    auto start = Clock::now();
-    if (m_use_kl) {
-      RandomStream stream(seed, sample, StreamPurpose::karhunen_loeve);
-      xi = m_kl->draw_xi(stream, m_xi);
-      evaluator.emplace(*m_kl, m_x);
-    } else {
-      streaming.emplace(
-          make_streaming_sampler(m_covariance, m_epsilon, m_grid, m_dt, seed, sample));
-    }
-    long long sampling = 0, propagation = 0;
-    for (long step = 0; step < m_steps; ++step) {
-      const double t_half = (static_cast<double>(step) + 0.5) * m_dt;
-      if (m_use_kl) {
-        evaluator->evaluate(xi, t_half, m1);
-      } else {
-        if (step > 0) streaming->advance();
-        std::copy(streaming->field().begin(), streaming->field().end(), m1.begin());
-      }
-      m_mass.assemble(sample, t_half, m_x, m0, m1, propagator.mass().values());
-      const auto mid = Clock::now();
-      sampling += std::chrono::duration_cast<std::chrono::nanoseconds>(mid - start).count();
-      propagator.step(u, static_cast<double>(step) * m_dt, m_dt);
-      start = Clock::now();
-      propagation += std::chrono::duration_cast<std::chrono::nanoseconds>(start - mid).count();
-    }
-    clock.sampling_ns += sampling;
-    clock.propagation_ns += propagation;
-    const std::vector<double> rho = density(m_grid, std::span<const std::complex<double>>(u));
-    SpectralDerivative<1> derivative(m_grid);
-    const auto j = current<1, double>(derivative, u, propagator.mass_values(), m_epsilon)[0];
-    return {Eigen::Map<const Eigen::VectorXd>(rho.data(), static_cast<Eigen::Index>(nx)),
-            Eigen::Map<const Eigen::VectorXd>(j.data(), static_cast<Eigen::Index>(nx))};
-  }
-
- private:
-  static RandomMassOptions mass_options(const MonteCarloSettings& mc) {
-    RandomMassOptions options;
-    options.gamma = mc.gamma;
-    options.policy =
-        mc.nonpositive == "clip" ? NonPositiveMassPolicy::clip : NonPositiveMassPolicy::error;
-    return options;
-  }
-
-  double m_epsilon;
-  PeriodicGrid<1> m_grid;
-  SeparableExponentialCovariance m_covariance;
-  RandomMass m_mass;
-  double m_p0, m_final_time;
-  bool m_use_kl;
-  XiDistribution m_xi;
-  long m_steps = 0;
-  double m_dt = 0;
-  std::vector<double> m_x;
-  std::optional<KarhunenLoeveExpansion> m_kl;
-};
-
 void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarloSettings& mc,
                  const Moments& limit) {
   require(mc.samples >= 2, "vmse_rte: --samples must be >= 2, got {}", mc.samples);
@@ -399,16 +289,26 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
   summary.parameter("mc_sampler", mc.sampler);
   summary.parameter("mc_xi", mc.xi);
   summary.parameter("mc_nonpositive_mass_policy", mc.nonpositive);
-  io::CsvWriter csv(driver.output("errors_mc.csv"),
-                    {"n", "epsilon", "samples", "points", "steps", "err_rho", "err_current",
-                     "max_standard_error_rho", "sampling_seconds_per_sample",
-                     "propagation_seconds_per_sample", "kl_terms", "nonpositive_points"});
+  io::CsvWriter csv(
+      driver.output("errors_mc.csv"),
+      {"n", "epsilon", "samples", "points", "steps", "err_rho", "err_current",
+       "max_standard_error_rho", "sampling_seconds_per_sample", "propagation_seconds_per_sample",
+       "kl_terms", "nonpositive_points", "err_rho_noise_bound"});
   std::vector<double> log_eps, log_err;
   for (const int n : mc.ns) {
     require(n >= 3 && n <= 11, "vmse_rte: --mc-n values must be in [3, 11], got {}", n);
-    VmseSample vmse(n, rte, mc);
+    examples::vmse::Sample vmse(
+        {.n = n,
+         .amplitude = rte.amplitude,
+         .p0 = rte.p0,
+         .final_time = rte.final_time,
+         .gamma = mc.gamma,
+         .karhunen_loeve = mc.sampler == "kl",
+         .xi = mc.xi == "uniform" ? XiDistribution::uniform : XiDistribution::gaussian,
+         .policy = mc.nonpositive == "clip" ? NonPositiveMassPolicy::clip
+                                            : NonPositiveMassPolicy::error});
     const auto nx = vmse.x().size();
-    PhaseClock clock;
+    examples::vmse::PhaseClock clock;
     EnsembleOptions options;
     options.samples = mc.samples;
     options.seed = mc.seed;
@@ -439,14 +339,18 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
     const double sampling = static_cast<double>(clock.sampling_ns.load()) * 1e-9 / computed;
     const double propagation = static_cast<double>(clock.propagation_ns.load()) * 1e-9 / computed;
     const double max_se = stats.standard_error(0).maxCoeff();
+    // |Err_ρ(N samples) − Err_ρ(∞)| ≤ ∫|E_N[ρ^ε] − E[ρ^ε]| dx, whose expectation is at most
+    // ∫ se(x) dx (E|Z| ≤ σ): the Monte Carlo part of Err_ρ is below this bound.
+    const double noise_bound = stats.standard_error(0).sum() * h;
     fmt::print(
         "  n = {}: {} samples ({} resumed) in {:.1f} s, Err_rho = {:.4e}, Err_J = {:.4e}, "
-        "max std error of E[rho] {:.2e}; per sample {:.3e} s sampling + {:.3e} s propagation\n",
-        n, mc.samples, result.samples_resumed, wall, err_rho, err_current, max_se, sampling,
-        propagation);
+        "max std error of E[rho] {:.2e}, noise bound of Err_rho {:.2e}; per sample {:.3e} s "
+        "sampling + {:.3e} s propagation\n",
+        n, mc.samples, result.samples_resumed, wall, err_rho, err_current, max_se, noise_bound,
+        sampling, propagation);
     csv.row({double(n), vmse.epsilon(), double(mc.samples), double(nx), double(vmse.steps()),
              err_rho, err_current, max_se, sampling, propagation, double(vmse.kl_terms()),
-             double(vmse.counts().points)});
+             double(vmse.counts().points), noise_bound});
     const auto save = [&](const std::string& name, const Eigen::VectorXd& v) {
       io::write_npy(driver.output(fmt::format("mc_n{}_{}.npy", n, name)), v.data(), {nx});
     };
@@ -467,6 +371,9 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
                    "Err_J = int |J0 - E[J_eps]| dx at t = 0.4");
     summary.result(fmt::format("mc_n{}_max_standard_error_rho", n), max_se, "1/length",
                    "max over x of the Monte Carlo standard error of E[rho_eps]");
+    summary.result(fmt::format("mc_n{}_err_rho_noise_bound", n), noise_bound, "1",
+                   "int se(x) dx, se the standard error of E[rho_eps]: bounds the expected "
+                   "Monte Carlo part of Err_rho");
     summary.result(fmt::format("mc_n{}_sampling_seconds_per_sample", n), sampling, "s",
                    "wall time per sample drawing m_1 and assembling the mass");
     summary.result(fmt::format("mc_n{}_propagation_seconds_per_sample", n), propagation, "s",
