@@ -316,8 +316,8 @@ class CrankNicolsonSpectral {
   // i·(−c iξ_a ẑ_a) = c ξ_a ẑ_a with ẑ_a = (m D_a y)^,
   //   (I + s iĤ) ŷ = ŷ (1 + s i d V̄) + s c Σ_a ξ_a ẑ_a   [+ s i d (V y)^ if V varies]
   // (with uniform m, ẑ_a = m̄ iξ_a ŷ and the sum is diagonal),
-  // evaluated in one pass before and one after each FFT pair (each pass over N
-  // numbers costs about a tenth of an FFT at N = 4096, so passes matter). ŷ is
+  // evaluated in one pass before and one after each FFT pair (at N = 4096 the
+  // vector passes are half the step: benchmarks/RESULTS.md). ŷ is
   // left in m_work2; out must differ from w.
   void apply_operator(const complex_type* w, complex_type* out, Scalar s, bool precondition) {
     const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
