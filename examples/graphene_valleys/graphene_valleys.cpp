@@ -1,5 +1,6 @@
 // graphene_valleys — a packet at the Dirac point K of a honeycomb potential in P1's graphene valley
-// model (5.3)–(5.4): valley populations and coherences over time, with and without randomness.
+// models: (5.3)–(5.4), valley populations and coherences over time with and without randomness,
+// and (5.2), the coupled RTE on two balls around K and K'.
 // SPDX-License-Identifier: MIT
 //
 // Methods.
@@ -42,24 +43,36 @@
 //     M = κ Σ_μ R̂ AᴴA. When M = γI (measured: M is isotropic to round-off), the intra-valley
 //     terms conserve each valley's trace and d(P_K − P_K')/dt = −2γ(P_K − P_K') exactly, so
 //     P_K'(t) = ½(1 − e^{−2γt}): the driver reports the largest deviation from this closed form.
-//  8. (5.2) against (5.3)–(5.4). (5.2) is not run; its inter-valley loss rate for the upper-band
-//     state at p = K + εu(1, 0) is a shell integral over the level set E_2(q) = E_2(p) around K'
+//  8. (5.2) against (5.3)–(5.4). The inter-valley loss rate of (5.2) for the upper-band state at
+//     p = K + εu(1, 0) is a shell integral over the level set E_2(q) = E_2(p) around K'
 //     (length ≈ 2πεu, |∇E_2| ≈ λ♯), computed by quadrature on rays from K' with Bloch solves
 //     on the level set; the driver divides it by γ of (5.3)–(5.4) for ε = 0.02, 0.01 (u = 1): the
 //     ratio is O(ε) (a 2-D cone's density of states vanishes at E_*), not 1 (docs/graphene.md).
+//  9. (5.2) as a solver. The p-grid is a uniform zone grid of spacing h ≈ ε/5 cut to the balls
+//     |p − K|, |p − K'| ≤ 3ε (zone_ball_support); Bloch solves at its vertices give E, D_i and the
+//     overlaps; CoherentCollision assembles (4.15) with p and q restricted to the balls (the
+//     energy shells cut at the balls' edge: P1 (5.2)), and CoherentRte steps it with the exact
+//     transport/relaxation (i/ε)(E_l − E_j) of CoherenceLiouville. Checks: the operator's K → K'
+//     rate of one vertex against the ray quadrature of item 8 at the same p; the packet's
+//     dP_K'/dt(0) against γ of (5.3)–(5.4) and the cone factor π⟨|p − K|⟩/λ♯. Data: an
+//     x-homogeneous upper-band packet exp(−|p − p0|²/2w²), p0 = K + (ε, 0), w = ε/4, on a 4 × 4
+//     x-grid (∫σ dx obeys the x-free system exactly), ε = 0.04 and 0.02 (0.04 with --quick).
 //  Outputs: summary.json, valleys.csv (piece, t, P_K, P_K', C_K, C_K', C^max_K, C^max_K',
 //  predicted P_K'), series_<piece>.npy ((K+1) × 8, same columns), density_<piece>.npy
 //  (snapshots × 2 × N × N), slice_<piece>.npy ((K+1) × 2 × N), snapshot_times.npy, x.npy,
+//  series_balls_eps<ε>.npy ((K_b+1) × 6: t, P_K, P_K', C_K, C_K', P_K + P_K') of item 9,
 //  and the PNGs of plot.py. Each finished piece is recorded in piece_<piece>.json with its
 //  parameters; a rerun with the same parameters reuses it (--fresh to recompute).
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <complex>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <numbers>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +87,11 @@
 #include "wavekin/bloch/honeycomb_wells.hpp"
 #include "wavekin/bloch/matrix_elements.hpp"
 #include "wavekin/io/io.hpp"
+#include "wavekin/kinetic/band_data.hpp"
+#include "wavekin/kinetic/band_diagonal_collision.hpp"
+#include "wavekin/kinetic/coherence_field.hpp"
+#include "wavekin/kinetic/coherent_collision.hpp"
+#include "wavekin/kinetic/coherent_rte.hpp"
 #include "wavekin/kinetic/graphene_valleys.hpp"
 
 namespace {
@@ -99,7 +117,12 @@ struct Settings {
   double short_length = 0.3;          // ℓ of gaussian_short
   double exponential_length = 0.5;    // ℓ of exponential
   double exponential_tolerance = 1e-6;
-  std::ptrdiff_t snapshots = 4;  // density snapshots after t = 0
+  std::ptrdiff_t snapshots = 4;   // density snapshots after t = 0
+  double ball_radius = 3.0;       // R / ε of the (5.2) balls
+  double ball_resolution = 5.0;   // ε / h of the (5.2) patch grid
+  double ball_packet = 0.25;      // packet width in p / ε
+  double ball_time = 0;           // T of the (5.2) runs; 0: 20
+  std::ptrdiff_t ball_steps = 0;  // Strang steps of the (5.2) runs; 0: 80, or 40 with --quick
   bool fresh = false;
 };
 
@@ -487,18 +510,18 @@ class Study {
   PeriodicGrid<2> m_grid;
 };
 
-// Methods item 8: (5.2)'s inter-valley loss rate of the upper-band state at p = K + εu(1, 0),
+// Methods item 8: (5.2)'s inter-valley loss rate of the upper-band state at p near K,
 //   κ Σ_μ ∫ R̂(p − q + μ) δ(E_2(p) − E_2(q)) |A_22(p, q − μ)|² dq over a ball around K',
 // in polar coordinates q = K' + r(cos ϑ, sin ϑ): ∫δ(E − E_2(q)) f dq = ∫ f r(ϑ)/|∂_rE_2| dϑ, r(ϑ)
-// the root of E_2 = E_2(p) on the ray (secant from the cone's r = εu), ∂_rE_2 by central
+// the root of E_2 = E_2(p) on the ray (secant from the cone's r = |p − K|), ∂_rE_2 by central
 // differences, the ϑ-integral by the periodic trapezoidal rule (spectral).
 template <class Correlation>
-double shell_rate(const Graphene& g, const Correlation& correlation, double kappa, double epsilon,
-                  double u, int rays, double mu_tolerance) {
-  const Vector p = g.k + Vector(epsilon * u, 0);
+double shell_rate(const Graphene& g, const Correlation& correlation, double kappa, const Vector& p,
+                  int rays, double mu_tolerance) {
   const auto state_p = g.solver.solve(p, 3);
   const double target = state_p.energies[1];
   const Vector kp = -g.k;
+  const double start = zone_distance(g.lattice, p, g.k);  // the cone's |q − K'| on the level set
   auto upper = [&](double r, double angle) {
     return g.solver.solve(Vector(kp + r * Vector(std::cos(angle), std::sin(angle))), 3).energies[1];
   };
@@ -506,7 +529,7 @@ double shell_rate(const Graphene& g, const Correlation& correlation, double kapp
   double sum = 0;
   for (int ray = 0; ray < rays; ++ray) {
     const double angle = 2 * std::numbers::pi * ray / rays;
-    double r0 = epsilon * u, r1 = 1.01 * epsilon * u;
+    double r0 = start, r1 = 1.01 * start;
     double f0 = upper(r0, angle) - target, f1 = upper(r1, angle) - target;
     for (int it = 0; it < 30 && std::abs(f1) > 1e-13 * std::max(1.0, std::abs(target)); ++it) {
       const double r2 = r1 - f1 * (r1 - r0) / (f1 - f0);
@@ -530,12 +553,240 @@ double shell_rate(const Graphene& g, const Correlation& correlation, double kapp
   return sum * 2 * std::numbers::pi / rays;
 }
 
+// Methods item 9: (5.2) as a solver, CoherentRte on the balls B(K) ∪ B(K') of radius R = ε·R/ε.
+struct BallsResult {
+  std::vector<double> times, population_k, population_kp, coherence_k, coherence_kp, total;
+  nlohmann::json scalars;
+};
+
+nlohmann::json to_json(const BallsResult& r) {
+  return {{"times", r.times},
+          {"population_k", r.population_k},
+          {"population_kp", r.population_kp},
+          {"coherence_k", r.coherence_k},
+          {"coherence_kp", r.coherence_kp},
+          {"total", r.total},
+          {"scalars", r.scalars}};
+}
+
+BallsResult balls_from_json(const nlohmann::json& j) {
+  BallsResult r;
+  j.at("times").get_to(r.times);
+  j.at("population_k").get_to(r.population_k);
+  j.at("population_kp").get_to(r.population_kp);
+  j.at("coherence_k").get_to(r.coherence_k);
+  j.at("coherence_kp").get_to(r.coherence_kp);
+  j.at("total").get_to(r.total);
+  r.scalars = j.at("scalars");
+  return r;
+}
+
+struct BallsKey {
+  const char* key;
+  const char* unit;
+  const char* description;
+};
+
+const std::vector<BallsKey>& balls_scalar_keys() {
+  static const std::vector<BallsKey> keys{
+      {"ball_radius", "1/length", "radius R of the balls around K and K'"},
+      {"grid_points_per_axis", "1", "N of the uniform zone grid the balls are cut from"},
+      {"grid_spacing", "1/length", "|e^1| / N"},
+      {"patch_vertices", "1", "grid vertices in the two balls (the p-points of the run)"},
+      {"operator_nonzeros", "1", "nonzeros of the (4.15) operator on the patch"},
+      {"mu_count", "1", "lattice vectors mu of the truncated sum"},
+      {"bloch_seconds", "s", "wall time of the Bloch solves at the patch vertices"},
+      {"assembly_seconds", "s", "wall time of the CoherentCollision assembly"},
+      {"rate_check_near_distance", "1/length", "|p - K| of the first rate check vertex"},
+      {"rate_check_near_operator", "1/time",
+       "K -> K' rate of a unit upper-band population at that vertex, from the operator"},
+      {"rate_check_near_rays", "1/time", "the same rate by the ray quadrature (methods item 8)"},
+      {"rate_check_near_relative_gap", "1", "|operator / rays - 1|"},
+      {"rate_check_far_distance", "1/length", "|p - K| of the second rate check vertex"},
+      {"rate_check_far_operator", "1/time", "its K -> K' rate from the operator"},
+      {"rate_check_far_rays", "1/time", "its K -> K' rate by the ray quadrature"},
+      {"rate_check_far_relative_gap", "1", "|operator / rays - 1|"},
+      {"rate_check_worst_gap", "1", "the larger of the two relative gaps"},
+      {"packet_mean_distance", "1/length", "<|p - K|> over the initial packet"},
+      {"initial_rate", "1/time", "dP_K'/dt(0) of the packet, from the operator"},
+      {"initial_rate_first_step", "1/time", "P_K'(dt) / dt from the run"},
+      {"initial_rate_over_gamma", "1", "dP_K'/dt(0) / gamma of (5.3)-(5.4)"},
+      {"cone_prediction_over_gamma", "1",
+       "pi <|p - K|> / lambda#: the cone's density-of-states factor 1/2 * 2 pi |p-K| / lambda#"},
+      {"kp_population_final", "1", "P_K'(T)"},
+      {"k_coherence_max", "1", "max_t |sum_{p in B(K)} w sigma_12| / N_0"},
+      {"kp_coherence_max", "1", "max_t |sum_{p in B(K')} w sigma_12| / N_0"},
+      {"max_total_drift", "1",
+       "max_t |P_K + P_K' - 1|: (4.15) does not conserve the trace of general sigma"}};
+  return keys;
+}
+
+template <class Correlation>
+BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& correlation,
+                      double mu_tolerance, double epsilon, double gamma,
+                      io::ProgressReporter& progress) {
+  using clock = std::chrono::steady_clock;
+  const auto seconds = [](clock::time_point a, clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+  };
+  BallsResult out;
+  auto& sc = out.scalars;
+  // The patch: a uniform zone grid of spacing ≈ ε/resolution, cut to the two balls. N is kept
+  // off multiples of 3, so that K = (1/3, 2/3) and K' in zone coordinates are not vertices
+  // (at the crossing itself the two bands' U(2) is arbitrary).
+  const double radius = s.ball_radius * epsilon;
+  auto n = static_cast<Eigen::Index>(
+      std::ceil(g.lattice.dual_basis().col(0).norm() * s.ball_resolution / epsilon));
+  if (n % 3 == 0) ++n;
+  const std::array<Eigen::Index, 2> shape{n, n};
+  const Vector kp = -g.k;
+  const auto support = zone_ball_support<2, double>(g.lattice, shape, {g.k, kp}, radius);
+  const auto quadrature = patch_zone_quadrature<2, double>(g.lattice, shape, support);
+  const auto count = static_cast<Eigen::Index>(support.size());
+  const auto t0 = clock::now();
+  std::vector<std::optional<BlochState<2, double>>> solved(support.size());
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 16)
+#endif
+  for (Eigen::Index v = 0; v < count; ++v)
+    solved[static_cast<std::size_t>(v)] =
+        g.solver.solve(quadrature.points[static_cast<std::size_t>(v)], 3);
+  std::vector<BlochState<2, double>> states;
+  for (auto& state : solved) states.push_back(std::move(*state));
+  std::vector<int> valley(support.size());
+  for (std::size_t v = 0; v < support.size(); ++v)
+    valley[v] = zone_distance(g.lattice, quadrature.points[v], g.k) <=
+                        zone_distance(g.lattice, quadrature.points[v], kp)
+                    ? 0
+                    : 1;
+  const auto bands = collision_bands_from_states<2>(g.lattice, shape, support, states, {0, 1});
+  const auto t1 = clock::now();
+  CoherentCollision<2> q(bands, correlation, {.mu_tolerance = mu_tolerance});
+  const auto t2 = clock::now();
+  sc["epsilon"] = epsilon;
+  sc["ball_radius"] = radius;
+  sc["grid_points_per_axis"] = n;
+  sc["grid_spacing"] = g.lattice.dual_basis().col(0).norm() / double(n);
+  sc["patch_vertices"] = count;
+  sc["operator_nonzeros"] = q.matrix().nonZeros();
+  sc["mu_count"] = q.mu_count();
+  sc["bloch_seconds"] = seconds(t0, t1);
+  sc["assembly_seconds"] = seconds(t1, t2);
+
+  // Operator rate into the K' ball of a unit upper-band population at one vertex, against the
+  // ray quadrature of methods item 8 at the same momentum (independent: Bloch solves on the
+  // exact level set, no grid).
+  const auto operator_rate = [&](Eigen::Index v) {
+    Eigen::VectorXcd unit = Eigen::VectorXcd::Zero(q.matrix().cols());
+    unit[(v * 2 + 1) * 2 + 1] = 1;
+    const Eigen::VectorXcd gain = q.matrix() * unit;
+    double sum = 0;
+    for (Eigen::Index u = 0; u < count; ++u)
+      if (valley[static_cast<std::size_t>(u)] == 1)
+        sum += gain[(u * 2) * 2].real() + gain[(u * 2 + 1) * 2 + 1].real();
+    return sum;
+  };
+  const auto nearest = [&](const Vector& target) {
+    Eigen::Index best = 0;
+    for (Eigen::Index v = 1; v < count; ++v)
+      if (zone_distance(g.lattice, quadrature.points[static_cast<std::size_t>(v)], target) <
+          zone_distance(g.lattice, quadrature.points[static_cast<std::size_t>(best)], target))
+        best = v;
+    return best;
+  };
+  double worst = 0;
+  for (const auto& [tag, offset] :
+       {std::pair{"near", Vector(epsilon, 0)}, std::pair{"far", Vector(0, 2 * epsilon)}}) {
+    const Eigen::Index v = nearest(Vector(g.k + offset));
+    const Vector p = quadrature.points[static_cast<std::size_t>(v)];
+    const double from_operator = operator_rate(v);
+    const double from_rays = shell_rate(g, correlation, rte_kappa(2), p, 64, mu_tolerance);
+    const std::string key = fmt::format("rate_check_{}", tag);
+    sc[key + "_distance"] = zone_distance(g.lattice, p, g.k);
+    sc[key + "_operator"] = from_operator;
+    sc[key + "_rays"] = from_rays;
+    sc[key + "_relative_gap"] = std::abs(from_operator / from_rays - 1);
+    worst = std::max(worst, std::abs(from_operator / from_rays - 1));
+  }
+  sc["rate_check_worst_gap"] = worst;
+
+  // The run: x-homogeneous data on a 4 × 4 grid (the x-integrated σ obeys the x-free system
+  // exactly), σ_22(p) = exp(−|p − p0|²/2w²) in the upper band, p0 = K + (ε, 0), w = ε·packet.
+  const auto grid = PeriodicGrid<2>::cube(4, s.box);
+  CoherentRte<2> rte(grid, band_data_from_states(states, {0, 1}), epsilon, q);
+  CoherenceField<2> field(grid, quadrature, 2);
+  const Vector p0 = g.k + Vector(epsilon, 0);
+  const double width = s.ball_packet * epsilon;
+  double mean_distance = 0, mass = 0;
+  for (Eigen::Index v = 0; v < count; ++v) {
+    const Vector p = quadrature.points[static_cast<std::size_t>(v)];
+    const double phi =
+        std::exp(-zone_displacement(g.lattice, p, p0).squaredNorm() / (2 * width * width));
+    for (std::ptrdiff_t x = 0; x < static_cast<std::ptrdiff_t>(grid.size()); ++x)
+      field(v, 1, 1, x) = phi;
+    mean_distance += phi * zone_distance(g.lattice, p, g.k);
+    mass += phi;
+  }
+  mean_distance /= mass;
+  const auto observe = [&](double t) {
+    std::array<double, 2> population{0, 0};
+    std::array<complex, 2> coherence{0, 0};
+    for (Eigen::Index v = 0; v < count; ++v) {
+      const auto a = static_cast<std::size_t>(valley[static_cast<std::size_t>(v)]);
+      const double w = field.weight(v);
+      population[a] += w * (field.x_integral(v, 0, 0) + field.x_integral(v, 1, 1)).real();
+      coherence[a] += w * field.x_integral(v, 0, 1);
+    }
+    out.times.push_back(t);
+    out.population_k.push_back(population[0]);
+    out.population_kp.push_back(population[1]);
+    out.coherence_k.push_back(std::abs(coherence[0]));
+    out.coherence_kp.push_back(std::abs(coherence[1]));
+    out.total.push_back(population[0] + population[1]);
+  };
+  observe(0);
+  const double n0 = out.total[0];
+  // dP_K'/dt(0) from the operator on the initial data.
+  Eigen::VectorXcd s0(q.matrix().cols());
+  for (Eigen::Index b = 0; b < s0.size(); ++b) s0[b] = field.values()[std::size_t(b * 16)];
+  const Eigen::VectorXcd q0 = q.matrix() * s0;
+  double initial_rate = 0;
+  for (Eigen::Index v = 0; v < count; ++v)
+    if (valley[static_cast<std::size_t>(v)] == 1)
+      initial_rate += field.weight(v) * (q0[(v * 2) * 2] + q0[(v * 2 + 1) * 2 + 1]).real();
+  initial_rate *= grid.cell_volume() * double(grid.size()) / n0;
+  const double final_time = s.ball_time;
+  const double dt = final_time / double(s.ball_steps);
+  for (std::ptrdiff_t k = 1; k <= s.ball_steps; ++k) {
+    rte.step(field, dt);
+    observe(double(k) * dt);
+    progress.advance();
+  }
+  for (auto* series :
+       {&out.population_k, &out.population_kp, &out.coherence_k, &out.coherence_kp, &out.total})
+    for (double& value : *series) value /= n0;
+  double drift = 0;
+  for (const double t : out.total) drift = std::max(drift, std::abs(t - 1));
+  sc["packet_mean_distance"] = mean_distance;
+  sc["initial_rate"] = initial_rate;
+  sc["initial_rate_first_step"] = out.population_kp[1] / dt;
+  sc["initial_rate_over_gamma"] = initial_rate / gamma;
+  sc["cone_prediction_over_gamma"] = std::numbers::pi * mean_distance / g.crossing.slope;
+  sc["kp_population_final"] = out.population_kp.back();
+  sc["k_coherence_max"] = *std::max_element(out.coherence_k.begin(), out.coherence_k.end());
+  sc["kp_coherence_max"] = *std::max_element(out.coherence_kp.begin(), out.coherence_kp.end());
+  sc["max_total_drift"] = drift;
+  return out;
+}
+
 void run_study(examples::Driver& driver, Settings s) {
   const bool quick = driver.quick();
   if (s.points == 0) s.points = quick ? 64 : 128;
   if (s.steps == 0) s.steps = quick ? 120 : 300;
   if (s.box == 0) s.box = 24;
   if (s.final_time == 0) s.final_time = 3;
+  if (s.ball_time == 0) s.ball_time = 20;
+  if (s.ball_steps == 0) s.ball_steps = quick ? 40 : 80;
   require(std::isfinite(s.depth), "graphene_valleys: --depth = {} must be finite", s.depth);
   require(std::isfinite(s.energy_cutoff) && s.energy_cutoff >= 50 && s.energy_cutoff <= 1000,
           "graphene_valleys: --cutoff = {} must be in [50, 1000]", s.energy_cutoff);
@@ -556,6 +807,16 @@ void run_study(examples::Driver& driver, Settings s) {
     require(std::isfinite(l) && l > 0, "graphene_valleys: correlation length {} must be > 0", l);
   require(s.exponential_tolerance > 0 && s.exponential_tolerance < 1,
           "graphene_valleys: --exp-tolerance = {} must be in (0, 1)", s.exponential_tolerance);
+  require(std::isfinite(s.ball_radius) && s.ball_radius >= 2,
+          "graphene_valleys: --ball-radius = {} must be >= 2 (the packet sits at |p - K| = eps)",
+          s.ball_radius);
+  require(std::isfinite(s.ball_resolution) && s.ball_resolution >= 2,
+          "graphene_valleys: --ball-resolution = {} must be >= 2", s.ball_resolution);
+  require(std::isfinite(s.ball_packet) && s.ball_packet > 0 && s.ball_packet <= 0.5,
+          "graphene_valleys: --ball-packet = {} must be in (0, 0.5]", s.ball_packet);
+  require(std::isfinite(s.ball_time) && s.ball_time > 0,
+          "graphene_valleys: --ball-time = {} must be > 0", s.ball_time);
+  require(s.ball_steps >= 2, "graphene_valleys: --ball-steps = {} must be >= 2", s.ball_steps);
   require(std::isfinite(s.mix) && std::isfinite(s.phase),
           "graphene_valleys: --mix = {} and --phase = {} must be finite", s.mix, s.phase);
 
@@ -694,7 +955,8 @@ void run_study(examples::Driver& driver, Settings s) {
     const double gamma = 0.5 * number(results[2].scalars, "relaxation_isotropic");
     std::vector<double> ratios;
     for (const double eps : {0.02, 0.01}) {
-      const double rate = shell_rate(g, r, rte_kappa(2), eps, 1.0, 64, p.mu_tolerance);
+      const double rate =
+          shell_rate(g, r, rte_kappa(2), Vector(g.k + Vector(eps, 0)), 64, p.mu_tolerance);
       const double ratio = rate / gamma;
       const double cone = 2 * std::numbers::pi * eps / g.crossing.slope;
       ratios.push_back(ratio);
@@ -715,6 +977,88 @@ void run_study(examples::Driver& driver, Settings s) {
                    "(rate ratio at eps = 0.02) / (at eps = 0.01): 2 if the (5.2) rate is O(eps)");
     fmt::print("  (5.2)/(5.3) rate ratio at eps = 0.02 over that at 0.01: {:.4f} (O(eps): 2)\n",
                ratios[0] / ratios[1]);
+  }
+
+  // (5.2) as a solver (methods item 9), for the coupled Gaussian's R̂, with resume.
+  {
+    const Piece& p = pieces[2];
+    const ScaledCorrelation r(GaussianCorrelation<2>(p.length), p.variance);
+    const double gamma = 0.5 * number(results[2].scalars, "relaxation_isotropic");
+    const std::vector<double> epsilons =
+        quick ? std::vector<double>{0.04} : std::vector<double>{0.04, 0.02};
+    const double ball_mu_tolerance = 1e-8;
+    io::ProgressReporter progress(std::size_t(s.ball_steps) * epsilons.size(), "(5.2) Strang steps",
+                                  std::cerr);
+    nlohmann::json ball_table = nlohmann::json::array();
+    for (const double eps : epsilons) {
+      const std::string name = fmt::format("balls_eps{:g}", eps);
+      nlohmann::json record = common;
+      record["epsilon"] = eps;
+      record["ball_radius"] = s.ball_radius;
+      record["ball_resolution"] = s.ball_resolution;
+      record["ball_packet"] = s.ball_packet;
+      record["ball_time"] = s.ball_time;
+      record["ball_steps"] = s.ball_steps;
+      record["length"] = p.length;
+      record["variance"] = p.variance;
+      record["mu_tolerance"] = ball_mu_tolerance;
+      const auto path = driver.output(fmt::format("piece_{}.json", name));
+      BallsResult result;
+      bool reused = false;
+      if (!s.fresh && std::filesystem::exists(path)) {
+        std::ifstream in(path);
+        const auto saved = nlohmann::json::parse(in, nullptr, false);
+        if (!saved.is_discarded() && saved.contains("parameters") &&
+            saved["parameters"] == record) {
+          result = balls_from_json(saved.at("result"));
+          reused = true;
+          for (std::ptrdiff_t k = 0; k < s.ball_steps; ++k) progress.advance();
+          fmt::print("  piece {}: reused {} (same parameters)\n", name, path.string());
+        }
+      }
+      if (!reused) {
+        result = run_balls(g, s, r, ball_mu_tolerance, eps, gamma, progress);
+        io::detail::write_file_atomically(
+            path,
+            nlohmann::json{{"parameters", record}, {"result", to_json(result)}}.dump() + "\n");
+      }
+      const auto& sc = result.scalars;
+      fmt::print(
+          "  (5.2) solver, eps = {:g}: {} patch vertices (N = {}, h = {:.4f}), {} nonzeros, "
+          "assembly {:.1f} s (+ {:.1f} s Bloch solves)\n",
+          eps, number(sc, "patch_vertices"), number(sc, "grid_points_per_axis"),
+          number(sc, "grid_spacing"), number(sc, "operator_nonzeros"),
+          number(sc, "assembly_seconds"), number(sc, "bloch_seconds"));
+      fmt::print(
+          "    K -> K' rate of one vertex, operator / rays: {:.6e} / {:.6e} at |p-K| = {:.4f}, "
+          "{:.6e} / {:.6e} at {:.4f} (worst gap {:.1e})\n",
+          number(sc, "rate_check_near_operator"), number(sc, "rate_check_near_rays"),
+          number(sc, "rate_check_near_distance"), number(sc, "rate_check_far_operator"),
+          number(sc, "rate_check_far_rays"), number(sc, "rate_check_far_distance"),
+          number(sc, "rate_check_worst_gap"));
+      fmt::print(
+          "    packet: dP_K'/dt(0) = {:.5e} (first step {:.5e}) = {:.5f} gamma of (5.3)-(5.4); "
+          "cone pi<|p-K|>/lambda# = {:.5f}; P_K'(T) = {:.4f}, max C_K' = {:.4f}, "
+          "max |P_K + P_K' - 1| = {:.2e}\n",
+          number(sc, "initial_rate"), number(sc, "initial_rate_first_step"),
+          number(sc, "initial_rate_over_gamma"), number(sc, "cone_prediction_over_gamma"),
+          number(sc, "kp_population_final"), number(sc, "kp_coherence_max"),
+          number(sc, "max_total_drift"));
+      const std::string tag = fmt::format("reduced_52_solver_eps{:g}_", eps);
+      for (const auto& [key, unit, description] : balls_scalar_keys())
+        summary.result(tag + key, number(sc, key), unit, description);
+      std::vector<double> series;
+      for (std::size_t k = 0; k < result.times.size(); ++k)
+        for (const double value : {result.times[k], result.population_k[k], result.population_kp[k],
+                                   result.coherence_k[k], result.coherence_kp[k], result.total[k]})
+          series.push_back(value);
+      io::write_npy(driver.output(fmt::format("series_{}.npy", name)), series,
+                    {result.times.size(), 6});
+      ball_table.push_back({{"name", name}, {"epsilon", eps}, {"checks", sc}});
+    }
+    summary.set("reduced_52_runs", ball_table);
+    summary.result("reduced_52_gamma", gamma, "1/time",
+                   "gamma of (5.3)-(5.4) for the same R^ (gaussian_short), the reference rate");
   }
 
   // Outputs common to all pieces.
@@ -803,6 +1147,15 @@ int main(int argc, char** argv) {
                  "mu-sum truncation R^ > tol R^(0) for the exponential's algebraic tail")
       ->capture_default_str();
   cli.add_option("--snapshots", s.snapshots, "density snapshots after t = 0")
+      ->capture_default_str();
+  cli.add_option("--ball-radius", s.ball_radius, "(5.2): ball radius R / eps")
+      ->capture_default_str();
+  cli.add_option("--ball-resolution", s.ball_resolution, "(5.2): eps / grid spacing")
+      ->capture_default_str();
+  cli.add_option("--ball-packet", s.ball_packet, "(5.2): packet width in p / eps")
+      ->capture_default_str();
+  cli.add_option("--ball-time", s.ball_time, "(5.2): final time (0: 20)")->capture_default_str();
+  cli.add_option("--ball-steps", s.ball_steps, "(5.2): Strang steps (0: 80, --quick 40)")
       ->capture_default_str();
   cli.add_flag("--fresh", s.fresh, "recompute every piece (ignore piece_*.json)");
   return driver.run(argc, argv, [&](examples::Driver& d) { run_study(d, s); });

@@ -1,7 +1,8 @@
 """Plots of the graphene_valleys driver: valley populations and coherences against time for every
 piece (with the closed form (1 - exp(-2 gamma t))/2 of the coupled ones), the densities
 rho_K, rho_K' at the snapshot times of the coupled Gaussian piece, and x-t pictures of the y = 0
-slice of both densities with and without randomness."""
+slice of both densities with and without randomness, and the (5.2) runs on the balls around K
+and K' against (5.3)-(5.4)."""
 # SPDX-License-Identifier: MIT
 import json
 import sys
@@ -104,4 +105,34 @@ fig.suptitle(f"x-t slices, square-root scale (Dirac velocity $\\lambda^\\sharp$ 
 fig.tight_layout()
 fig.savefig(out / "graphene_valleys_phase_space.png", dpi=80)
 plt.close(fig)
+# 4. (5.2) on the balls: P_K'(t) against (5.3)-(5.4) with the same R^, and the initial rates.
+runs = summary.get("reduced_52_runs", [])
+if runs:
+    gamma = summary["results"]["reduced_52_gamma"]["value"]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for run, c in zip(runs, ["tab:purple", "tab:orange", "tab:brown"]):
+        s = np.load(out / f"series_{run['name']}.npy")  # t, P_K, P_K', C_K, C_K', total
+        t, ch = s[:, 0], run["checks"]
+        eps = run["epsilon"]
+        axes[0].plot(t, s[:, 2], color=c, lw=2, label=f"(5.2) $P_{{K'}}$, $\\varepsilon$ = {eps:g}")
+        rate = ch["initial_rate"]
+        axes[0].plot(t, 0.5 * (1 - np.exp(-2 * rate * t)), color=c, ls=":", lw=2,
+                     label=f"$(1 - e^{{-2rt}})/2$, r = dP/dt(0) = {rate:.4f}")
+        axes[1].semilogy(t, np.abs(s[:, 5] - 1) + 1e-17, color=c,
+                         label=f"$|P_K + P_{{K'}} - 1|$, $\\varepsilon$ = {eps:g}")
+        axes[1].semilogy(t, s[:, 4] + 1e-17, color=c, ls="--",
+                         label=f"$C_{{K'}}$, $\\varepsilon$ = {eps:g}")
+    t = np.linspace(0, s[-1, 0], 200)
+    axes[0].plot(t, 0.5 * (1 - np.exp(-2 * gamma * t)), color="tab:red", ls="--",
+                 label=f"(5.3)-(5.4): $(1 - e^{{-2\\gamma t}})/2$, $\\gamma$ = {gamma:.4f}")
+    axes[0].set_ylim(0, 0.55)
+    axes[0].set_xlabel("t")
+    axes[0].set_title("K' population: (5.2) on the balls vs (5.3)-(5.4), same $\\hat R$")
+    axes[0].legend(fontsize=7)
+    axes[1].set_xlabel("t")
+    axes[1].set_title("(5.2): trace defect of (4.15) and K' coherence")
+    axes[1].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "graphene_valleys_balls.png", dpi=90)
+    plt.close(fig)
 print(f"graphene_valleys: wrote the PNGs in {out}")

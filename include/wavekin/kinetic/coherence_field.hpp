@@ -34,6 +34,69 @@ struct MomentumQuadrature {
   std::vector<Scalar> weights;
 };
 
+namespace detail {
+
+// Grid point Σ_l (i_l / N_l) e^l of the flat index (first index fastest) and the product ΠN_l.
+template <int Dim, RealScalar Scalar>
+Eigen::Matrix<Scalar, Dim, 1> zone_grid_point(
+    const Lattice<Dim, Scalar>& lattice,
+    const std::type_identity_t<std::array<Eigen::Index, Dim>>& counts, Eigen::Index flat) {
+  Eigen::Matrix<Scalar, Dim, 1> theta;
+  for (int l = 0; l < Dim; ++l) {
+    const auto n = counts[static_cast<std::size_t>(l)];
+    theta[l] = static_cast<Scalar>(flat % n) / static_cast<Scalar>(n);
+    flat /= n;
+  }
+  return lattice.dual_basis() * theta;
+}
+
+template <int Dim>
+Eigen::Index zone_grid_size(const std::array<Eigen::Index, Dim>& counts, const char* who) {
+  Eigen::Index total = 1;
+  for (int l = 0; l < Dim; ++l) {
+    const auto n = counts[static_cast<std::size_t>(l)];
+    require(n >= 1, "{}: points along e^{} must be >= 1, got {}", who, l + 1, n);
+    total *= n;
+  }
+  return total;
+}
+
+}  // namespace detail
+
+/// \brief p − c' for c' the Λ*-translate of `center` nearest p (which ball of
+/// zone_ball_support a momentum lies in, and where in it). Reduces into the Γ-centred
+/// parallelepiped, then tries the neighbouring translates (the parallelepiped is not the
+/// Wigner–Seitz cell of an oblique lattice).
+template <int Dim, RealScalar Scalar>
+Eigen::Matrix<Scalar, Dim, 1> zone_displacement(
+    const Lattice<Dim, Scalar>& lattice,
+    const std::type_identity_t<Eigen::Matrix<Scalar, Dim, 1>>& p,
+    const std::type_identity_t<Eigen::Matrix<Scalar, Dim, 1>>& center) {
+  const Eigen::Matrix<Scalar, Dim, 1> d = lattice.reduce_centred(p - center).p;
+  Eigen::Matrix<Scalar, Dim, 1> best = d;
+  std::array<int, Dim> shift;
+  shift.fill(-1);
+  while (true) {
+    Eigen::Matrix<Scalar, Dim, 1> n;
+    for (int l = 0; l < Dim; ++l) n[l] = static_cast<Scalar>(shift[static_cast<std::size_t>(l)]);
+    const Eigen::Matrix<Scalar, Dim, 1> candidate = d + lattice.dual_basis() * n;
+    if (candidate.norm() < best.norm()) best = candidate;
+    int l = 0;
+    while (l < Dim && ++shift[static_cast<std::size_t>(l)] > 1)
+      shift[static_cast<std::size_t>(l++)] = -1;
+    if (l == Dim) break;
+  }
+  return best;
+}
+
+/// \brief |zone_displacement|: the distance from p to the nearest Λ*-translate of `center`.
+template <int Dim, RealScalar Scalar>
+Scalar zone_distance(const Lattice<Dim, Scalar>& lattice,
+                     const std::type_identity_t<Eigen::Matrix<Scalar, Dim, 1>>& p,
+                     const std::type_identity_t<Eigen::Matrix<Scalar, Dim, 1>>& center) {
+  return zone_displacement(lattice, p, center).norm();
+}
+
 /// \brief The uniform grid p = Σ_l (i_l / N_l) e^l, 0 ≤ i_l < N_l, of the zone
 /// B = {Σ θ_l e^l : θ ∈ [0,1)^Dim} (P1 (3.4)), first index fastest (BandTable::uniform_grid's
 /// order, so band_data_from_table matches it point by point), weights |B| / Π N_l: the
@@ -43,26 +106,64 @@ template <int Dim, RealScalar Scalar>
 MomentumQuadrature<Dim, Scalar> uniform_zone_quadrature(
     const Lattice<Dim, Scalar>& lattice,
     const std::type_identity_t<std::array<Eigen::Index, Dim>>& counts) {
-  Eigen::Index total = 1;
-  for (int l = 0; l < Dim; ++l) {
-    const auto n = counts[static_cast<std::size_t>(l)];
-    require(n >= 1, "uniform_zone_quadrature: points along e^{} must be >= 1, got {}", l + 1, n);
-    total *= n;
-  }
+  const Eigen::Index total = detail::zone_grid_size<Dim>(counts, "uniform_zone_quadrature");
   MomentumQuadrature<Dim, Scalar> out;
   out.points.reserve(static_cast<std::size_t>(total));
-  for (Eigen::Index flat = 0; flat < total; ++flat) {
-    Eigen::Matrix<Scalar, Dim, 1> theta;
-    Eigen::Index rest = flat;
-    for (int l = 0; l < Dim; ++l) {
-      const auto n = counts[static_cast<std::size_t>(l)];
-      theta[l] = static_cast<Scalar>(rest % n) / static_cast<Scalar>(n);
-      rest /= n;
-    }
-    out.points.push_back(lattice.dual_basis() * theta);
-  }
+  for (Eigen::Index flat = 0; flat < total; ++flat)
+    out.points.push_back(detail::zone_grid_point(lattice, counts, flat));
   out.weights.assign(static_cast<std::size_t>(total),
                      lattice.zone_volume() / static_cast<Scalar>(total));
+  return out;
+}
+
+/// \brief The vertices of the uniform zone grid (uniform_zone_quadrature's flat indices) within
+/// `radius` of one of `centers`, by the distance to the nearest Λ*-translate, in increasing
+/// order: the support of a patch (EnergyShellQuadrature, CollisionBands) such as the balls
+/// B_ε(K) ∪ B_ε(K') of P1 (5.2), resolved by a fine grid without sampling the rest of the zone.
+/// Cost O(ΠN_l · centers · 3^Dim).
+/// \pre every count >= 1; centers non-empty and finite; radius finite and > 0.
+template <int Dim, RealScalar Scalar>
+std::vector<Eigen::Index> zone_ball_support(
+    const Lattice<Dim, Scalar>& lattice,
+    const std::type_identity_t<std::array<Eigen::Index, Dim>>& counts,
+    const std::vector<Eigen::Matrix<Scalar, Dim, 1>>& centers,
+    std::type_identity_t<Scalar> radius) {
+  const Eigen::Index total = detail::zone_grid_size<Dim>(counts, "zone_ball_support");
+  require(!centers.empty(), "zone_ball_support: no ball centers given");
+  for (std::size_t c = 0; c < centers.size(); ++c)
+    require(centers[c].allFinite(), "zone_ball_support: center {} is not finite", c);
+  require(std::isfinite(radius) && radius > 0,
+          "zone_ball_support: radius must be finite and > 0, got {}", radius);
+  std::vector<Eigen::Index> support;
+  for (Eigen::Index flat = 0; flat < total; ++flat) {
+    const auto p = detail::zone_grid_point(lattice, counts, flat);
+    for (const auto& center : centers)
+      if (zone_distance(lattice, p, center) <= radius) {
+        support.push_back(flat);
+        break;
+      }
+  }
+  return support;
+}
+
+/// \brief uniform_zone_quadrature restricted to a patch: the grid points listed in `support`
+/// (flat indices, e.g. zone_ball_support's), in its order, weight |B| / ΠN_l each — the
+/// momentum points of a CoherenceField on the p-patch of a patch collision (P1 (5.2)).
+/// \pre every count >= 1; support indices inside the grid.
+template <int Dim, RealScalar Scalar>
+MomentumQuadrature<Dim, Scalar> patch_zone_quadrature(
+    const Lattice<Dim, Scalar>& lattice,
+    const std::type_identity_t<std::array<Eigen::Index, Dim>>& counts,
+    const std::vector<Eigen::Index>& support) {
+  const Eigen::Index total = detail::zone_grid_size<Dim>(counts, "patch_zone_quadrature");
+  MomentumQuadrature<Dim, Scalar> out;
+  for (std::size_t k = 0; k < support.size(); ++k) {
+    require(support[k] >= 0 && support[k] < total,
+            "patch_zone_quadrature: support entry {} is grid index {}, outside [0, {})", k,
+            support[k], total);
+    out.points.push_back(detail::zone_grid_point(lattice, counts, support[k]));
+  }
+  out.weights.assign(support.size(), lattice.zone_volume() / static_cast<Scalar>(total));
   return out;
 }
 
@@ -91,24 +192,8 @@ MomentumQuadrature<Dim, Scalar> locally_refined_zone_quadrature(
   require(refinement >= 1, "locally_refined_zone_quadrature: refinement must be >= 1, got {}",
           refinement);
   const MomentumQuadrature<Dim, Scalar> coarse = uniform_zone_quadrature(lattice, counts);
-  // Distance to the nearest translate of the center: reduce into the Γ-centred parallelepiped,
-  // then try the neighbouring translates (the parallelepiped is not the Wigner–Seitz cell of an
-  // oblique lattice).
   const auto distance = [&](const Eigen::Matrix<Scalar, Dim, 1>& p) {
-    const Eigen::Matrix<Scalar, Dim, 1> d = lattice.reduce_centred(p - center).p;
-    Scalar best = d.norm();
-    std::array<int, Dim> shift;
-    shift.fill(-1);
-    while (true) {
-      Eigen::Matrix<Scalar, Dim, 1> n;
-      for (int l = 0; l < Dim; ++l) n[l] = static_cast<Scalar>(shift[static_cast<std::size_t>(l)]);
-      best = std::min(best, (d + lattice.dual_basis() * n).norm());
-      int l = 0;
-      while (l < Dim && ++shift[static_cast<std::size_t>(l)] > 1)
-        shift[static_cast<std::size_t>(l++)] = -1;
-      if (l == Dim) break;
-    }
-    return best;
+    return zone_distance(lattice, p, center);
   };
   Eigen::Index sub_count = 1;
   for (int l = 0; l < Dim; ++l) sub_count *= refinement;

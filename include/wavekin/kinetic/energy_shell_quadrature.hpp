@@ -103,11 +103,12 @@ struct ShellWeight {
 /// (Blöchl's choice, which keeps the simplices least distorted on oblique lattices) — and
 /// the δ of the interpolant is integrated exactly (closed forms in
 /// detail/simplex_shell.hpp and docs/energy_shell.md): d = 1 gives Σ_roots f/|E'| with the
-/// secant slope, d = 2 linear triangles, d = 3 linear tetrahedra. Exact for E_m and f linear
-/// on every simplex. For smooth bands (away from band edges, van Hove energies and
-/// crossings) g converges with order (Dim+1)/2 in the root mean square over energies —
-/// measured 1.0 (1D), 1.5 (2D), 2.0 (3D); pointwise the error oscillates with N — and
-/// integrals of g against smooth functions of E at O(h²); crossings on the shell give order 1.
+/// secant slope, d = 2 linear triangles, d = 3 linear tetrahedra. Simplices whose energies
+/// agree to 1e-12·max|E| count as flat (no weight: a round-off spread must not weigh
+/// 1/round-off). Exact for E_m and f linear on every simplex. For smooth bands (away from band
+/// edges, van Hove energies and crossings) g converges with order (Dim+1)/2 in the root mean square
+/// over energies — measured 1.0 (1D), 1.5 (2D), 2.0 (3D); pointwise the error oscillates with N —
+/// and integrals of g against smooth functions of E at O(h²); crossings on the shell give order 1.
 /// Cost O(Dim!·ΠN_l) per (E, band).
 ///
 /// A `RegularisedDelta` (GaussianDelta, LorentzianDelta): w_v = (|B|/ΠN_l) δ_η(E − E_m(q_v)),
@@ -136,37 +137,34 @@ class EnergyShellQuadrature {
   /// \pre every N_l >= 2; energies.rows() == ΠN_l, at least one column, all finite.
   EnergyShellQuadrature(const Lattice<Dim, Scalar>& lattice, const Shape& points, Energies energies,
                         Delta delta = Delta{})
-      : m_points(points),
-        m_energies(std::move(energies)),
-        m_delta(std::move(delta)),
-        m_dual(lattice.dual_basis()) {
-    Eigen::Index total = 1;
-    for (int l = 0; l < Dim; ++l) {
-      require(points[static_cast<std::size_t>(l)] >= 2,
-              "EnergyShellQuadrature: {} grid points along e^{} (need >= 2)",
-              points[static_cast<std::size_t>(l)], l + 1);
-      m_stride[static_cast<std::size_t>(l)] = total;
-      total *= points[static_cast<std::size_t>(l)];
-    }
-    m_vertex_count = total;
-    require(m_energies.rows() == total,
-            "EnergyShellQuadrature: energies have {} rows, expected one per grid vertex ({})",
-            m_energies.rows(), total);
-    require(m_energies.cols() >= 1, "EnergyShellQuadrature: energies have no band (0 columns)");
-    for (Eigen::Index m = 0; m < m_energies.cols(); ++m)
-      for (Eigen::Index v = 0; v < total; ++v)
-        require(std::isfinite(m_energies(v, m)),
-                "EnergyShellQuadrature: energy of band {} at vertex {} is not finite ({})", m, v,
-                m_energies(v, m));
-    m_cell_volume = lattice.zone_volume() / static_cast<Scalar>(total);
-    if constexpr (std::same_as<Delta, LinearSimplices>) build_simplices();
-  }
+      : EnergyShellQuadrature(lattice, points, {}, std::move(energies), std::move(delta), false) {}
+
+  /// \brief The quadrature on a patch of the same grid (P1 (5.2): q restricted to balls
+  /// B_ε(K) ∪ B_ε(K')): only the grid vertices listed in `support` (flat indices, strictly
+  /// increasing) carry energies — row k of `energies` is vertex support[k] — and only the cells
+  /// whose 2^Dim corners are all in the support are integrated over, so
+  /// \f$\sum_k w_k f_k \approx \int_P f(q)\,\delta(E - E_m(q))\,dq\f$ over the union P of those
+  /// cells: the shell is cut at the patch's edge. Vertex indices in weights(), integrate() and
+  /// momentum() are positions in `support`. A RegularisedDelta weighs every support vertex.
+  /// With every vertex listed this is the full-grid quadrature, weight for weight.
+  /// Cost O(Dim!·|support|) per (E, band).
+  /// \pre every N_l >= 2; support non-empty, strictly increasing, inside the grid;
+  ///      energies.rows() == support.size(), at least one column, all finite.
+  EnergyShellQuadrature(const Lattice<Dim, Scalar>& lattice, const Shape& points,
+                        std::vector<Eigen::Index> support, Energies energies, Delta delta = Delta{})
+      : EnergyShellQuadrature(lattice, points, std::move(support), std::move(energies),
+                              std::move(delta), true) {}
 
   [[nodiscard]] const Shape& points() const noexcept { return m_points; }
   [[nodiscard]] Eigen::Index vertex_count() const noexcept { return m_vertex_count; }
   [[nodiscard]] Eigen::Index band_count() const noexcept { return m_energies.cols(); }
   [[nodiscard]] const Energies& energies() const noexcept { return m_energies; }
   [[nodiscard]] const Delta& delta() const noexcept { return m_delta; }
+  /// \brief Relative spread, in units of max|E|, below which a simplex's energies count as
+  /// equal (a flat simplex: no weight at any E). 1e-12 for double, 1e-5 for float.
+  static constexpr Scalar flat_tolerance() noexcept {
+    return std::same_as<Scalar, float> ? Scalar(1e-5) : Scalar(1e-12);
+  }
   /// \brief Cartesian volume of one grid cell, |B| / ΠN_l.
   [[nodiscard]] Scalar cell_volume() const noexcept { return m_cell_volume; }
 
@@ -181,9 +179,17 @@ class EnergyShellQuadrature {
     return flat;
   }
 
+  /// \brief Whether the quadrature covers a patch of the grid (the support constructor).
+  [[nodiscard]] bool is_patch() const noexcept { return !m_support.empty(); }
+  /// \brief Flat grid index of vertex v (v itself on the full grid).
+  [[nodiscard]] Eigen::Index grid_index(Eigen::Index vertex) const {
+    check_vertex(vertex);
+    return is_patch() ? m_support[static_cast<std::size_t>(vertex)] : vertex;
+  }
+
   /// \brief q_v = Σ_l (i_l / N_l) e^l of vertex v (in B).
   [[nodiscard]] Vector momentum(Eigen::Index vertex) const {
-    check_vertex(vertex);
+    vertex = grid_index(vertex);
     Vector theta;
     for (int l = 0; l < Dim; ++l) {
       const auto n = m_points[static_cast<std::size_t>(l)];
@@ -238,8 +244,97 @@ class EnergyShellQuadrature {
   }
 
  private:
+  // Both public constructors; `patch` false: the full grid (support empty).
+  EnergyShellQuadrature(const Lattice<Dim, Scalar>& lattice, const Shape& points,
+                        std::vector<Eigen::Index> support, Energies energies, Delta delta,
+                        bool patch)
+      : m_points(points),
+        m_energies(std::move(energies)),
+        m_delta(std::move(delta)),
+        m_dual(lattice.dual_basis()),
+        m_support(std::move(support)) {
+    require(!patch || !m_support.empty(), "EnergyShellQuadrature: the patch support is empty");
+    Eigen::Index total = 1;
+    for (int l = 0; l < Dim; ++l) {
+      require(points[static_cast<std::size_t>(l)] >= 2,
+              "EnergyShellQuadrature: {} grid points along e^{} (need >= 2)",
+              points[static_cast<std::size_t>(l)], l + 1);
+      m_stride[static_cast<std::size_t>(l)] = total;
+      total *= points[static_cast<std::size_t>(l)];
+    }
+    for (std::size_t k = 0; k < m_support.size(); ++k) {
+      require(m_support[k] >= 0 && m_support[k] < total,
+              "EnergyShellQuadrature: patch vertex {} is grid index {}, outside [0, {})", k,
+              m_support[k], total);
+      require(k == 0 || m_support[k] > m_support[k - 1],
+              "EnergyShellQuadrature: patch support is not strictly increasing at entry {}", k);
+    }
+    m_vertex_count = m_support.empty() ? total : static_cast<Eigen::Index>(m_support.size());
+    require(m_energies.rows() == m_vertex_count,
+            "EnergyShellQuadrature: energies have {} rows, expected one per {} vertex ({})",
+            m_energies.rows(), m_support.empty() ? "grid" : "patch", m_vertex_count);
+    require(m_energies.cols() >= 1, "EnergyShellQuadrature: energies have no band (0 columns)");
+    for (Eigen::Index m = 0; m < m_energies.cols(); ++m)
+      for (Eigen::Index v = 0; v < m_vertex_count; ++v)
+        require(std::isfinite(m_energies(v, m)),
+                "EnergyShellQuadrature: energy of band {} at vertex {} is not finite ({})", m, v,
+                m_energies(v, m));
+    m_cell_volume = lattice.zone_volume() / static_cast<Scalar>(total);
+    // Round-off tolerance below which a simplex counts as flat: energies computed along
+    // different paths (the three vertices of a triangle centred on a Dirac point) agree only to
+    // ~1e-14 of the energy scale, and a flat simplex must not weigh 1/round-off.
+    m_flat = flat_tolerance() * m_energies.cwiseAbs().maxCoeff();
+    if constexpr (std::same_as<Delta, LinearSimplices>) {
+      build_simplices();
+      if (!m_support.empty()) build_patch_cells();
+    }
+  }
+
   static constexpr int simplices_per_cell = Dim == 1 ? 1 : (Dim == 2 ? 2 : 6);
   static constexpr int corners_per_cell = 1 << Dim;
+  using Corners = std::array<Eigen::Index, corners_per_cell>;
+
+  // Flat index of corner b (bit l: one step along e^l, axis flips applied) of the cell whose
+  // unflipped corner 0 is the grid point i (periodic wrap).
+  [[nodiscard]] Eigen::Index corner_index(const Shape& i, int b) const noexcept {
+    Eigen::Index flat = 0;
+    for (int l = 0; l < Dim; ++l) {
+      const auto n = m_points[static_cast<std::size_t>(l)];
+      auto c = i[static_cast<std::size_t>(l)] + (((b ^ m_flips) >> l) & 1);
+      if (c == n) c = 0;
+      flat += c * m_stride[static_cast<std::size_t>(l)];
+    }
+    return flat;
+  }
+
+  // The cells of a patch whose corners are all in the support, corners as patch positions.
+  // Every such cell has its corner 0 in the support, so walking the support once finds each.
+  void build_patch_cells() {
+    const auto position = [&](Eigen::Index flat) -> Eigen::Index {
+      const auto it = std::lower_bound(m_support.begin(), m_support.end(), flat);
+      return it != m_support.end() && *it == flat ? it - m_support.begin() : -1;
+    };
+    // Unflipped corner 0 of the cell whose (flipped) corner 0 is grid point c.
+    const auto base = [&](Eigen::Index flat) {
+      Shape i;
+      for (int l = 0; l < Dim; ++l) {
+        const auto n = m_points[static_cast<std::size_t>(l)];
+        const auto c = (flat / m_stride[static_cast<std::size_t>(l)]) % n;
+        i[static_cast<std::size_t>(l)] = ((m_flips >> l) & 1) ? (c + n - 1) % n : c;
+      }
+      return i;
+    };
+    for (const Eigen::Index flat : m_support) {
+      const Shape i = base(flat);
+      Corners corner;
+      bool inside = true;
+      for (int b = 0; b < corners_per_cell && inside; ++b) {
+        corner[static_cast<std::size_t>(b)] = position(corner_index(i, b));
+        inside = corner[static_cast<std::size_t>(b)] >= 0;
+      }
+      if (inside) m_patch_cells.push_back(corner);
+    }
+  }
 
   void check_vertex(Eigen::Index vertex) const {
     require(vertex >= 0 && vertex < m_vertex_count,
@@ -292,27 +387,26 @@ class EnergyShellQuadrature {
     const auto e = m_energies.col(band);
     if constexpr (std::same_as<Delta, LinearSimplices>) {
       const Scalar volume = m_cell_volume / static_cast<Scalar>(simplices_per_cell);
-      Shape i{};
-      std::array<Eigen::Index, corners_per_cell> corner;
       std::array<Scalar, Dim + 1> ev, w;
-      for (Eigen::Index cell = 0; cell < m_vertex_count; ++cell) {
-        for (int b = 0; b < corners_per_cell; ++b) {
-          Eigen::Index flat = 0;
-          for (int l = 0; l < Dim; ++l) {
-            const auto n = m_points[static_cast<std::size_t>(l)];
-            auto c = i[static_cast<std::size_t>(l)] + (((b ^ m_flips) >> l) & 1);
-            if (c == n) c = 0;
-            flat += c * m_stride[static_cast<std::size_t>(l)];
-          }
-          corner[static_cast<std::size_t>(b)] = flat;
-        }
+      const auto integrate_cell = [&](const Corners& corner) {
         for (const auto& simplex : m_simplices) {
           for (std::size_t k = 0; k <= Dim; ++k)
             ev[k] = e[corner[static_cast<std::size_t>(simplex[k])]];
-          if (detail::simplex_shell_weights<Dim, Scalar>(ev, volume, energy, w))
+          if (detail::simplex_shell_weights<Dim, Scalar>(ev, volume, energy, w, m_flat))
             for (std::size_t k = 0; k <= Dim; ++k)
               add(corner[static_cast<std::size_t>(simplex[k])], w[k]);
         }
+      };
+      if (is_patch()) {
+        for (const auto& corner : m_patch_cells) integrate_cell(corner);
+        return;
+      }
+      Shape i{};
+      Corners corner;
+      for (Eigen::Index cell = 0; cell < m_vertex_count; ++cell) {
+        for (int b = 0; b < corners_per_cell; ++b)
+          corner[static_cast<std::size_t>(b)] = corner_index(i, b);
+        integrate_cell(corner);
         // Next cell, first index fastest.
         for (int l = 0; l < Dim; ++l) {
           if (++i[static_cast<std::size_t>(l)] < m_points[static_cast<std::size_t>(l)]) break;
@@ -336,7 +430,10 @@ class EnergyShellQuadrature {
   Eigen::Matrix<Scalar, Dim, Dim> m_dual;
   Scalar m_cell_volume = 0;
   int m_flips = 0;
+  Scalar m_flat = 0;
   std::array<std::array<int, Dim + 1>, simplices_per_cell> m_simplices{};
+  std::vector<Eigen::Index> m_support;  // empty: the full grid
+  std::vector<Corners> m_patch_cells;
 };
 
 }  // namespace wavekin

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 
 namespace wavekin::detail {
 
@@ -21,14 +22,16 @@ namespace wavekin::detail {
 // vertex values of λ_i over a point, a segment or a triangle (a linear function's mean on a
 // simplex), the area-weighted mean over the two triangles of a quadrilateral.
 //
-// Level sets are half-open, s_0 ≤ E < s_Dim: a flat simplex (s_0 = s_Dim) contributes
-// nothing (its density of states is a δ in E, of no weight at any other E), and a vertex
+// Level sets are half-open, s_0 ≤ E < s_Dim: a flat simplex (s_Dim − s_0 ≤ `flat`, a round-off
+// tolerance) contributes nothing (its density of states is a δ in E, of no weight at any other
+// E; with round-off in place of exact equality, 1/(s_Dim − s_0) would put a weight of ~1e16 at
+// the simplex's own energy, where the collisions' pair measure evaluates it), and a vertex
 // energy exactly at E is counted once along a monotone line. Every division below is by a
 // difference s_j − s_i (j > i) that the case's interval makes positive.
 // Returns false (and leaves w untouched) when E is outside [s_0, s_Dim).
 template <int Dim, class Scalar>
 bool simplex_shell_weights(const std::array<Scalar, Dim + 1>& e, Scalar volume, Scalar energy,
-                           std::array<Scalar, Dim + 1>& w) {
+                           std::array<Scalar, Dim + 1>& w, Scalar flat = Scalar(0)) {
   static_assert(Dim >= 1 && Dim <= 3, "simplex_shell_weights: Dim must be 1, 2 or 3");
   std::array<int, Dim + 1> o;
   for (int i = 0; i <= Dim; ++i) o[static_cast<std::size_t>(i)] = i;
@@ -39,6 +42,8 @@ bool simplex_shell_weights(const std::array<Scalar, Dim + 1>& e, Scalar volume, 
   for (int i = 0; i <= Dim; ++i)
     s[static_cast<std::size_t>(i)] = e[static_cast<std::size_t>(o[static_cast<std::size_t>(i)])];
   if (!(s[0] <= energy && energy < s[Dim])) return false;
+  // A simplex whose energies agree to within `flat` is flat (see above).
+  if (s[Dim] - s[0] <= flat) return false;
 
   // mean_P(λ) in sorted order, then g.
   std::array<Scalar, Dim + 1> mean{};
