@@ -5,7 +5,10 @@
 // Step benchmarks: V(x) = 2 cos 2πx on the unit lattice (the tests' 1D crystal), bands 0 and 1,
 // Gaussian R̂ of length 0.5, ε = 0.5, x ∈ [0, 2π) periodic; arguments (N_x, N_p). Assembly
 // benchmarks: the same crystal in 1D (argument N_p) and the 2D empty lattice with 4 bands
-// (argument N_p per axis). Everything else is assembled once per size, outside the timed loop.
+// (argument N_p per axis); and the (5.2) patch of graphene_valleys: honeycomb wells V_0 = 20,
+// s = 0.15, E_cut = 300 (42 plane waves), the balls |p − K|, |p − K'| ≤ 3ε at ε = 0.04 cut from a
+// zone grid of spacing ε/r (argument r·10), Gaussian R̂ of length 0.3, μ-sum to 1e-8. Everything
+// else (Bloch solves included) is done once per size, outside the timed loop.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -20,7 +23,10 @@
 #include "wavekin/bloch/band_table.hpp"
 #include "wavekin/bloch/bloch_solver.hpp"
 #include "wavekin/bloch/cosine_sum.hpp"
+#include "wavekin/bloch/crossing.hpp"
+#include "wavekin/bloch/honeycomb_wells.hpp"
 #include "wavekin/kinetic/band_diagonal_collision.hpp"
+#include "wavekin/kinetic/coherence_field.hpp"
 #include "wavekin/kinetic/coherent_collision.hpp"
 #include "wavekin/kinetic/coherent_rte.hpp"
 
@@ -156,6 +162,38 @@ void assembly_2d_empty(benchmark::State& state) {
       GaussianCorrelation<2>(0.8));
 }
 
+// The (5.2) patch: CollisionBands from honeycomb Bloch states on the two balls, spacing ε/r.
+wavekin::CollisionBands<2> graphene_patch(double resolution) {
+  const auto lattice = Lattice<2>::triangular(1.0);
+  const wavekin::BlochSolver solver(lattice, wavekin::HoneycombWells<>(20.0, 0.15),
+                                    {.energy_cutoff = 300});
+  const double epsilon = 0.04;
+  auto n = static_cast<Eigen::Index>(
+      std::ceil(lattice.dual_basis().col(0).norm() * resolution / epsilon));
+  if (n % 3 == 0) ++n;  // no vertex on K, K'
+  const Eigen::Vector2d k = wavekin::dirac_points(lattice)[0];
+  const std::array<Eigen::Index, 2> shape{n, n};
+  const auto support =
+      wavekin::zone_ball_support<2, double>(lattice, shape, {k, Eigen::Vector2d(-k)}, 3 * epsilon);
+  std::vector<wavekin::BlochState<2, double>> states;
+  for (const auto& p : wavekin::patch_zone_quadrature<2, double>(lattice, shape, support).points)
+    states.push_back(solver.solve(p, 3));
+  return wavekin::collision_bands_from_states<2>(lattice, shape, support, states, {0, 1});
+}
+
+void assembly_graphene_patch(benchmark::State& state) {
+  const auto bands = graphene_patch(static_cast<double>(state.range(0)) / 10);
+  const GaussianCorrelation<2> r(0.3);
+  for (auto _ : state) {
+    const wavekin::CoherentCollision<2> op(bands, r, {.mu_tolerance = 1e-8});
+    benchmark::DoNotOptimize(op.matrix().valuePtr());
+    state.PauseTiming();
+    set_sparsity_counters(state, op);
+    state.counters["patch_vertices"] = static_cast<double>(op.vertex_count());
+    state.ResumeTiming();
+  }
+}
+
 // (N_x, N_p): 64 or 256 x-points × 64 or 256 zone vertices, n = 2 (4 blocks per vertex).
 void step_sizes(benchmark::internal::Benchmark* b) {
   for (const int np : {64, 256})
@@ -179,5 +217,12 @@ BENCHMARK(assembly_1d<wavekin::CoherentCollision<1>>)->Apply(assembly_sizes_1d);
 BENCHMARK(assembly_1d<wavekin::BandDiagonalCollision<1>>)->Apply(assembly_sizes_1d);
 BENCHMARK(assembly_2d_empty<wavekin::CoherentCollision<2>>)->Apply(assembly_sizes_2d);
 BENCHMARK(assembly_2d_empty<wavekin::BandDiagonalCollision<2>>)->Apply(assembly_sizes_2d);
+// (5.2) patch at spacing ε/2.5, ε/3.5, ε/5 (about 400, 800, 1600 vertices), once each.
+BENCHMARK(assembly_graphene_patch)
+    ->Arg(25)
+    ->Arg(35)
+    ->Arg(50)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
