@@ -54,13 +54,17 @@
 //     energy shells cut at the balls' edge: P1 (5.2)), and CoherentRte steps it with the exact
 //     transport/relaxation (i/ε)(E_l − E_j) of CoherenceLiouville. Checks: the operator's K → K'
 //     rate of one vertex against the ray quadrature of item 8 at the same p; the packet's
-//     dP_K'/dt(0) against γ of (5.3)–(5.4) and the cone factor π⟨|p − K|⟩/λ♯. Data: an
-//     x-homogeneous upper-band packet exp(−|p − p0|²/2w²), p0 = K + (ε, 0), w = ε/4, on a 4 × 4
-//     x-grid (∫σ dx obeys the x-free system exactly), ε = 0.04 and 0.02 (0.04 with --quick).
+//     dP_K'/dt(0) against γ of (5.3)–(5.4) and the cone factor π⟨|p − K|⟩/λ♯. Data: x-homogeneous
+//     packets σ_jl = exp(−|p − p0|²/2w²) a_j conj(a_l), p0 = K + (ε, 0), w = ε/4, on a 4 × 4
+//     x-grid (∫σ dx obeys the x-free system exactly): a = (0, 1) (upper band) and
+//     a = (cos m, e^{iφ} sin m) (maximal coherence at every p; its trace budget measures (4.15)'s
+//     trace defect where (5.2) applies); ε = 0.04 and 0.02 (0.04 with --quick). Coherences are
+//     reported gauge-invariantly, Σ_p w|∫σ_12 dx| per ball.
 //  Outputs: summary.json, valleys.csv (piece, t, P_K, P_K', C_K, C_K', C^max_K, C^max_K',
 //  predicted P_K'), series_<piece>.npy ((K+1) × 8, same columns), density_<piece>.npy
 //  (snapshots × 2 × N × N), slice_<piece>.npy ((K+1) × 2 × N), snapshot_times.npy, x.npy,
-//  series_balls_eps<ε>.npy ((K_b+1) × 6: t, P_K, P_K', C_K, C_K', P_K + P_K') of item 9,
+//  series_balls_eps<ε>.npy and series_balls_eps<ε>_mixed.npy ((K_b+1) × 6: t, P_K, P_K', C_K,
+//  C_K', P_K + P_K') of item 9,
 //  and the PNGs of plot.py. Each finished piece is recorded in piece_<piece>.json with its
 //  parameters; a rerun with the same parameters reuses it (--fresh to recompute).
 #include <algorithm>
@@ -554,35 +558,30 @@ double shell_rate(const Graphene& g, const Correlation& correlation, double kapp
 }
 
 // Methods item 9: (5.2) as a solver, CoherentRte on the balls B(K) ∪ B(K') of radius R = ε·R/ε.
+// Time series of one packet: t, P_K, P_K', C_K, C_K', P_K + P_K' (the six columns of the NPY).
+using BallsSeries = std::array<std::vector<double>, 6>;
+
+// Two packets on the same operator: "upper" (the upper band only) and "mixed" (an equal
+// superposition of the two bands at every p, maximal coherence).
 struct BallsResult {
-  std::vector<double> times, population_k, population_kp, coherence_k, coherence_kp, total;
+  std::array<BallsSeries, 2> series;
   nlohmann::json scalars;
 };
 
 nlohmann::json to_json(const BallsResult& r) {
-  return {{"times", r.times},
-          {"population_k", r.population_k},
-          {"population_kp", r.population_kp},
-          {"coherence_k", r.coherence_k},
-          {"coherence_kp", r.coherence_kp},
-          {"total", r.total},
-          {"scalars", r.scalars}};
+  return {{"upper", r.series[0]}, {"mixed", r.series[1]}, {"scalars", r.scalars}};
 }
 
 BallsResult balls_from_json(const nlohmann::json& j) {
   BallsResult r;
-  j.at("times").get_to(r.times);
-  j.at("population_k").get_to(r.population_k);
-  j.at("population_kp").get_to(r.population_kp);
-  j.at("coherence_k").get_to(r.coherence_k);
-  j.at("coherence_kp").get_to(r.coherence_kp);
-  j.at("total").get_to(r.total);
+  j.at("upper").get_to(r.series[0]);
+  j.at("mixed").get_to(r.series[1]);
   r.scalars = j.at("scalars");
   return r;
 }
 
 struct BallsKey {
-  const char* key;
+  std::string key;
   const char* unit;
   const char* description;
 };
@@ -608,17 +607,29 @@ const std::vector<BallsKey>& balls_scalar_keys() {
       {"rate_check_far_relative_gap", "1", "|operator / rays - 1|"},
       {"rate_check_worst_gap", "1", "the larger of the two relative gaps"},
       {"packet_mean_distance", "1/length", "<|p - K|> over the initial packet"},
+      {"cone_prediction_over_gamma", "1",
+       "pi <|p - K|> / lambda#: the cone's density-of-states factor 1/2 * 2 pi |p-K| / lambda#"}};
+  static const std::vector<BallsKey> packet{
       {"initial_rate", "1/time", "dP_K'/dt(0) of the packet, from the operator"},
       {"initial_rate_first_step", "1/time", "P_K'(dt) / dt from the run"},
       {"initial_rate_over_gamma", "1", "dP_K'/dt(0) / gamma of (5.3)-(5.4)"},
-      {"cone_prediction_over_gamma", "1",
-       "pi <|p - K|> / lambda#: the cone's density-of-states factor 1/2 * 2 pi |p-K| / lambda#"},
+      {"initial_trace_rate", "1/time",
+       "d/dt (P_K + P_K')(0) from the operator: the trace budget of (4.15) on the packet"},
       {"kp_population_final", "1", "P_K'(T)"},
-      {"k_coherence_max", "1", "max_t |sum_{p in B(K)} w sigma_12| / N_0"},
-      {"kp_coherence_max", "1", "max_t |sum_{p in B(K')} w sigma_12| / N_0"},
+      {"k_coherence_initial", "1", "sum_{p in B(K)} w |int sigma_12 dx| / N_0 at t = 0"},
+      {"k_coherence_final", "1", "the same at t = T"},
+      {"kp_coherence_max", "1", "max_t sum_{p in B(K')} w |int sigma_12 dx| / N_0"},
       {"max_total_drift", "1",
-       "max_t |P_K + P_K' - 1|: (4.15) does not conserve the trace of general sigma"}};
-  return keys;
+       "max_t |P_K + P_K' - 1|: (4.15) does not conserve the trace of general sigma"},
+      {"total_final", "1", "P_K + P_K' at t = T"}};
+  // The "upper" packet under the plain names, the "mixed" one under mixed_<name>.
+  static const std::vector<BallsKey> all = [] {
+    std::vector<BallsKey> out = keys;
+    for (const auto& k : packet) out.push_back(k);
+    for (const auto& k : packet) out.push_back({"mixed_" + k.key, k.unit, k.description});
+    return out;
+  }();
+  return all;
 }
 
 template <class Correlation>
@@ -710,72 +721,90 @@ BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& c
   }
   sc["rate_check_worst_gap"] = worst;
 
-  // The run: x-homogeneous data on a 4 × 4 grid (the x-integrated σ obeys the x-free system
-  // exactly), σ_22(p) = exp(−|p − p0|²/2w²) in the upper band, p0 = K + (ε, 0), w = ε·packet.
+  // The runs: x-homogeneous data on a 4 × 4 grid (the x-integrated σ obeys the x-free system
+  // exactly), σ_jl(p) = φ(p) a_j conj(a_l), φ(p) = exp(−|p − p0|²/2w²), p0 = K + (ε, 0),
+  // w = ε·packet; a = (0, 1) ("upper") and a = (cos m, e^{iφ} sin m) ("mixed", in the solver's
+  // gauge at each p). Coherences are measured gauge-invariantly, Σ_p w |∫σ_12 dx| per ball.
   const auto grid = PeriodicGrid<2>::cube(4, s.box);
   CoherentRte<2> rte(grid, band_data_from_states(states, {0, 1}), epsilon, q);
-  CoherenceField<2> field(grid, quadrature, 2);
   const Vector p0 = g.k + Vector(epsilon, 0);
   const double width = s.ball_packet * epsilon;
+  std::vector<double> envelope(support.size());
   double mean_distance = 0, mass = 0;
   for (Eigen::Index v = 0; v < count; ++v) {
     const Vector p = quadrature.points[static_cast<std::size_t>(v)];
     const double phi =
         std::exp(-zone_displacement(g.lattice, p, p0).squaredNorm() / (2 * width * width));
-    for (std::ptrdiff_t x = 0; x < static_cast<std::ptrdiff_t>(grid.size()); ++x)
-      field(v, 1, 1, x) = phi;
+    envelope[static_cast<std::size_t>(v)] = phi;
     mean_distance += phi * zone_distance(g.lattice, p, g.k);
     mass += phi;
   }
   mean_distance /= mass;
-  const auto observe = [&](double t) {
-    std::array<double, 2> population{0, 0};
-    std::array<complex, 2> coherence{0, 0};
+  const double dt = s.ball_time / double(s.ball_steps);
+  const auto run_packet = [&](const std::array<complex, 2>& a, BallsSeries& out,
+                              const std::string& prefix) {
+    CoherenceField<2> field(grid, quadrature, 2);
+    for (Eigen::Index v = 0; v < count; ++v)
+      for (Eigen::Index j = 0; j < 2; ++j)
+        for (Eigen::Index l = 0; l < 2; ++l)
+          for (std::ptrdiff_t x = 0; x < static_cast<std::ptrdiff_t>(grid.size()); ++x)
+            field(v, j, l, x) = envelope[static_cast<std::size_t>(v)] *
+                                a[static_cast<std::size_t>(j)] *
+                                std::conj(a[static_cast<std::size_t>(l)]);
+    const auto observe = [&](double t) {
+      std::array<double, 2> population{0, 0}, coherence{0, 0};
+      for (Eigen::Index v = 0; v < count; ++v) {
+        const auto b = static_cast<std::size_t>(valley[static_cast<std::size_t>(v)]);
+        const double w = field.weight(v);
+        population[b] += w * (field.x_integral(v, 0, 0) + field.x_integral(v, 1, 1)).real();
+        coherence[b] += w * std::abs(field.x_integral(v, 0, 1));
+      }
+      for (const auto& [column, value] :
+           {std::pair{0, t}, std::pair{1, population[0]}, std::pair{2, population[1]},
+            std::pair{3, coherence[0]}, std::pair{4, coherence[1]},
+            std::pair{5, population[0] + population[1]}})
+        out[static_cast<std::size_t>(column)].push_back(value);
+    };
+    observe(0);
+    const double n0 = out[5][0];
+    // dP_K'/dt(0) from the operator on the initial data (x-homogeneous: x index 0 of each block).
+    Eigen::VectorXcd s0(q.matrix().cols());
+    for (Eigen::Index b = 0; b < s0.size(); ++b)
+      s0[b] = field.values()[static_cast<std::size_t>(b) * grid.size()];
+    const Eigen::VectorXcd q0 = q.matrix() * s0;
+    double initial_rate = 0, initial_trace_rate = 0;
     for (Eigen::Index v = 0; v < count; ++v) {
-      const auto a = static_cast<std::size_t>(valley[static_cast<std::size_t>(v)]);
-      const double w = field.weight(v);
-      population[a] += w * (field.x_integral(v, 0, 0) + field.x_integral(v, 1, 1)).real();
-      coherence[a] += w * field.x_integral(v, 0, 1);
+      const double change = field.weight(v) * (q0[(v * 2) * 2] + q0[(v * 2 + 1) * 2 + 1]).real();
+      initial_trace_rate += change;
+      if (valley[static_cast<std::size_t>(v)] == 1) initial_rate += change;
     }
-    out.times.push_back(t);
-    out.population_k.push_back(population[0]);
-    out.population_kp.push_back(population[1]);
-    out.coherence_k.push_back(std::abs(coherence[0]));
-    out.coherence_kp.push_back(std::abs(coherence[1]));
-    out.total.push_back(population[0] + population[1]);
+    initial_rate *= grid.cell_volume() * double(grid.size()) / n0;
+    initial_trace_rate *= grid.cell_volume() * double(grid.size()) / n0;
+    for (std::ptrdiff_t k = 1; k <= s.ball_steps; ++k) {
+      rte.step(field, dt);
+      observe(double(k) * dt);
+      progress.advance();
+    }
+    for (std::size_t column = 1; column < 6; ++column)
+      for (double& value : out[column]) value /= n0;
+    double drift = 0;
+    for (const double t : out[5]) drift = std::max(drift, std::abs(t - 1));
+    sc[prefix + "initial_rate"] = initial_rate;
+    sc[prefix + "initial_rate_first_step"] = out[2][1] / dt;
+    sc[prefix + "initial_rate_over_gamma"] = initial_rate / gamma;
+    sc[prefix + "initial_trace_rate"] = initial_trace_rate;
+    sc[prefix + "kp_population_final"] = out[2].back();
+    sc[prefix + "k_coherence_initial"] = out[3][0];
+    sc[prefix + "k_coherence_final"] = out[3].back();
+    sc[prefix + "kp_coherence_max"] = *std::max_element(out[4].begin(), out[4].end());
+    sc[prefix + "max_total_drift"] = drift;
+    sc[prefix + "total_final"] = out[5].back();
   };
-  observe(0);
-  const double n0 = out.total[0];
-  // dP_K'/dt(0) from the operator on the initial data.
-  Eigen::VectorXcd s0(q.matrix().cols());
-  for (Eigen::Index b = 0; b < s0.size(); ++b) s0[b] = field.values()[std::size_t(b * 16)];
-  const Eigen::VectorXcd q0 = q.matrix() * s0;
-  double initial_rate = 0;
-  for (Eigen::Index v = 0; v < count; ++v)
-    if (valley[static_cast<std::size_t>(v)] == 1)
-      initial_rate += field.weight(v) * (q0[(v * 2) * 2] + q0[(v * 2 + 1) * 2 + 1]).real();
-  initial_rate *= grid.cell_volume() * double(grid.size()) / n0;
-  const double final_time = s.ball_time;
-  const double dt = final_time / double(s.ball_steps);
-  for (std::ptrdiff_t k = 1; k <= s.ball_steps; ++k) {
-    rte.step(field, dt);
-    observe(double(k) * dt);
-    progress.advance();
-  }
-  for (auto* series :
-       {&out.population_k, &out.population_kp, &out.coherence_k, &out.coherence_kp, &out.total})
-    for (double& value : *series) value /= n0;
-  double drift = 0;
-  for (const double t : out.total) drift = std::max(drift, std::abs(t - 1));
   sc["packet_mean_distance"] = mean_distance;
-  sc["initial_rate"] = initial_rate;
-  sc["initial_rate_first_step"] = out.population_kp[1] / dt;
-  sc["initial_rate_over_gamma"] = initial_rate / gamma;
   sc["cone_prediction_over_gamma"] = std::numbers::pi * mean_distance / g.crossing.slope;
-  sc["kp_population_final"] = out.population_kp.back();
-  sc["k_coherence_max"] = *std::max_element(out.coherence_k.begin(), out.coherence_k.end());
-  sc["kp_coherence_max"] = *std::max_element(out.coherence_kp.begin(), out.coherence_kp.end());
-  sc["max_total_drift"] = drift;
+  run_packet({complex(0), complex(1)}, out.series[0], "");
+  run_packet({complex(std::cos(s.mix)), std::polar(std::sin(s.mix), s.phase)}, out.series[1],
+             "mixed_");
   return out;
 }
 
@@ -987,8 +1016,8 @@ void run_study(examples::Driver& driver, Settings s) {
     const std::vector<double> epsilons =
         quick ? std::vector<double>{0.04} : std::vector<double>{0.04, 0.02};
     const double ball_mu_tolerance = 1e-8;
-    io::ProgressReporter progress(std::size_t(s.ball_steps) * epsilons.size(), "(5.2) Strang steps",
-                                  std::cerr);
+    io::ProgressReporter progress(2 * std::size_t(s.ball_steps) * epsilons.size(),
+                                  "(5.2) Strang steps", std::cerr);
     nlohmann::json ball_table = nlohmann::json::array();
     for (const double eps : epsilons) {
       const std::string name = fmt::format("balls_eps{:g}", eps);
@@ -1002,6 +1031,7 @@ void run_study(examples::Driver& driver, Settings s) {
       record["length"] = p.length;
       record["variance"] = p.variance;
       record["mu_tolerance"] = ball_mu_tolerance;
+      record["packets"] = {"upper", "mixed"};  // older piece files (one packet) are not reused
       const auto path = driver.output(fmt::format("piece_{}.json", name));
       BallsResult result;
       bool reused = false;
@@ -1009,10 +1039,16 @@ void run_study(examples::Driver& driver, Settings s) {
         std::ifstream in(path);
         const auto saved = nlohmann::json::parse(in, nullptr, false);
         if (!saved.is_discarded() && saved.contains("parameters") &&
-            saved["parameters"] == record) {
-          result = balls_from_json(saved.at("result"));
-          reused = true;
-          for (std::ptrdiff_t k = 0; k < s.ball_steps; ++k) progress.advance();
+            saved["parameters"] == record && saved.contains("result")) {
+          try {
+            result = balls_from_json(saved.at("result"));
+            reused = true;
+          } catch (const nlohmann::json::exception&) {
+            reused = false;  // a damaged or foreign file: recompute
+          }
+        }
+        if (reused) {
+          for (std::ptrdiff_t k = 0; k < 2 * s.ball_steps; ++k) progress.advance();
           fmt::print("  piece {}: reused {} (same parameters)\n", name, path.string());
         }
       }
@@ -1037,23 +1073,33 @@ void run_study(examples::Driver& driver, Settings s) {
           number(sc, "rate_check_far_rays"), number(sc, "rate_check_far_distance"),
           number(sc, "rate_check_worst_gap"));
       fmt::print(
-          "    packet: dP_K'/dt(0) = {:.5e} (first step {:.5e}) = {:.5f} gamma of (5.3)-(5.4); "
-          "cone pi<|p-K|>/lambda# = {:.5f}; P_K'(T) = {:.4f}, max C_K' = {:.4f}, "
+          "    upper-band packet: dP_K'/dt(0) = {:.5e} (first step {:.5e}) = {:.5f} gamma of "
+          "(5.3)-(5.4); cone pi<|p-K|>/lambda# = {:.5f}; P_K'(T) = {:.4f}, max C_K' = {:.2e}, "
           "max |P_K + P_K' - 1| = {:.2e}\n",
           number(sc, "initial_rate"), number(sc, "initial_rate_first_step"),
           number(sc, "initial_rate_over_gamma"), number(sc, "cone_prediction_over_gamma"),
           number(sc, "kp_population_final"), number(sc, "kp_coherence_max"),
           number(sc, "max_total_drift"));
+      fmt::print(
+          "    mixed packet: dP_K'/dt(0) = {:.5e}, d(P_K + P_K')/dt(0) = {:.3e}; C_K {:.4f} -> "
+          "{:.2e}, max C_K' = {:.2e}; P_K'(T) = {:.4f}, P_K + P_K' at T = {:.6f} (max drift "
+          "{:.2e})\n",
+          number(sc, "mixed_initial_rate"), number(sc, "mixed_initial_trace_rate"),
+          number(sc, "mixed_k_coherence_initial"), number(sc, "mixed_k_coherence_final"),
+          number(sc, "mixed_kp_coherence_max"), number(sc, "mixed_kp_population_final"),
+          number(sc, "mixed_total_final"), number(sc, "mixed_max_total_drift"));
       const std::string tag = fmt::format("reduced_52_solver_eps{:g}_", eps);
       for (const auto& [key, unit, description] : balls_scalar_keys())
         summary.result(tag + key, number(sc, key), unit, description);
-      std::vector<double> series;
-      for (std::size_t k = 0; k < result.times.size(); ++k)
-        for (const double value : {result.times[k], result.population_k[k], result.population_kp[k],
-                                   result.coherence_k[k], result.coherence_kp[k], result.total[k]})
-          series.push_back(value);
-      io::write_npy(driver.output(fmt::format("series_{}.npy", name)), series,
-                    {result.times.size(), 6});
+      for (std::size_t packet = 0; packet < 2; ++packet) {
+        const auto& columns = result.series[packet];
+        std::vector<double> series;
+        for (std::size_t k = 0; k < columns[0].size(); ++k)
+          for (const auto& column : columns) series.push_back(column[k]);
+        io::write_npy(
+            driver.output(fmt::format("series_{}{}.npy", name, packet == 0 ? "" : "_mixed")),
+            series, {columns[0].size(), 6});
+      }
       ball_table.push_back({{"name", name}, {"epsilon", eps}, {"checks", sc}});
     }
     summary.set("reduced_52_runs", ball_table);

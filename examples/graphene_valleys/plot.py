@@ -118,10 +118,15 @@ if runs:
         rate = ch["initial_rate"]
         axes[0].plot(t, 0.5 * (1 - np.exp(-2 * rate * t)), color=c, ls=":", lw=2,
                      label=f"$(1 - e^{{-2rt}})/2$, r = dP/dt(0) = {rate:.4f}")
-        axes[1].semilogy(t, np.abs(s[:, 5] - 1) + 1e-17, color=c,
-                         label=f"$|P_K + P_{{K'}} - 1|$, $\\varepsilon$ = {eps:g}")
-        axes[1].semilogy(t, s[:, 4] + 1e-17, color=c, ls="--",
-                         label=f"$C_{{K'}}$, $\\varepsilon$ = {eps:g}")
+        m = np.load(out / f"series_{run['name']}_mixed.npy")
+        axes[0].plot(m[:, 0], m[:, 2], color=c, lw=1, ls="-.",
+                     label=f"mixed packet $P_{{K'}}$, $\\varepsilon$ = {eps:g}")
+        axes[1].semilogy(t, np.abs(s[:, 5] - 1) + 1e-17, color=c, lw=1,
+                         label=f"$|P_K + P_{{K'}} - 1|$, upper, $\\varepsilon$ = {eps:g}")
+        axes[1].semilogy(m[:, 0], np.abs(m[:, 5] - 1) + 1e-17, color=c, lw=2.5,
+                         label=f"$|P_K + P_{{K'}} - 1|$, mixed, $\\varepsilon$ = {eps:g}")
+        axes[1].semilogy(m[:, 0], m[:, 3] + 1e-17, color=c, ls="--",
+                         label=f"$C_K$, mixed, $\\varepsilon$ = {eps:g}")
     t = np.linspace(0, s[-1, 0], 200)
     axes[0].plot(t, 0.5 * (1 - np.exp(-2 * gamma * t)), color="tab:red", ls="--",
                  label=f"(5.3)-(5.4): $(1 - e^{{-2\\gamma t}})/2$, $\\gamma$ = {gamma:.4f}")
@@ -130,7 +135,7 @@ if runs:
     axes[0].set_title("K' population: (5.2) on the balls vs (5.3)-(5.4), same $\\hat R$")
     axes[0].legend(fontsize=7)
     axes[1].set_xlabel("t")
-    axes[1].set_title("(5.2): trace defect of (4.15) and K' coherence")
+    axes[1].set_title("(5.2): trace defect of (4.15); coherence $\\sum_p w|\\sigma_{12}|$ in B(K)")
     axes[1].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(out / "graphene_valleys_balls.png", dpi=90)
