@@ -75,6 +75,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <numbers>
 #include <optional>
 #include <string>
@@ -699,10 +700,12 @@ BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& c
   };
   const auto nearest = [&](const Vector& target) {
     Eigen::Index best = 0;
-    for (Eigen::Index v = 1; v < count; ++v)
-      if (zone_distance(g.lattice, quadrature.points[static_cast<std::size_t>(v)], target) <
-          zone_distance(g.lattice, quadrature.points[static_cast<std::size_t>(best)], target))
-        best = v;
+    double best_distance = std::numeric_limits<double>::infinity();
+    for (Eigen::Index v = 0; v < count; ++v) {
+      const double d =
+          zone_distance(g.lattice, quadrature.points[static_cast<std::size_t>(v)], target);
+      if (d < best_distance) best = v, best_distance = d;
+    }
     return best;
   };
   double worst = 0;
@@ -759,11 +762,14 @@ BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& c
         population[b] += w * (field.x_integral(v, 0, 0) + field.x_integral(v, 1, 1)).real();
         coherence[b] += w * std::abs(field.x_integral(v, 0, 1));
       }
-      for (const auto& [column, value] :
-           {std::pair{0, t}, std::pair{1, population[0]}, std::pair{2, population[1]},
-            std::pair{3, coherence[0]}, std::pair{4, coherence[1]},
-            std::pair{5, population[0] + population[1]}})
-        out[static_cast<std::size_t>(column)].push_back(value);
+      const std::array<double, 6> row{t,
+                                      population[0],
+                                      population[1],
+                                      coherence[0],
+                                      coherence[1],
+                                      population[0] + population[1]};
+      for (std::size_t column = 0; column < row.size(); ++column)
+        out[column].push_back(row[column]);
     };
     observe(0);
     const double n0 = out[5][0];

@@ -34,14 +34,16 @@ constexpr double pi = std::numbers::pi;
 // Two Dirac cones H = λ(d_x σ_x + d_y σ_y), d = p − c, at the valley centres c = K, K' of the
 // triangular lattice (θ = (1/3, 2/3) and (2/3, 1/3), off the grid when 3 ∤ N), on the patch
 // |d| ≤ radius. Bands E_0 = −λ|d|, E_1 = +λ|d| with spinors u_∓ = (1, ∓e^{iθ_d})/√2, and the
-// overlap A_jm(p, q − μ) = u_j(p)ᵀ conj u_m(q) for μ = 0, zero otherwise: the two-band model
-// of P1 §5 with the Bloch overlaps replaced by spinor overlaps.
+// overlap A_jm(p, q − μ) = conj(u_j(p))ᵀ u_m(q) for μ = 0, zero otherwise (P1's form for the
+// conjugate spinors, those of the mirrored cone; |A|² is the same): the two-band model of P1 §5
+// with the Bloch overlaps replaced by spinor overlaps.
 struct TwoCones {
   Lattice<2> lattice = Lattice<2>::triangular(1.0);
   std::array<Eigen::Index, 2> shape;
   double lambda = 1.5;
   std::vector<Eigen::Vector2d> centers;
   std::vector<Eigen::Index> support;
+  std::vector<Eigen::Vector2d> points;        // momentum of each patch vertex
   std::vector<Eigen::Vector2d> displacement;  // d = p − c of each patch vertex
   std::vector<int> valley;                    // index of that c
 
@@ -49,7 +51,7 @@ struct TwoCones {
     centers = {lattice.dual_basis() * Eigen::Vector2d(1.0 / 3, 2.0 / 3),
                lattice.dual_basis() * Eigen::Vector2d(2.0 / 3, 1.0 / 3)};
     support = wavekin::zone_ball_support<2, double>(lattice, shape, centers, radius);
-    const auto points = wavekin::patch_zone_quadrature<2, double>(lattice, shape, support).points;
+    points = wavekin::patch_zone_quadrature<2, double>(lattice, shape, support).points;
     for (const auto& p : points) {
       Eigen::Vector2d best = Eigen::Vector2d::Constant(std::numeric_limits<double>::infinity());
       int which = 0;
@@ -79,11 +81,13 @@ struct TwoCones {
                                       const wavekin::LatticeIndex<2>& mu) -> Eigen::MatrixXcd {
       Eigen::MatrixXcd a = Eigen::MatrixXcd::Zero(2, 2);
       if (mu != wavekin::LatticeIndex<2>::Zero()) return a;
+      // a(j, m) = Σ_s conj(u_j(p)_s) u_m(q)_s (Eigen's dot conjugates its first argument):
+      // P1's Σ c^j(p) conj(c^m(q)) for the states conj(u), the spinors of the mirrored cone
+      // λ(d_x σ_x − d_y σ_y) — a Dirac cone as well, with the same |A|² and rates.
       for (Eigen::Index j = 0; j < 2; ++j)
         for (Eigen::Index m = 0; m < 2; ++m)
           a(j, m) = spinor(d[static_cast<std::size_t>(p)], j)
-                        .dot(spinor(d[static_cast<std::size_t>(q)], m))  // conj(u_m(q))·u_j(p)
-              ;
+                        .dot(spinor(d[static_cast<std::size_t>(q)], m));
       return a;
     };
     return wavekin::CollisionBands<2>{lattice, shape, e, overlap, support};
@@ -93,12 +97,13 @@ struct TwoCones {
   [[nodiscard]] Eigen::Index vertex_near(std::size_t valley, const Eigen::Vector2d& target) const {
     Eigen::Index best = 0;
     double dist = std::numeric_limits<double>::infinity();
-    const auto points = wavekin::patch_zone_quadrature<2, double>(lattice, shape, support).points;
-    for (std::size_t v = 0; v < points.size(); ++v)
-      if ((points[v] - centers[valley] - target).norm() < dist) {
-        dist = (points[v] - centers[valley] - target).norm();
+    for (std::size_t v = 0; v < points.size(); ++v) {
+      const double here = (points[v] - centers[valley] - target).norm();
+      if (here < dist) {
+        dist = here;
         best = static_cast<Eigen::Index>(v);
       }
+    }
     return best;
   }
 
@@ -109,8 +114,7 @@ struct TwoCones {
   template <class Correlation>
   [[nodiscard]] double continuum_rate(Eigen::Index vertex, const Correlation& r) const {
     const Eigen::Vector2d d = displacement[static_cast<std::size_t>(vertex)];
-    const Eigen::Vector2d p = wavekin::patch_zone_quadrature<2, double>(lattice, shape, support)
-                                  .points[static_cast<std::size_t>(vertex)];
+    const Eigen::Vector2d p = points[static_cast<std::size_t>(vertex)];
     const double radius = d.norm();
     const int nodes = 4096;
     double sum = 0;
@@ -278,7 +282,7 @@ TEST_CASE("(4.15) trace budget at a conical crossing: conserved within a valley,
           "[kinetic][collision][patch]") {
   // The budget (docs/collision.md §4) Σ R̂ A_jm conj(A_m'm) σ_jm'(p)[δ(E_j(p) − E_m(q)) −
   // δ(E_m'(p) − E_m(q))] on a cone E_∓ = ∓λ|d|: both bands' shells through p are the circle
-  // |d_q| = |d_p|, and for spinors A_00 conj(A_10) = −A_01 conj(A_11) = (i/2) sin(θ_p − θ_q), so
+  // |d_q| = |d_p|, and for spinors A_00 conj(A_10) = −A_01 conj(A_11) = ±(i/2) sin(θ_p − θ_q), so
   // the coherent part of the budget is ∫ R̂(p − q) sin(θ_p − θ_q) dθ_q: zero when R̂(p − q) is
   // even in θ_p − θ_q (within a valley, p − q = d_p − d_q), not across valleys. Smooth coherent
   // σ off the cone's centre with complex phases; defect = |Σ tr Q[σ]| / Σ|Q[σ]_jj|.

@@ -192,15 +192,12 @@ MomentumQuadrature<Dim, Scalar> locally_refined_zone_quadrature(
   require(refinement >= 1, "locally_refined_zone_quadrature: refinement must be >= 1, got {}",
           refinement);
   const MomentumQuadrature<Dim, Scalar> coarse = uniform_zone_quadrature(lattice, counts);
-  const auto distance = [&](const Eigen::Matrix<Scalar, Dim, 1>& p) {
-    return zone_distance(lattice, p, center);
-  };
   Eigen::Index sub_count = 1;
   for (int l = 0; l < Dim; ++l) sub_count *= refinement;
   MomentumQuadrature<Dim, Scalar> out;
   for (std::size_t i = 0; i < coarse.points.size(); ++i) {
     const auto& p = coarse.points[i];
-    if (refinement == 1 || distance(p) > radius) {
+    if (refinement == 1 || zone_distance(lattice, p, center) > radius) {
       out.points.push_back(p);
       out.weights.push_back(coarse.weights[i]);
       continue;
