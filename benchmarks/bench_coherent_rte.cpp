@@ -25,10 +25,11 @@
 #include "wavekin/bloch/cosine_sum.hpp"
 #include "wavekin/bloch/crossing.hpp"
 #include "wavekin/bloch/honeycomb_wells.hpp"
-#include "wavekin/kinetic/band_diagonal_collision.hpp"
-#include "wavekin/kinetic/coherence_field.hpp"
-#include "wavekin/kinetic/coherent_collision.hpp"
-#include "wavekin/kinetic/coherent_rte.hpp"
+#include "wavekin/coherence/band_diagonal_collision.hpp"
+#include "wavekin/coherence/coherence_field.hpp"
+#include "wavekin/coherence/coherent_collision.hpp"
+#include "wavekin/coherence/coherent_rte.hpp"
+#include "wavekin/coherence/from_bloch.hpp"
 
 namespace {
 
@@ -59,7 +60,7 @@ struct Setup {
             wavekin::CoherentCollision<1>(wavekin::collision_bands_from_table(line, table, {0, 1}),
                                           GaussianCorrelation<1>(0.5))),
         liouville(rte.liouville().grid(), rte.liouville().bands(), 0.5),
-        initial(rte.liouville().grid(), wavekin::uniform_zone_quadrature<1, double>(line, {np}),
+        initial(rte.liouville().grid(), wavekin::ZoneGrid<1>(line, {np}).quadrature(),
                 2) {
     initial.set_band_projected(
         [](const Vec1& x) {
@@ -96,11 +97,11 @@ void coherent_rte_step(benchmark::State& state) {
   double step_cpu = 0, liouville_cpu = 0, collide_cpu = 0;
   for (auto _ : state) {
     const double t0 = thread_seconds();
-    s.rte.step(field, dt);
+    s.rte.step(field, 0.0, dt);
     benchmark::DoNotOptimize(field.values().data());
     const double t1 = thread_seconds();
     state.PauseTiming();
-    s.liouville.step(probe, dt);
+    s.liouville.step(probe, 0.0, dt);
     const double t2 = thread_seconds();
     s.rte.collide(probe, dt);
     benchmark::DoNotOptimize(probe.values().data());
@@ -173,12 +174,11 @@ wavekin::CollisionBands<2> graphene_patch(double resolution) {
   if (n % 3 == 0) ++n;  // no vertex on K, K'
   const Eigen::Vector2d k = wavekin::dirac_points(lattice)[0];
   const std::array<Eigen::Index, 2> shape{n, n};
-  const auto support =
-      wavekin::zone_ball_support<2, double>(lattice, shape, {k, Eigen::Vector2d(-k)}, 3 * epsilon);
+  const auto patch = wavekin::ZoneGrid<2>(lattice, shape)
+                         .restricted_to_balls({k, Eigen::Vector2d(-k)}, 3 * epsilon);
   std::vector<wavekin::BlochState<2, double>> states;
-  for (const auto& p : wavekin::patch_zone_quadrature<2, double>(lattice, shape, support).points)
-    states.push_back(solver.solve(p, 3));
-  return wavekin::collision_bands_from_states<2>(lattice, shape, support, states, {0, 1});
+  for (const auto& p : patch.quadrature().points) states.push_back(solver.solve(p, 3));
+  return wavekin::collision_bands_from_states<2>(patch, states, {0, 1});
 }
 
 void assembly_graphene_patch(benchmark::State& state) {

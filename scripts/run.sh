@@ -40,22 +40,28 @@ if ((${#missing[@]})); then
 fi
 [[ "$mode" == deps ]] && exit 0
 
-echo "== configuring and building (preset: release)"
-cmake --preset release >/dev/null
-cmake --build --preset release
+drivers=()
+while IFS= read -r line; do
+  [[ -z "$line" || "$line" == \#* ]] && continue
+  drivers+=("$line")
+done < "$here/examples/drivers.txt"
 
+echo "== configuring (preset: release)"
+cmake --preset release >/dev/null
 if [[ "$mode" == test ]]; then
+  echo "== building the library's tests and drivers"
+  cmake --build --preset release
   echo "== running the test suite"
   exec ctest --preset release
 fi
 
+# The demo builds only what it runs: the drivers, not the test suite.
+echo "== building the drivers: ${drivers[*]}"
+cmake --build --preset release --target "${drivers[@]}"
 echo "== running the drivers' --quick modes"
 out="$here/out"
 mkdir -p "$out"
-drivers=()
-while IFS= read -r line; do drivers+=("$line"); done < "$here/examples/drivers.txt"
 for driver in "${drivers[@]}"; do
-  [[ -z "$driver" || "$driver" == \#* ]] && continue
   echo "-- $driver --quick"
   "$here/build/release/examples/$driver/$driver" --quick --out "$out/$driver"
 done

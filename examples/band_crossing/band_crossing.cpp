@@ -66,7 +66,8 @@
 #include "driver.hpp"
 #include "wavekin/core/core.hpp"
 #include "wavekin/io/io.hpp"
-#include "wavekin/kinetic/kinetic.hpp"
+#include "wavekin/coherence/coherence.hpp"
+#include "wavekin/core/integrate.hpp"
 
 namespace {
 
@@ -179,8 +180,8 @@ class Study {
     out.transfer.assign(m_u.size(), {});
     out.coherence.assign(m_u.size(), {});
     const double dt = m_s.final_time / double(m_s.steps);
-    for (std::ptrdiff_t k = 0; k <= m_s.steps; ++k) {
-      if (k > 0) liouville.step(field, dt);
+    integrate_n_steps(liouville, field, 0.0, dt, m_s.steps,
+                      [&](const auto& field, double, std::int64_t) {
       for (Eigen::Index q = 0; q < np; ++q) {
         const auto i = std::size_t(q);
         double n11 = 0, n12 = 0, peak = 0, row2 = 0;
@@ -200,7 +201,7 @@ class Study {
                      std::abs(field.x_integral(q, 0, 0) - mass0[i]) / std::abs(mass0[i]));
         out.max_row2 = std::max(out.max_row2, row2);
       }
-    }
+    });
     out.predicted = predict(order, epsilon, field.quadrature().points);
     for (std::size_t i = 0; i < m_u.size(); ++i)
       for (std::size_t k = 0; k < out.transfer[i].size(); ++k)

@@ -13,7 +13,7 @@
 //     cell on the line; honeycomb, Gaussian wells −V0 e^{−|y|²/2σ²} on the two
 //     sites of the triangular lattice's cell (graphene-like Dirac points at K).
 //  2. Solve. Plane waves ½|k+G|² ≤ E_cut, H_{GG'}(k) = ½|k+G|²δ + V̂(G−G')
-//     (MATH.md §1), the lowest `--bands` eigenpairs at every k of the path
+//     (docs/conventions.md §6), the lowest `--bands` eigenpairs at every k of the path
 //     (straight segments between high-symmetry points, `--points` steps each)
 //     or of the uniform grid N^d of the zone (`--grid N`), parallel over k with
 //     OpenMP when built with WAVEKIN_WITH_OPENMP (`--threads`).

@@ -14,7 +14,7 @@
 //     independent λ♯.
 //  2. Model. P1 (5.3)–(5.4) as GrapheneValleys implements it: σ^K(t, x), σ^{K'}(t, x) ∈ ℂ^{2×2}
 //     on a periodic box [−L/2, L/2)², ∂_tσ^v + Σ_i(∂_{x_i}σ^v)D_i(v) = Q^v[σ^K, σ^{K'}], the
-//     collision Q an 8 × 8 matrix L acting at each x, κ = 1/(2π) (MATH.md §2, erratum 4),
+//     collision Q an 8 × 8 matrix L acting at each x, κ = 1/(2π) (docs/conventions.md §14 and §17, docs/errata.md item 4),
 //     R̂(q) = θ²R̂_1(q) with R̂_1 the spectrum of a unit-variance correlation (Gaussian or
 //     exponential of length ℓ) and θ² = R(0) (--variance) the strength of the random potential
 //     in the scaled units of P1 (4.1). Gauge: the solver's two bands at K, their time reversal
@@ -49,7 +49,7 @@
 //     on the level set; the driver divides it by γ of (5.3)–(5.4) for ε = 0.02, 0.01 (u = 1): the
 //     ratio is O(ε) (a 2-D cone's density of states vanishes at E_*), not 1 (docs/graphene.md).
 //  9. (5.2) as a solver. The p-grid is a uniform zone grid of spacing h ≈ ε/5 cut to the balls
-//     |p − K|, |p − K'| ≤ 3ε (zone_ball_support); Bloch solves at its vertices give E, D_i and the
+//     |p − K|, |p − K'| ≤ 3ε (ZoneGrid::restricted_to_balls); Bloch solves at its vertices give E, D_i and the
 //     overlaps; CoherentCollision assembles (4.15) with p and q restricted to the balls (the
 //     energy shells cut at the balls' edge: P1 (5.2)), and CoherentRte steps it with the exact
 //     transport/relaxation (i/ε)(E_l − E_j) of CoherenceLiouville. Checks: the operator's K → K'
@@ -92,12 +92,15 @@
 #include "wavekin/bloch/honeycomb_wells.hpp"
 #include "wavekin/bloch/matrix_elements.hpp"
 #include "wavekin/io/io.hpp"
-#include "wavekin/kinetic/band_data.hpp"
-#include "wavekin/kinetic/band_diagonal_collision.hpp"
-#include "wavekin/kinetic/coherence_field.hpp"
-#include "wavekin/kinetic/coherent_collision.hpp"
-#include "wavekin/kinetic/coherent_rte.hpp"
-#include "wavekin/kinetic/graphene_valleys.hpp"
+#include "wavekin/coherence/band_data.hpp"
+#include "wavekin/coherence/band_diagonal_collision.hpp"
+#include "wavekin/coherence/coherence_field.hpp"
+#include "wavekin/coherence/coherent_collision.hpp"
+#include "wavekin/coherence/coherent_rte.hpp"
+#include "wavekin/coherence/graphene_valleys.hpp"
+#include "wavekin/coherence/from_bloch.hpp"
+#include "wavekin/core/integrate.hpp"
+#include "wavekin/core/zone_grid.hpp"
 
 namespace {
 
@@ -310,13 +313,13 @@ class Study {
   template <class Correlation>
   [[nodiscard]] std::array<double, 2> step_errors(const Piece& piece,
                                                   const Correlation& correlation) const {
-    GrapheneValleys<Correlation> model(m_grid, m_g.state_k, 0, correlation,
+    GrapheneValleys<Correlation> model(m_grid, valley_bands_from_state(m_g.state_k, 0), correlation,
                                        {.mu_tolerance = piece.mu_tolerance});
     std::vector<std::vector<double>> rho;
     for (const std::ptrdiff_t k : {m_s.steps / 2, m_s.steps, 2 * m_s.steps}) {
       auto field = model.make_field();
       set_initial(field);
-      model.steps(field, m_s.final_time / double(k), k);
+      integrate_n_steps(model, field, 0.0, m_s.final_time / double(k), k);
       std::vector<double> r;
       for (int v = 0; v < 2; ++v)
         for (std::ptrdiff_t x = 0; x < m_grid.size(); ++x)
@@ -358,7 +361,7 @@ class Study {
   template <class Correlation>
   PieceResult run(const Piece& piece, const Correlation& correlation,
                   const examples::Driver& driver, io::ProgressReporter& progress) const {
-    GrapheneValleys<Correlation> model(m_grid, m_g.state_k, 0, correlation,
+    GrapheneValleys<Correlation> model(m_grid, valley_bands_from_state(m_g.state_k, 0), correlation,
                                        {.mu_tolerance = piece.mu_tolerance});
     auto field = model.make_field();
     set_initial(field);
@@ -390,12 +393,9 @@ class Study {
     for (std::ptrdiff_t i = 0; i <= m_s.snapshots; ++i)
       snapshot_steps.push_back(std::lround(double(i * m_s.steps) / double(m_s.snapshots)));
     double max_gap = 0, max_trace_drift = 0, max_imag = 0, max_kp = 0, max_s_drift = 0;
-    for (std::ptrdiff_t step = 0; step <= m_s.steps; ++step) {
-      if (step > 0) {
-        model.step(field, dt);
-        progress.advance();
-      }
-      const double t = double(step) * dt;
+    integrate_n_steps(model, field, 0.0, dt, m_s.steps,
+                      [&](const auto& field, double t, std::int64_t step) {
+      if (step > 0) progress.advance();
       const auto s = integrated(field);
       out.times.push_back(t);
       for (int vv = 0; vv < 2; ++vv) {
@@ -427,7 +427,7 @@ class Study {
           std::max(max_trace_drift, std::abs((s[0].trace() + s[1].trace()).real() / total0 - 1));
       max_kp = std::max(max_kp, std::abs(s[1].trace()) / total0);
       max_s_drift = std::max(max_s_drift, ((s[0] - s0[0]).cwiseAbs().maxCoeff()) / total0);
-    }
+    });
     const auto nn = std::size_t(n);
     io::write_npy(driver.output(fmt::format("density_{}.npy", piece.name)), density,
                   {snapshot_steps.size(), 2, nn, nn});
@@ -526,7 +526,8 @@ double shell_rate(const Graphene& g, const Correlation& correlation, double kapp
   const auto state_p = g.solver.solve(p, 3);
   const double target = state_p.energies[1];
   const Vector kp = -g.k;
-  const double start = zone_distance(g.lattice, p, g.k);  // the cone's |q − K'| on the level set
+  // The cone's |q − K'| on the level set (any counts: distance depends on the lattice only).
+  const double start = ZoneGrid<2>(g.lattice, {1, 1}).distance(p, g.k);
   auto upper = [&](double r, double angle) {
     return g.solver.solve(Vector(kp + r * Vector(std::cos(angle), std::sin(angle))), 3).energies[1];
   };
@@ -652,11 +653,11 @@ BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& c
   if (n % 3 == 0) ++n;
   const std::array<Eigen::Index, 2> shape{n, n};
   const Vector kp = -g.k;
-  const auto support = zone_ball_support<2, double>(g.lattice, shape, {g.k, kp}, radius);
-  const auto quadrature = patch_zone_quadrature<2, double>(g.lattice, shape, support);
-  const auto count = static_cast<Eigen::Index>(support.size());
+  const auto patch = ZoneGrid<2>(g.lattice, shape).restricted_to_balls({g.k, kp}, radius);
+  const auto quadrature = patch.quadrature();
+  const auto count = patch.size();
   const auto t0 = clock::now();
-  std::vector<std::optional<BlochState<2, double>>> solved(support.size());
+  std::vector<std::optional<BlochState<2, double>>> solved(quadrature.points.size());
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 16)
 #endif
@@ -665,13 +666,12 @@ BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& c
         g.solver.solve(quadrature.points[static_cast<std::size_t>(v)], 3);
   std::vector<BlochState<2, double>> states;
   for (auto& state : solved) states.push_back(std::move(*state));
-  std::vector<int> valley(support.size());
-  for (std::size_t v = 0; v < support.size(); ++v)
-    valley[v] = zone_distance(g.lattice, quadrature.points[v], g.k) <=
-                        zone_distance(g.lattice, quadrature.points[v], kp)
+  std::vector<int> valley(quadrature.points.size());
+  for (std::size_t v = 0; v < valley.size(); ++v)
+    valley[v] = patch.distance(quadrature.points[v], g.k) <= patch.distance(quadrature.points[v], kp)
                     ? 0
                     : 1;
-  const auto bands = collision_bands_from_states<2>(g.lattice, shape, support, states, {0, 1});
+  const auto bands = collision_bands_from_states<2>(patch, states, {0, 1});
   const auto t1 = clock::now();
   CoherentCollision<2> q(bands, correlation, {.mu_tolerance = mu_tolerance});
   const auto t2 = clock::now();
@@ -702,8 +702,7 @@ BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& c
     Eigen::Index best = 0;
     double best_distance = std::numeric_limits<double>::infinity();
     for (Eigen::Index v = 0; v < count; ++v) {
-      const double d =
-          zone_distance(g.lattice, quadrature.points[static_cast<std::size_t>(v)], target);
+      const double d = patch.distance(quadrature.points[static_cast<std::size_t>(v)], target);
       if (d < best_distance) best = v, best_distance = d;
     }
     return best;
@@ -716,7 +715,7 @@ BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& c
     const double from_operator = operator_rate(v);
     const double from_rays = shell_rate(g, correlation, rte_kappa(2), p, 64, mu_tolerance);
     const std::string key = fmt::format("rate_check_{}", tag);
-    sc[key + "_distance"] = zone_distance(g.lattice, p, g.k);
+    sc[key + "_distance"] = patch.distance(p, g.k);
     sc[key + "_operator"] = from_operator;
     sc[key + "_rays"] = from_rays;
     sc[key + "_relative_gap"] = std::abs(from_operator / from_rays - 1);
@@ -732,14 +731,14 @@ BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& c
   CoherentRte<2> rte(grid, band_data_from_states(states, {0, 1}), epsilon, q);
   const Vector p0 = g.k + Vector(epsilon, 0);
   const double width = s.ball_packet * epsilon;
-  std::vector<double> envelope(support.size());
+  std::vector<double> envelope(quadrature.points.size());
   double mean_distance = 0, mass = 0;
   for (Eigen::Index v = 0; v < count; ++v) {
     const Vector p = quadrature.points[static_cast<std::size_t>(v)];
     const double phi =
-        std::exp(-zone_displacement(g.lattice, p, p0).squaredNorm() / (2 * width * width));
+        std::exp(-patch.displacement(p, p0).squaredNorm() / (2 * width * width));
     envelope[static_cast<std::size_t>(v)] = phi;
-    mean_distance += phi * zone_distance(g.lattice, p, g.k);
+    mean_distance += phi * patch.distance(p, g.k);
     mass += phi;
   }
   mean_distance /= mass;
@@ -786,11 +785,11 @@ BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& c
     }
     initial_rate *= grid.cell_volume() * double(grid.size()) / n0;
     initial_trace_rate *= grid.cell_volume() * double(grid.size()) / n0;
-    for (std::ptrdiff_t k = 1; k <= s.ball_steps; ++k) {
-      rte.step(field, dt);
-      observe(double(k) * dt);
+    integrate_n_steps(rte, field, 0.0, dt, s.ball_steps, [&](const auto&, double t, std::int64_t k) {
+      if (k == 0) return;  // observed above
+      observe(t);
       progress.advance();
-    }
+    });
     for (std::size_t column = 1; column < 6; ++column)
       for (double& value : out[column]) value /= n0;
     double drift = 0;

@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: MIT
 //
 // Methods.
-//  1. Model (P2 (3.6), MATH.md §4). ∂_t W + m_0 k ∂_x W = Q[W] on the periodic box
+//  1. Model (P2 (3.6), docs/conventions.md §20). ∂_t W + m_0 k ∂_x W = Q[W] on the periodic box
 //     x ∈ [0, 1.625) with m_0 = 1, where
 //       Q[W](k) = (2π)^{−1} ∫ ¼ p²k² R̂(½(p² − k²), p − k) [W(p) − W(k)] dp,
 //     and R̂(ω, q) = 4abD²/((1 + a²ω²)(1 + b²q²)) (P2 (4.20)) with a = b = 100 and D = 1.5
@@ -17,7 +17,7 @@
 //     grid's midpoint rule (the "trapezoidal collision" of P2). It is kept dense, or
 //     compressed with tolerance τ (--compression: row error ≤ τ λ(k) osc W). Transport is
 //     the exact Fourier shift (m_0 = 1, V = 0). Strang splitting with Δt = 2^−12 (--dt-exp)
-//     and SSP-RK3 collision substeps as the rate needs (MATH.md §6 item 14).
+//     and SSP-RK3 collision substeps as the rate needs (docs/errata.md item 14).
 //  3. Observables at t = 0.4: ρ⁰ = ∫W dk and J⁰ = m_0 ∫kW dk, with mass conservation,
 //     the scattering rate at p_0 and the kernel's sparsity reported.
 //  The state is saved every --checkpoint-seconds (W and the step index, atomically); a
@@ -34,7 +34,7 @@
 //     covariance matrices (4.30) at t = 0.4; Err_ρ = ∫|ρ⁰ − E[ρ^ε]| dx (P2 (4.29)) with ρ⁰
 //     interpolated linearly from the RTE grid, and ∫ se(x) dx (se: standard error of
 //     E[ρ^ε]), which bounds the expected Monte Carlo part of Err_ρ; the fitted slope over the
-//     n given (P2: about 1; MATH.md §6 item 12: pre-asymptotic for ε ≥ 2^−7); seconds per
+//     n given (P2: about 1; docs/errata.md items 12, 22: pre-asymptotic for ε ≥ 2^−7); seconds per
 //     sample split into field sampling and propagation (a Table 1 analogue). The sample
 //     itself is vmse_sample.hpp, shared with benchmarks/bench_vmse_samplers.cpp.
 //  Monte Carlo outputs: errors_mc.csv; mc_n<n>_{x,mean_rho,std_rho,mean_current,
@@ -228,7 +228,7 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
                  "lambda(k) = sum_p S_kp at the grid point nearest p0");
   summary.result("scattering_rate_asymptotic_at_p0",
                  correlation * s.amplitude * s.amplitude * std::pow(s.p0, 4) / (2 * (1 + s.p0)),
-                 "1/time", "a D^2 p0^4 / (2 (1 + p0)), the narrow-kernel limit (MATH.md §4)");
+                 "1/time", "a D^2 p0^4 / (2 (1 + p0)), the narrow-kernel limit (docs/conventions.md §20)");
   summary.result("kernel_kept_fraction", collision.kept_fraction(), "1",
                  "fraction of the N_k^2 kernel entries kept by the compression");
   summary.result("relative_mass_change", (mass - mass0) / mass0, "1",

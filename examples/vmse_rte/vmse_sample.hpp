@@ -65,9 +65,9 @@ struct PhaseClock {
 /// \brief One VMSE sample of P2 §4.2.2 at ε = 2^−n: m^ε = 1 + ε^γ m_1(t/ε, x/ε), m_1 drawn
 /// by the streaming sampler (exact AR(1) in t and x) or the KL expansion, read at the
 /// Crank–Nicolson half steps t_{n+½} (P2 (4.5)); returns ρ^ε(T) and J^ε(T) (J with the
-/// sample's own mass at the last half step, MATH.md §3). Each call builds its own propagator
-/// and field source, so one object serves all threads of an Ensemble (RandomMass's counts
-/// are atomic).
+/// sample's own mass at the last half step, P2 (4.26), docs/conventions.md §18). Each call
+/// builds its own propagator and field source, so one object serves all threads of an
+/// Ensemble (RandomMass's counts are atomic).
 class Sample {
  public:
   explicit Sample(const SampleSettings& s)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "wavekin/bloch/bloch.hpp"
+#include "wavekin/coherence/coherence.hpp"
 #include "wavekin/core/core.hpp"
 #include "wavekin/io/io.hpp"
 #include "wavekin/kinetic/kinetic.hpp"

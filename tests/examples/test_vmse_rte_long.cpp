@@ -17,7 +17,7 @@ namespace {
 
 // Range. The local slope of Err_ρ rises with 1/ε: 0.31, 0.52, 0.81 between n = 5, 6, 7, 8
 // (4000, 800, 300, 160 samples; least squares 0.42 over 5–7). Two effects make ε ≥ 2^-7
-// pre-asymptotic: free dispersion widens the packet's variance by 1 + 41943ε² (MATH.md §6
+// pre-asymptotic: free dispersion widens the packet's variance by 1 + 41943ε² (docs/errata.md
 // item 12), and the mass's correlation time and length aε, bε (a = b = 100) exceed T = 0.4
 // and the packet's path, so each sample moves with an almost constant random speed 1 + √ε D ξ:
 // E[ρ^ε] has an extra variance ≈ T²p_0²D²ε (measured 0.0215 and 0.0104 at n = 5, 6 against

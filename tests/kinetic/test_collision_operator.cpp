@@ -63,8 +63,8 @@ TEST_CASE("Scattering rate of P2's kernel matches an independent quadrature", "[
   // the mass of the integrand outside [0.5, 2.5] (measured 1.87e-5 relative in a NumPy
   // check): 1e-4 bounds it.
   CHECK_THAT(lambda, WithinRel(reference_rate(kernel, k), 1e-4));
-  // MATH.md §4's narrow-kernel asymptotics aD²k⁴/(2(1 + k)) (227.8 at k = 1.5), with
-  // relative corrections O(1/(ak)) ~ 1e-2 that nearly cancel here (2e-5 measured).
+  // The narrow-kernel asymptotics of docs/conventions.md §20, aD²k⁴/(2(1 + k)) (227.8 at
+  // k = 1.5), with relative corrections O(1/(ak)) ~ 1e-2 that nearly cancel here (2e-5 measured).
   CHECK_THAT(lambda, WithinRel(100 * 2.25 * std::pow(k, 4) / (2 * (1 + k)), 1e-3));
 }
 

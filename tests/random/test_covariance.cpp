@@ -29,7 +29,7 @@ TEST_CASE("covariances take the values of P2 (4.15) and the Gaussian form", "[ra
   const SeparableExponentialCovariance exp_cov{1.5, 100, 50};
   CHECK(exp_cov.variance() == 2.25);
   CHECK(exp_cov(0, 0) == 2.25);
-  // Absolute values (MATH.md §6 item 9): R is even in t and in x.
+  // Absolute values (docs/errata.md item 9): R is even in t and in x.
   CHECK_THAT(exp_cov(-30, 20), WithinRel(2.25 * std::exp(-0.3 - 0.4), 1e-15));
   CHECK(exp_cov(-30, 20) == exp_cov(30, -20));
   CHECK_THAT(exp_cov.spatial<2>(Eigen::Vector2d(30, 40)), WithinRel(std::exp(-1.0), 1e-15));

@@ -41,8 +41,8 @@ double kernel_action(const ExponentialKernelModes& modes, std::size_t k, double 
 }  // namespace
 
 TEST_CASE("truncation (4.28) gives the paper's N_KL", "[random]") {
-  // P2 §4.2.2: 663, 3157, 27968 at ε = 2^−6, 2^−8, 2^−10; MATH.md §3: 365, 1342, 8727 at
-  // 2^−5, 2^−7, 2^−9. Integer counts: exact.
+  // P2 §4.2.2: 663, 3157, 27968 at ε = 2^−6, 2^−8, 2^−10; docs/conventions.md §19: 365, 1342,
+  // 8727 at 2^−5, 2^−7, 2^−9. Integer counts: exact.
   const std::vector<std::pair<int, std::size_t>> expected{{5, 365},  {6, 663},  {7, 1342},
                                                           {8, 3157}, {9, 8727}, {10, 27968}};
   for (const auto& [n, count] : expected) {
@@ -60,7 +60,7 @@ TEST_CASE("truncation (4.28) gives the paper's N_KL", "[random]") {
     for (std::size_t p = 1; p < terms.size(); ++p) REQUIRE(terms[p].weight <= terms[p - 1].weight);
     CHECK(terms.back().weight / top < 0x1p-9);
     CHECK(terms[terms.size() - 2].weight / top >= 0x1p-9);
-    // MATH.md §3: about 99.8 % (2^−6) to 99.4 % (2^−10) of the variance kept.
+    // docs/conventions.md §19: about 99.8 % (2^−6) to 99.4 % (2^−10) of the variance kept.
     CHECK(kl.retained_variance_fraction() > 0.99);
     CHECK(kl.retained_variance_fraction() < 1);
   }

@@ -22,6 +22,7 @@
 
 #include "allocation_counter.hpp"
 #include "gaussian_packet.hpp"
+#include "wavekin/core/integrate.hpp"
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 #include "wavekin/schrodinger/observables.hpp"
 
@@ -80,7 +81,7 @@ TEST_CASE("CN: constant coefficients take the exact diagonal path, free Gaussian
   CrankNicolsonSpectral cn(grid, packet.epsilon, ConstantCoefficient<>(packet.mass),
                            ConstantCoefficient<>(0.0));
   STATIC_REQUIRE(decltype(cn)::constant_coefficients);
-  cn.advance(u, 0.0, dt, steps);
+  wavekin::integrate_n_steps(cn, u, 0.0, dt, steps);
   const auto exact = packet.sample(grid, t_end);
   const double error = wavekin_test::density_l1_distance(grid, u, exact);
   if (verbose()) std::printf("CN diagonal Gaussian: L1(rho) error %.3e\n", error);
@@ -100,14 +101,14 @@ TEST_CASE("CN: constant m and V give zero Krylov iterations, however they are gi
   // Compile-time constants.
   auto u_const = u0;
   CrankNicolsonSpectral a(grid, epsilon, ConstantCoefficient<>(1.3), ConstantCoefficient<>(0.7));
-  a.advance(u_const, 0.0, dt, 10);
+  wavekin::integrate_n_steps(a, u_const, 0.0, dt, 10);
   CHECK(a.statistics().iterations == 0);
 
   // Detected at run time: a callable and a grid field that happen to be constant.
   auto u_detected = u0;
   CrankNicolsonSpectral b(grid, epsilon, FunctionCoefficient([](double, double) { return 1.3; }),
                           GridFieldCoefficient<>(64, 0.7));
-  b.advance(u_detected, 0.0, dt, 10);
+  wavekin::integrate_n_steps(b, u_detected, 0.0, dt, 10);
   CHECK(b.statistics().iterations == 0);
   CHECK(b.statistics().diagonal_steps == 10);
   CHECK(b.last_step_report().diagonal);
@@ -133,7 +134,7 @@ TEST_CASE("CN: L2 norm conserved with variable mass and potential over 1000 step
       FunctionCoefficient([](double, double x) { return 1 + 0.2 * std::sin(two_pi * x); }),
       FunctionCoefficient([](double, double x) { return 0.3 * std::cos(two_pi * x); }), options);
   const double norm0 = wavekin::l2_norm(grid, u);
-  cn.advance(u, 0.0, 1e-3, 1000);
+  wavekin::integrate_n_steps(cn, u, 0.0, 1e-3, 1000);
   const double drift = std::abs(wavekin::l2_norm(grid, u) / norm0 - 1);
   if (verbose())
     std::printf("CN norm drift over 1000 steps: %.3e (max iterations %d, max residual %.2e)\n",
@@ -167,7 +168,7 @@ TEST_CASE("CN: discrete energy conserved for time-independent m and V",
   }
   wavekin::SpectralDerivative<1> derivative(grid);
   const double e0 = wavekin::energy(derivative, u, m, v, epsilon);
-  cn.advance(u, 0.0, 2e-3, 200);
+  wavekin::integrate_n_steps(cn, u, 0.0, 2e-3, 200);
   const double e1 = wavekin::energy(derivative, u, m, v, epsilon);
   const double drift = std::abs(e1 / e0 - 1);
   if (verbose()) std::printf("CN energy drift over 200 steps: %.3e (E = %.6f)\n", drift, e0);
@@ -187,7 +188,7 @@ std::vector<cd> paper_mass_run(std::ptrdiff_t n, long long steps, double toleran
   options.tolerance = tolerance;
   CrankNicolsonSpectral cn(grid, epsilon, FunctionCoefficient(paper_mass),
                            ConstantCoefficient<>(0.0), options);
-  cn.advance(u, 0.0, 0.1 / static_cast<double>(steps), steps);
+  wavekin::integrate_n_steps(cn, u, 0.0, 0.1 / static_cast<double>(steps), steps);
   return u;
 }
 
@@ -259,7 +260,7 @@ TEST_CASE("CN: preconditioned GMRES needs few iterations for P2's 20% mass varia
   CrankNicolsonSpectral cn(grid, epsilon, FunctionCoefficient(paper_mass),
                            ConstantCoefficient<>(0.0));
   // 0.5/Δt ≈ 588 steps is P2's whole run; 600 steps cover t ∈ [0, 0.51].
-  cn.advance(u, 0.0, dt, 600);
+  wavekin::integrate_n_steps(cn, u, 0.0, dt, 600);
   const auto& stats = cn.statistics();
   std::printf(
       "CN GMRES on P2 ex. 1 (n = 6): max %d iterations per step, mean %.2f, max residual "
@@ -277,7 +278,7 @@ TEST_CASE("CN: preconditioned GMRES needs few iterations for P2's 20% mass varia
   auto u8 = packet8.sample(grid8, 0.0);
   CrankNicolsonSpectral cn8(grid8, epsilon8, FunctionCoefficient(paper_mass),
                             ConstantCoefficient<>(0.0));
-  cn8.advance(u8, 0.0, dt8, 100);
+  wavekin::integrate_n_steps(cn8, u8, 0.0, dt8, 100);
   const auto& stats8 = cn8.statistics();
   std::printf("CN GMRES on P2 ex. 1 (n = 8): max %d iterations per step, mean %.2f\n",
               stats8.max_iterations,
@@ -332,8 +333,8 @@ TEST_CASE("CN: 2-D with data constant along y reproduces 1-D, and conserves the 
                             }),
                             ConstantCoefficient<>(0.0));
   const double norm0 = wavekin::l2_norm(plane, u2);
-  cn1.advance(u1, 0.0, dt, 25);
-  cn2.advance(u2, 0.0, dt, 25);
+  wavekin::integrate_n_steps(cn1, u1, 0.0, dt, 25);
+  wavekin::integrate_n_steps(cn2, u2, 0.0, dt, 25);
   double max_difference = 0;
   for (std::size_t i = 0; i < 64; ++i)
     for (std::size_t j = 0; j < 16; ++j)
@@ -534,8 +535,8 @@ TEMPLATE_TEST_CASE("CN runs in float and double, Krylov and diagonal paths",
   CrankNicolsonSpectral diagonal(grid, epsilon, ConstantCoefficient<Scalar>(Scalar(1)),
                                  ConstantCoefficient<Scalar>(Scalar(0.5)));
   const Scalar norm0 = wavekin::l2_norm(grid, u);
-  cn.advance(u, Scalar(0), dt, 50);
-  diagonal.advance(u_diagonal, Scalar(0), dt, 50);
+  wavekin::integrate_n_steps(cn, u, Scalar(0), dt, 50);
+  wavekin::integrate_n_steps(diagonal, u_diagonal, Scalar(0), dt, 50);
   const double bound = std::is_same_v<Scalar, float> ? 2.5e-4 : 1e-10;
   CHECK(std::abs(wavekin::l2_norm(grid, u) / norm0 - 1) <= bound);
   CHECK(std::abs(wavekin::l2_norm(grid, u_diagonal) / norm0 - 1) <= bound);

@@ -17,6 +17,7 @@
 
 #include "allocation_counter.hpp"
 #include "gaussian_packet.hpp"
+#include "wavekin/core/integrate.hpp"
 #include "wavekin/schrodinger/observables.hpp"
 #include "wavekin/schrodinger/split_step_spectral.hpp"
 
@@ -57,7 +58,7 @@ TEST_CASE("Split step: a free Gaussian packet is exact in time", "[schrodinger][
   SplitStepSpectral split(grid, packet.epsilon, packet.mass, ConstantCoefficient<>(0.0));
   for (const long long steps : {1LL, 7LL, 100LL}) {
     auto u = packet.sample(grid, 0.0);
-    split.advance(u, 0.0, 0.05 / static_cast<double>(steps), steps);
+    wavekin::integrate_n_steps(split, u, 0.0, 0.05 / static_cast<double>(steps), steps);
     const double error = wavekin_test::density_l1_distance(grid, u, packet.sample(grid, 0.05));
     if (verbose())
       std::printf("split step Gaussian, %lld steps: L1(rho) error %.3e\n", steps, error);
@@ -86,7 +87,7 @@ TEST_CASE("Split step: 2-D free Gaussian is the product of 1-D solutions",
   };
   auto u = product(0.0);
   SplitStepSpectral split(grid, 0.05, 1.2, ConstantCoefficient<>(0.0));
-  split.advance(u, 0.0, 0.01, 4);
+  wavekin::integrate_n_steps(split, u, 0.0, 0.01, 4);
   CHECK(l2_distance(grid, u, product(0.04)) <= 1e-12);
 }
 
@@ -103,7 +104,7 @@ TEST_CASE("Split step: L2 norm conserved with a potential over 1000 steps",
                             return 0.3 * std::cos(two_pi * x) * (1 + 0.5 * std::sin(t));
                           }));
   const double norm0 = wavekin::l2_norm(grid, u);
-  split.advance(u, 0.0, 1e-3, 1000);
+  wavekin::integrate_n_steps(split, u, 0.0, 1e-3, 1000);
   const double drift = std::abs(wavekin::l2_norm(grid, u) / norm0 - 1);
   if (verbose()) std::printf("split step norm drift over 1000 steps: %.3e\n", drift);
   CHECK(drift <= 1e-12);
@@ -122,7 +123,7 @@ TEST_CASE("Split step: second order in dt with a time-dependent potential",
     SplitStepSpectral split(grid, epsilon, 1.0, FunctionCoefficient([](double t, double x) {
                               return 0.5 * std::cos(two_pi * x) * (1 + 0.2 * std::cos(two_pi * t));
                             }));
-    split.advance(u, 0.0, 0.1 / static_cast<double>(steps), steps);
+    wavekin::integrate_n_steps(split, u, 0.0, 0.1 / static_cast<double>(steps), steps);
     return u;
   };
   const auto reference = run(2560);
@@ -180,7 +181,7 @@ TEMPLATE_TEST_CASE("Split step runs in float and double", "[schrodinger][split_s
   }
   SplitStepSpectral split(grid, Scalar(0.1), Scalar(1.2), ConstantCoefficient<Scalar>(Scalar(0.3)));
   const Scalar norm0 = wavekin::l2_norm(grid, u);
-  split.advance(u, Scalar(0), Scalar(1e-2), 100);
+  wavekin::integrate_n_steps(split, u, Scalar(0), Scalar(1e-2), 100);
   const double bound = 1000 * std::numeric_limits<Scalar>::epsilon();
   CHECK(std::abs(wavekin::l2_norm(grid, u) / norm0 - 1) <= bound);
 }

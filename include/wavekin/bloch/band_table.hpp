@@ -30,7 +30,7 @@ namespace wavekin {
 ///   and (0, …, 0, i_l, …) from (0, …, 0, i_l − 1, …), from the root k = 0
 ///   (whose gauge is the solver's). `at(i)` accepts any integer index and
 ///   returns the Λ*-periodic extension by relabelling,
-///   c_G(k + μ) = c_{G+μ}(k) (MATH.md §1) — exact, no new solve.
+///   c_G(k + μ) = c_{G+μ}(k) (docs/conventions.md §6) — exact, no new solve.
 /// - `path`: straight segments between vertices, each split in equal steps,
 ///   vertices included; the gauge is transported along the path.
 /// Cost: one solve per point (see BlochSolver) plus one overlap per point.
@@ -164,7 +164,7 @@ class BandTable {
   }
 
   /// \brief The state at k = Σ (i_l / N_l) e^l for any integer i: the stored
-  /// state at i mod N, relabelled by μ = Σ floor(i_l / N_l) e^l (MATH.md §1).
+  /// state at i mod N, relabelled by μ = Σ floor(i_l / N_l) e^l (docs/conventions.md §6).
   [[nodiscard]] State at(const GridIndex& i) const {
     require(is_grid(), "BandTable::at: this table is a path, not a grid");
     GridIndex reduced;

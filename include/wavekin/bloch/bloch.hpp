@@ -15,3 +15,4 @@
 #include "wavekin/bloch/plane_wave_basis.hpp"
 #include "wavekin/bloch/potential.hpp"
 #include "wavekin/bloch/sampled_potential.hpp"
+#include "wavekin/bloch/time_reversal.hpp"

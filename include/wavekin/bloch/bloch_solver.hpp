@@ -1,5 +1,5 @@
 // wavekin/bloch/bloch_solver.hpp — Bloch eigenpairs E_m(k), c^m_G(k) by plane waves (P1 §2.1,
-// MATH.md §1). SPDX-License-Identifier: MIT
+// docs/conventions.md §6). SPDX-License-Identifier: MIT
 #pragma once
 
 #include <algorithm>
@@ -39,7 +39,7 @@ struct BlochOptions {
 };
 
 /// \brief The Bloch eigenpairs at one k: Ψ_m(x,k) = Σ_G c^m_G(k) e^{i(k+G)·x},
-/// m = 0 … n−1 (MATH.md §1).
+/// m = 0 … n−1 (docs/conventions.md §6).
 ///
 /// `coefficients(i, m)` = c^m_G for G labelled `basis.label(i)`; the columns
 /// are orthonormal (Σ_G |c^m_G|² = 1 is the normalisation
@@ -59,7 +59,7 @@ struct BlochState {
 /// \brief Plane-wave solver of the Bloch problem H_V Ψ = EΨ, H_V = −½Δ + V,
 /// Ψ(x+ν) = e^{ik·ν}Ψ(x) (P1 (2.1)): at each k it diagonalises
 /// \f$H_{GG'}(k) = \tfrac12|k+G|^2\delta_{GG'} + \hat V(G-G')\f$ on the basis
-/// ½|k+G|² ≤ E_cut (MATH.md §1).
+/// ½|k+G|² ≤ E_cut (docs/conventions.md §6).
 ///
 /// Construction evaluates V̂ once on every difference G − G' any basis of this
 /// cutoff can produce (|G − G'| ≤ 2√(2E_cut)) and checks V̂(−μ) = conj V̂(μ)
@@ -132,7 +132,7 @@ class BlochSolver {
   }
 
   /// \brief H_{GG'}(k) = ½|k+G|² δ_{GG'} + V̂(G − G') on `basis`, in full
-  /// (MATH.md §1); the Hermitian part of it when real_potential is false.
+  /// (docs/conventions.md §6); the Hermitian part of it when real_potential is false.
   [[nodiscard]] ComplexMatrix hamiltonian(const Basis& basis) const {
     const Eigen::Index size = basis.size();
     ComplexMatrix h(size, size);

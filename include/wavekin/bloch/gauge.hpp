@@ -21,7 +21,7 @@ struct SolverGauge {
   void align(BlochState<Dim, Scalar>& /*state*/, const BlochState<Dim, Scalar>& /*parent*/) const {}
 };
 
-/// \brief Discrete parallel transport (MATH.md §1, "Gauge"): a state is
+/// \brief Discrete parallel transport (docs/conventions.md §8): a state is
 /// rotated so that its overlap with a neighbouring, already fixed state is
 /// Hermitian positive semidefinite.
 ///

@@ -19,7 +19,7 @@ namespace wavekin {
 /// Models PeriodicPotential<·, 2, Scalar>.
 ///
 /// Periodising the wells over all of Λ (their tails cross cell boundaries)
-/// and taking the cell average of (MATH.md §1) gives exactly
+/// and taking the cell average that defines V̂ (docs/conventions.md §6) gives exactly
 /// \f$\hat V(\mu) = \frac{1}{|C|}\bigl(1 + e^{-i\mu\cdot B}\bigr)\hat w(\mu)\f$,
 /// \f$\hat w(\mu) = -V_0\, 2\pi s^2 e^{-s^2|\mu|^2/2}\f$ (the whole-plane
 /// transform of the Gaussian). With μ = Σ n_l e^l, μ·B = 2π(n_1 + n_2)/3, so

@@ -1,5 +1,5 @@
 // wavekin/bloch/matrix_elements.hpp — band velocity, interband D_i, overlaps A(q,p) and relabelling
-// (MATH.md §1). SPDX-License-Identifier: MIT
+// (docs/conventions.md §6–§7). SPDX-License-Identifier: MIT
 #pragma once
 
 #include <array>
@@ -25,7 +25,7 @@ void check_band(const BlochState<Dim, Scalar>& state, Eigen::Index m, const char
 }  // namespace detail
 
 /// \brief Group velocity by Hellmann–Feynman, \f$\nabla_k E_m = \sum_G (k+G)|c^m_G(k)|^2\f$
-/// (the diagonal of D, P1 Remark 3.3; MATH.md §1). Valid where E_m is simple.
+/// (the diagonal of D, P1 Remark 3.3; docs/conventions.md §7). Valid where E_m is simple.
 /// \pre 0 <= m < state.band_count().
 template <int Dim, RealScalar Scalar>
 Eigen::Matrix<Scalar, Dim, 1> band_velocity(const BlochState<Dim, Scalar>& state, Eigen::Index m) {
@@ -35,7 +35,7 @@ Eigen::Matrix<Scalar, Dim, 1> band_velocity(const BlochState<Dim, Scalar>& state
 
 /// \brief The interband matrices \f$D_{i,nl}(k) = \langle(-i\partial_{z_i})\Psi_l,\Psi_n\rangle_C
 /// = \sum_G (k+G)_i\, c^l_G \overline{c^n_G}\f$ for n, l in `bands`
-/// (MATH.md §1; the matrix D of P1 (3.17) and the line after it: D_12 =
+/// (docs/conventions.md §7; the matrix D of P1 (3.17) and the line after it: D_12 =
 /// ⟨(−i∇)Ψ_2, Ψ_1⟩, so the ROW index n is conjugated), i = 0 … Dim−1.
 /// As matrices, D_i = Cᴴ diag((k+G)_i) C with C the selected columns: Hermitian,
 /// diagonal ∂E_l/∂k_i where E_l is simple.
@@ -74,9 +74,10 @@ std::array<Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic>, 
 
 /// \brief The overlaps \f$A_{mj}(q,p) = \frac{1}{|C|}\int_C e^{-i(q-p)\cdot y}\Psi_m(y,q)
 /// \overline{\Psi_j(y,p)}\,dy = \sum_G c^m_G(q)\,\overline{c^j_G(p)}\f$
-/// (MATH.md §1; defined after P1 (4.11), used in (4.15)), matched by integer label G: a label
-/// present in only one of the two bases contributes 0. Rows m: bands of state_q; columns j: bands
-/// of state_p. A(p,p) = I; A is unitary when both states hold every band of the same label set.
+/// (docs/conventions.md §7; defined after P1 (4.11), used in (4.15)), matched by integer label
+/// G: a label present in only one of the two bases contributes 0. Rows m: bands of state_q;
+/// columns j: bands of state_p. A(p,p) = I; A is unitary when both states hold every band of the
+/// same label set.
 /// \pre both states on the same lattice (not checked: labels are compared as integers).
 template <int Dim, RealScalar Scalar>
 Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic> overlap_A(
@@ -87,7 +88,7 @@ Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic> overlap_A(
 }
 
 /// \brief The state at k + μ, μ = Σ n_l e^l, by relabelling:
-/// \f$c^m_G(k+\mu) = c^m_{G+\mu}(k)\f$ (MATH.md §1, P1 §2.1 (ii)), phase
+/// \f$c^m_G(k+\mu) = c^m_{G+\mu}(k)\f$ (docs/conventions.md §6, P1 §2.1 (ii)), phase
 /// included. The plane waves and energies are unchanged; only k and the labels
 /// move (labels n → n − μ_index), so this is exact, with no new solve.
 template <int Dim, RealScalar Scalar>

@@ -24,7 +24,7 @@ namespace wavekin {
 ///
 /// The kinetic cutoff is centred on −k, so the basis at k + μ is the basis at
 /// k with every label shifted by −μ: the same plane waves. This is what makes
-/// the relabelling c^m_G(k+μ) = c^m_{G+μ}(k) of MATH.md §1 exact (P1 §2.1 (ii)).
+/// the relabelling c^m_G(k+μ) = c^m_{G+μ}(k) of docs/conventions.md §6 exact (P1 §2.1 (ii)).
 /// (Which plane waves lie exactly on the sphere ½|k+G|² = E_cut is decided by
 /// floating-point rounding; `shifted` never re-decides, it relabels.)
 ///
@@ -93,7 +93,7 @@ class PlaneWaveBasis {
   }
 
   /// \brief The same plane waves seen from k + μ: labels n − μ_index, wavevector
-  /// k + μ (MATH.md §1: c^m_G(k+μ) = c^m_{G+μ}(k)). Coefficient vectors keep
+  /// k + μ (docs/conventions.md §6: c^m_G(k+μ) = c^m_{G+μ}(k)). Coefficient vectors keep
   /// their row order.
   [[nodiscard]] PlaneWaveBasis shifted(const Label& mu_index) const {
     PlaneWaveBasis out = *this;
@@ -156,7 +156,7 @@ class PlaneWaveBasis {
 /// \brief Re-expresses coefficient columns given on `from` in the basis `to`
 /// by integer label: row `to.index_of(n)` receives row `from.index_of(n)`;
 /// labels of `to` missing from `from` get 0 (their plane waves were cut off).
-/// Used for A(q,p) and relabelling (MATH.md §1).
+/// Used for A(q,p) and relabelling (docs/conventions.md §6–§7).
 /// \pre coefficients.rows() = from.size().
 template <int Dim, RealScalar Scalar>
 Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic> map_coefficients(

@@ -4,7 +4,6 @@
 
 #include <complex>
 #include <concepts>
-#include <cstdint>
 
 #include <Eigen/Core>
 
@@ -13,22 +12,9 @@
 
 namespace wavekin {
 
-/// \brief Integer coordinates n of a dual-lattice vector μ = Σ_l n_l e^l.
-template <int Dim>
-using LatticeIndex = Eigen::Matrix<std::int64_t, Dim, 1>;
-
-/// \brief `lattice_index(1, 0)` — a LatticeIndex from its components.
-template <std::integral... Ints>
-LatticeIndex<static_cast<int>(sizeof...(Ints))> lattice_index(Ints... n) {
-  LatticeIndex<static_cast<int>(sizeof...(Ints))> out;
-  int i = 0;
-  ((out[i++] = static_cast<std::int64_t>(n)), ...);
-  return out;
-}
-
 /// \brief A Λ-periodic potential V, known through its Fourier coefficients
 /// \f$\hat V(\mu) = \frac{1}{|C|}\int_C e^{-i\mu\cdot y} V(y)\,dy\f$, μ ∈ Λ*
-/// (MATH.md §1; band-crossing paper P1 §2.1), so that
+/// (band-crossing paper P1, after (2.8); docs/conventions.md §6), so that
 /// \f$V(x) = \sum_{\mu} \hat V(\mu) e^{i\mu\cdot x}\f$.
 ///
 /// A type P models it when `p.fourier_coefficient(lattice, n)` returns

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -18,6 +19,20 @@
 #include "wavekin/core/error.hpp"
 
 namespace wavekin {
+
+/// \brief Integer coordinates n of a lattice vector Σ_j n_j e_j or of a dual-lattice vector
+/// μ = Σ_l n_l e^l: the lattice's integer vector (`Lattice::IntVector`).
+template <int Dim>
+using LatticeIndex = Eigen::Matrix<std::int64_t, Dim, 1>;
+
+/// \brief `lattice_index(1, 0)` — a LatticeIndex from its components.
+template <std::integral... Ints>
+LatticeIndex<static_cast<int>(sizeof...(Ints))> lattice_index(Ints... n) {
+  LatticeIndex<static_cast<int>(sizeof...(Ints))> out;
+  int i = 0;
+  ((out[i++] = static_cast<std::int64_t>(n)), ...);
+  return out;
+}
 
 /// \brief A point of the dual lattice, G = Σ_l n_l e^l, with its integer
 /// coordinates n and its length |G|.
@@ -61,7 +76,7 @@ class Lattice {
   using scalar_type = Scalar;
   using Vector = Eigen::Matrix<Scalar, Dim, 1>;
   using Matrix = Eigen::Matrix<Scalar, Dim, Dim>;
-  using IntVector = Eigen::Matrix<std::int64_t, Dim, 1>;
+  using IntVector = LatticeIndex<Dim>;
   static constexpr int dimension = Dim;
 
   /// \brief Largest accepted condition number of the basis matrix.
@@ -169,49 +184,76 @@ class Lattice {
     return reduce_with_offset(k, Scalar(0.5));
   }
 
-  /// \brief All G ∈ Λ* with |G| <= g_max, sorted by length (ties by index,
-  /// lexicographically, so the order is deterministic). G = 0 comes first.
-  /// \pre g_max finite and >= 0.
-  [[nodiscard]] std::vector<ReciprocalVector<Dim, Scalar>> reciprocal_vectors(Scalar g_max) const {
+  /// \brief About how many G ∈ Λ* lie within g_max of a point: |ball of radius g_max| / |B|.
+  /// Callers with a budget check it before reciprocal_vectors enumerates a huge set.
+  [[nodiscard]] double reciprocal_count_estimate(Scalar g_max) const {
+    return std::pow(std::numbers::pi_v<double>, 0.5 * Dim) / std::tgamma(0.5 * Dim + 1) *
+           std::pow(static_cast<double>(g_max), Dim) / static_cast<double>(zone_volume());
+  }
+
+  /// \brief All G ∈ Λ* with |G − centre| <= g_max, sorted by that distance (ties by index,
+  /// lexicographically, so the order is deterministic); with centre = 0 (the default) G = 0 comes
+  /// first. Every μ-sum over Λ* in the library goes through here: a sum of terms that decay in |G −
+  /// c| (R̂(d + μ) with c = −d, a plane-wave cutoff |k + G| with c = −k) is truncated to a ball.
+  /// `ReciprocalVector::norm` is |G| itself.
+  /// \pre g_max finite and >= 0; centre finite; the enumeration box at most 5e8 candidates.
+  [[nodiscard]] std::vector<ReciprocalVector<Dim, Scalar>> reciprocal_vectors(
+      Scalar g_max, const Vector& centre = Vector::Zero()) const {
     require(std::isfinite(g_max) && g_max >= 0,
             "Lattice::reciprocal_vectors: cutoff |G| <= g_max needs a finite g_max >= 0, got {}",
             g_max);
-    // G = Σ n_l e^l ⇒ n_l = e_l · G / 2π, so |n_l| <= |e_l| g_max / 2π.
-    IntVector bound;
+    require(centre.allFinite(), "Lattice::reciprocal_vectors: the centre is not finite");
+    // G = Σ n_l e^l ⇒ n_l = e_l · G / 2π, so |n_l − c_l| <= |e_l| g_max / 2π, c_l = e_l·centre/2π.
+    const Vector c = dual_coordinates(centre);
+    IntVector low, high;
     double box_points = 1;
     for (int l = 0; l < Dim; ++l) {
-      bound[l] = static_cast<std::int64_t>(std::floor(
+      const double reach =
           static_cast<double>(m_basis.col(l).norm() * g_max) / (2 * std::numbers::pi_v<double>) +
-          1e-9));
-      box_points *= static_cast<double>(2 * bound[l] + 1);
+          1e-9;
+      low[l] = static_cast<std::int64_t>(std::ceil(static_cast<double>(c[l]) - reach));
+      high[l] = static_cast<std::int64_t>(std::floor(static_cast<double>(c[l]) + reach));
+      box_points *= static_cast<double>(std::max<std::int64_t>(high[l] - low[l] + 1, 0));
     }
     require(box_points <= 5e8,
             "Lattice::reciprocal_vectors: cutoff g_max = {} would enumerate {:.3g} candidate "
             "vectors; reduce it",
             g_max, box_points);
-    // A relative slack so that vectors exactly on the sphere (|G| = g_max in
-    // exact arithmetic) are kept whatever the rounding.
-    const Scalar limit = g_max * (1 + 16 * std::numeric_limits<Scalar>::epsilon());
     std::vector<ReciprocalVector<Dim, Scalar>> result;
-    IntVector n = -bound;
+    if (box_points == 0) return result;
+    // A relative slack so that vectors exactly on the sphere (|G − c| = g_max in exact
+    // arithmetic) are kept whatever the rounding.
+    const Scalar limit =
+        g_max * (1 + 16 * std::numeric_limits<Scalar>::epsilon()) +
+        16 * std::numeric_limits<Scalar>::epsilon() * centre.norm();
+    std::vector<Scalar> distance;
+    IntVector n = low;
     while (true) {
       const Vector g = reciprocal(n);
-      const Scalar norm = g.norm();
-      if (norm <= limit) result.push_back({n, g, norm});
+      const Scalar d = (g - centre).norm();
+      if (d <= limit) {
+        result.push_back({n, g, g.norm()});
+        distance.push_back(d);
+      }
       int axis = Dim - 1;
-      while (axis >= 0 && n[axis] == bound[axis]) {
-        n[axis] = -bound[axis];
+      while (axis >= 0 && n[axis] == high[axis]) {
+        n[axis] = low[axis];
         --axis;
       }
       if (axis < 0) break;
       ++n[axis];
     }
-    std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) {
-      if (a.norm != b.norm) return a.norm < b.norm;
-      return std::lexicographical_compare(a.index.begin(), a.index.end(), b.index.begin(),
-                                          b.index.end());
+    std::vector<std::size_t> order(result.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (distance[a] != distance[b]) return distance[a] < distance[b];
+      return std::lexicographical_compare(result[a].index.begin(), result[a].index.end(),
+                                          result[b].index.begin(), result[b].index.end());
     });
-    return result;
+    std::vector<ReciprocalVector<Dim, Scalar>> sorted;
+    sorted.reserve(result.size());
+    for (const auto i : order) sorted.push_back(result[i]);
+    return sorted;
   }
 
  private:

@@ -28,7 +28,7 @@ struct CharacteristicsOptions {
 
 /// \brief Forward characteristics \f$\dot x = \nabla_k H = m_0 k\f$,
 /// \f$\dot k = -\nabla_x H = -\tfrac12|k|^2\nabla m_0 - \nabla V\f$ (P2 §2.3–2.4,
-/// MATH.md §4–§5) integrated together with the Jacobian
+/// docs/conventions.md §20–§21) integrated together with the Jacobian
 /// \f$\mathcal J = \partial(x,k)/\partial(y,p)\f$ of the flow, \f$\dot{\mathcal J} = DF\,\mathcal J\f$.
 ///
 /// Integrator: embedded Dormand–Prince 5(4) (FSAL, 6 new right-hand sides per step),
@@ -222,7 +222,7 @@ inline std::ptrdiff_t wrap_index(std::ptrdiff_t j, std::ptrdiff_t n) {
 }  // namespace detail
 
 /// \brief Monokinetic data \f$W_I = \rho_I(y)\delta(k - p_I(y))\f$ in 1D pushed to time T
-/// (MATH.md §6 items 7, 12, 14; P2 §4.1): \f$\rho^0(T,x) = \sum_{y: x(T;y)=x}
+/// (docs/errata.md items 7, 12, 14; P2 §4.1): \f$\rho^0(T,x) = \sum_{y: x(T;y)=x}
 /// \rho_I(y)/|\partial x/\partial y|\f$ and \f$J^0 = m_0 \sum k\,\rho_I/|\partial x/\partial y|\f$.
 ///
 /// n particles y_i = origin + i L/n, i = 0 … n (y_n = y_0 + L is particle 0 shifted by one

@@ -36,7 +36,8 @@ struct CollisionOptions {
   double memory_limit_bytes = 4.0 * (1 << 30);
 };
 
-/// \brief The collision operator of the radiative transfer equation (P2 (3.6), MATH.md §4)
+/// \brief The collision operator of the radiative transfer equation (P2 (3.6),
+/// docs/conventions.md §20)
 /// \f[ Q[W](x,k) = (2\pi)^{-d}\int \tfrac14 (p\cdot k)^2\,
 ///     \hat R\big(\tfrac{m_0(x)}{2}(|p|^2-|k|^2),\,p-k\big)\,[W(x,p) - W(x,k)]\,dp \f]
 /// on the k-grid of a PhaseSpaceGrid, by the midpoint rule of that grid (spectrally

@@ -58,7 +58,7 @@ Eigen::Matrix<double, Dim, 1> eval_vector_field(const Fn& g, double t,
 
 /// \brief The classical symbol \f$H(t,x,k) = \tfrac12 m_0(t,x)|k|^2 + V(t,x)\f$ of the
 /// Liouville limit of the VMSE \f$i\varepsilon u_t = -\tfrac{\varepsilon^2}{2}\nabla\cdot(m\nabla
-/// u) + Vu\f$ (P2 (1.1), §2.3–2.4; MATH.md §4).
+/// u) + Vu\f$ (P2 (1.1), §2.3–2.4; docs/conventions.md §20).
 ///
 /// Hamilton's equations are \f$\dot x = \nabla_k H = m_0 k\f$ and
 /// \f$\dot k = -\nabla_x H = -\tfrac12|k|^2\nabla m_0 - \nabla V\f$.

@@ -30,13 +30,13 @@ struct RadiativeTransferReport {
   int collision_substeps = 0;  ///< SSP-RK3 substeps of the collision step
 };
 
-/// \brief The radiative transfer equation (P2 (3.6), MATH.md §4)
+/// \brief The radiative transfer equation (P2 (3.6), docs/conventions.md §20)
 /// \f[ \partial_t W + m_0 k\cdot\nabla_x W - \tfrac{|k|^2}{2}\nabla_x m_0\cdot\nabla_k W = Q[W] \f]
 /// advanced by Strang splitting: half a transport step, a collision step, half a
 /// transport step. Second order in dt when each part is at least second order (WENO5 +
 /// SSP-RK3 or the exact shift; SSP-RK3 collision). A part whose stability limit is below
-/// its share of dt is split into equal substeps (reported), so any dt is safe; MATH.md
-/// §6 item 14 (unsplit WENO + collision unstable) is the reason for splitting at all.
+/// its share of dt is split into equal substeps (reported), so any dt is safe; docs/errata.md
+/// item 14 (unsplit WENO + collision unstable) is the reason for splitting at all.
 /// Mass: each part conserves Σ W to round-off (periodic x, no k outflow while W vanishes
 /// at the k boundary), hence so does the step.
 ///
@@ -68,13 +68,6 @@ class RadiativeTransfer {
     m_report.transport_substeps = transport(W, t, half);
     m_report.collision_substeps = m_collision.step(W, dt);
     transport(W, t + half, half);
-  }
-
-  /// \brief `steps` steps of size dt from t0; returns t0 + steps·dt.
-  double advance(Field& W, double t0, double dt, long steps) {
-    require(steps >= 0, "RadiativeTransfer::advance: steps must be >= 0, got {}", steps);
-    for (long n = 0; n < steps; ++n) step(W, t0 + static_cast<double>(n) * dt, dt);
-    return t0 + static_cast<double>(steps) * dt;
   }
 
  private:

@@ -16,7 +16,7 @@
 namespace wavekin {
 
 /// \brief A power spectrum R̂(ω, q) = ∫∫ e^{−iωs − iq·z} R(s, z) ds dz of a stationary
-/// covariance R(s, z) (P2 (3.4), MATH.md §0), evaluated by
+/// covariance R(s, z) (P2 (3.4), docs/conventions.md §2), evaluated by
 /// `kernel.spectral_density(omega, q)` with q an `Eigen::Matrix<double, Dim, 1>`.
 /// It must be real, ≥ 0 and even in ω and in q (P2 (3.3)); the collision operator's
 /// symmetry, hence its exact mass conservation, rests on that.

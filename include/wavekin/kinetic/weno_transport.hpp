@@ -49,7 +49,7 @@ inline double weno5_face(double vm2, double vm1, double v0, double vp1, double v
 
 /// \brief Solves the Liouville equation \f$\partial_t W + \nabla_k H\cdot\nabla_x W -
 /// \nabla_x H\cdot\nabla_k W = 0\f$ with \f$H = \tfrac12 m_0|k|^2 + V\f$ (P2 §2.3–2.4,
-/// MATH.md §4) on a PhaseSpaceGrid<Dim>.
+/// docs/conventions.md §20) on a PhaseSpaceGrid<Dim>.
 ///
 /// Discretisation. The phase-space flow is divergence-free, so the equation is written
 /// in conservation form \f$\partial_t W + \sum_a \partial_{x_a}(a_{x_a} W) + \sum_a
@@ -161,7 +161,7 @@ class WenoTransport {
     return rho;
   }
 
-  /// \brief J⁰(t, x) = m_0(t, x) ∫ k W dk (MATH.md §4), a Dim × x_size() matrix.
+  /// \brief J⁰(t, x) = m_0(t, x) ∫ k W dk (docs/conventions.md §20), a Dim × x_size() matrix.
   [[nodiscard]] Current current(const Field& W, double t) const {
     require(W.size() == m_grid.size(), "WenoTransport::current: W has {} entries, expected {}",
             W.size(), m_grid.size());

@@ -26,7 +26,7 @@ inline void check_covariance_parameters(double D, double a, double b, const char
 }  // namespace detail
 
 /// \brief P2's test covariance (4.15), R(t,x) = D² exp(−|t|/a − |x|/b) (the absolute
-/// values are lost in the transcription, MATH.md §6 item 9), with |x| Euclidean in Dim > 1.
+/// values are lost in the transcription, docs/errata.md item 9), with |x| Euclidean in Dim > 1.
 ///
 /// Spectral density (P2 (3.4) convention R̂(ω,p) = ∫∫ e^{−iωs−ip·z} R ds dz): in d = 1
 /// R̂(ω,p) = 4abD²/((1+a²ω²)(1+b²p²)) (P2 (4.20)); in general d the spatial factor is

@@ -171,9 +171,9 @@ struct KarhunenLoeveTerm {
 
 /// \brief The truncated KL expansion of m_1(t/ε, x/ε) on [0,T]×[0,L] (P2 (4.21)):
 /// m_1 = D Σ_p √(λ_{i_p}σ_{j_p}) ξ_p ψ_{i_p}(t) φ_{j_p}(x), with the kernel
-/// D² e^{−|t−s|/(aε)} e^{−|x−z|/(bε)} (MATH.md §3).
+/// D² e^{−|t−s|/(aε)} e^{−|x−z|/(bε)} (docs/conventions.md §19).
 ///
-/// Truncation (4.28) as MATH.md §3 reads it: the products λ_iσ_j sorted in descending
+/// Truncation (4.28) as docs/conventions.md §19 reads it: the products λ_iσ_j sorted in descending
 /// order; N_KL is the 1-based index of the first with √(λ_iσ_j/λ_1σ_1) < 2^−9, that
 /// product kept. (T, L, a, b) = (0.4, 1.625, 100, 100) gives the paper's
 /// N_KL = 663, 3157, 27968 at ε = 2^−6, 2^−8, 2^−10. Only the 1D modes are solved for

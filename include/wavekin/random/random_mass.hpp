@@ -16,7 +16,7 @@
 namespace wavekin {
 
 /// \brief What to do when m^ε ≤ 0 somewhere (Gaussian ξ can produce it; P2 is silent,
-/// MATH.md §3). The VMSE needs m ≥ C > 0 (P2 (2.5)).
+/// docs/conventions.md §19). The VMSE needs m ≥ C > 0 (P2 (2.5)).
 enum class NonPositiveMassPolicy {
   error,   ///< throw invalid_argument naming the sample, the point x and the time t
   redraw,  ///< discard the sample's m_1 and draw it again from the same per-sample stream

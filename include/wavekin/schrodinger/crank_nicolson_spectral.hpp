@@ -243,14 +243,6 @@ class CrankNicolsonSpectral {
     m_statistics.max_residual = std::max(m_statistics.max_residual, report.residual);
   }
 
-  /// \brief `steps` steps of size dt from t0; returns the final time t0 + steps·dt.
-  /// \pre as step(); steps >= 0.
-  Scalar advance(std::span<complex_type> u, Scalar t0, Scalar dt, long long steps) {
-    require(steps >= 0, "CrankNicolsonSpectral::advance: steps must be >= 0, got {}", steps);
-    for (long long n = 0; n < steps; ++n) step(u, t0 + static_cast<Scalar>(n) * dt, dt);
-    return t0 + static_cast<Scalar>(steps) * dt;
-  }
-
   /// \brief Iterations and residual of the latest step.
   [[nodiscard]] const StepReport& last_step_report() const noexcept { return m_last; }
   /// \brief Totals since construction (or reset_statistics()).

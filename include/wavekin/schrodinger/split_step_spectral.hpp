@@ -114,13 +114,6 @@ class SplitStepSpectral {
       u[k] = m_work[k] * std::polar(Scalar(1), -half * m_potential_end[k]);
   }
 
-  /// \brief `steps` steps of size dt from t0; returns t0 + steps·dt.
-  Scalar advance(std::span<complex_type> u, Scalar t0, Scalar dt, long long steps) {
-    require(steps >= 0, "SplitStepSpectral::advance: steps must be >= 0, got {}", steps);
-    for (long long n = 0; n < steps; ++n) step(u, t0 + static_cast<Scalar>(n) * dt, dt);
-    return t0 + static_cast<Scalar>(steps) * dt;
-  }
-
   [[nodiscard]] const Grid& grid() const noexcept { return m_grid; }
   [[nodiscard]] Scalar epsilon() const noexcept { return m_epsilon; }
   [[nodiscard]] Scalar mass() const noexcept { return m_mass; }

@@ -1,4 +1,4 @@
-// wavekin/kinetic/energy_shell_quadrature.hpp — sparse vertex weights for the energy-shell
+// wavekin/coherence/energy_shell_quadrature.hpp — sparse vertex weights for the energy-shell
 // integral ∫_B f(q) δ(E − E_m(q)) dq on a periodic zone grid. SPDX-License-Identifier: MIT
 #pragma once
 
@@ -18,7 +18,8 @@
 #include "wavekin/core/concepts.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
-#include "wavekin/kinetic/detail/simplex_shell.hpp"
+#include "wavekin/core/zone_grid.hpp"
+#include "wavekin/coherence/detail/simplex_shell.hpp"
 
 namespace wavekin {
 
@@ -87,7 +88,7 @@ struct ShellWeight {
 };
 
 /// \brief Quadrature of the energy shell \f$\int_B f(q)\,\delta(E - E_m(q))\,dq\f$ of
-/// P1 (4.15) and (C.2)–(C.3) (MATH.md §2 "Energy shells") on a periodic uniform grid of the
+/// P1 (4.15) and (C.2)–(C.3) (docs/conventions.md §15) on a periodic uniform grid of the
 /// zone: weights w_v(E) on the grid vertices v with
 /// \f$\sum_v w_v f(q_v) \approx \int_B f\,\delta(E - E_m)\,dq\f$, and the density of states
 /// \f$g_m(E) = \sum_v w_v = \int_B \delta(E - E_m(q))\,dq\f$.
@@ -95,8 +96,8 @@ struct ShellWeight {
 /// Grid: vertex i = (i_1, …, i_Dim), 0 ≤ i_l < N_l, sits at q = Σ_l (i_l / N_l) e^l, the
 /// zone B = {Σ θ_l e^l, θ ∈ [0,1)^Dim} of P1 (3.4); the flat index runs with the FIRST index
 /// fastest, the layout of `BandTable::uniform_grid`, so
-/// `EnergyShellQuadrature<d>(lattice, table.grid_shape(), table.energies())` takes a band
-/// table as it is. Energies are given as a vertices × bands matrix.
+/// `EnergyShellQuadrature<d>(ZoneGrid<d>(lattice, table.grid_shape()), table.energies())` takes
+/// a band table as it is. Energies are given as a vertices × bands matrix.
 ///
 /// `LinearSimplices` (default): E_m and f are interpolated linearly on simplices — each
 /// parallelepiped cell is cut into Dim! simplices around its shortest main diagonal
@@ -132,28 +133,20 @@ class EnergyShellQuadrature {
   using Weight = ShellWeight<Scalar>;
   static constexpr int dimension = Dim;
 
-  /// \brief Weights for the bands `energies` (ΠN_l rows, one column per band; row v is
-  /// vertex v, first grid index fastest) on the grid `points` of the zone of `lattice`.
-  /// \pre every N_l >= 2; energies.rows() == ΠN_l, at least one column, all finite.
-  EnergyShellQuadrature(const Lattice<Dim, Scalar>& lattice, const Shape& points, Energies energies,
-                        Delta delta = Delta{})
-      : EnergyShellQuadrature(lattice, points, {}, std::move(energies), std::move(delta), false) {}
-
-  /// \brief The quadrature on a patch of the same grid (P1 (5.2): q restricted to balls
-  /// B_ε(K) ∪ B_ε(K')): only the grid vertices listed in `support` (flat indices, strictly
-  /// increasing) carry energies — row k of `energies` is vertex support[k] — and only the cells
-  /// whose 2^Dim corners are all in the support are integrated over, so
-  /// \f$\sum_k w_k f_k \approx \int_P f(q)\,\delta(E - E_m(q))\,dq\f$ over the union P of those
-  /// cells: the shell is cut at the patch's edge. Vertex indices in weights(), integrate() and
-  /// momentum() are positions in `support`. A RegularisedDelta weighs every support vertex.
-  /// With every vertex listed this is the full-grid quadrature, weight for weight.
-  /// Cost O(Dim!·|support|) per (E, band).
-  /// \pre every N_l >= 2; support non-empty, strictly increasing, inside the grid;
-  ///      energies.rows() == support.size(), at least one column, all finite.
-  EnergyShellQuadrature(const Lattice<Dim, Scalar>& lattice, const Shape& points,
-                        std::vector<Eigen::Index> support, Energies energies, Delta delta = Delta{})
-      : EnergyShellQuadrature(lattice, points, std::move(support), std::move(energies),
-                              std::move(delta), true) {}
+  /// \brief Weights for the bands `energies` (one row per vertex of `zone`, first grid index
+  /// fastest; one column per band).
+  ///
+  /// On a patch (zone.is_patch(), e.g. P1 (5.2) with q restricted to balls B_ε(K) ∪ B_ε(K')):
+  /// only the support's vertices carry energies, and only the cells whose 2^Dim corners are all
+  /// in the support are integrated over, so \f$\sum_k w_k f_k \approx \int_P f(q)\,
+  /// \delta(E - E_m(q))\,dq\f$ over the union P of those cells: the shell is cut at the patch's
+  /// edge. Vertex indices in weights(), integrate() and momentum() are positions in the support.
+  /// A RegularisedDelta weighs every support vertex. With every vertex listed this is the
+  /// full-grid quadrature, weight for weight. Cost O(Dim!·|support|) per (E, band).
+  /// \pre every N_l >= 2; energies.rows() == zone.size(), at least one column, all finite.
+  EnergyShellQuadrature(const ZoneGrid<Dim, Scalar>& zone, Energies energies, Delta delta = Delta{})
+      : EnergyShellQuadrature(zone.lattice(), zone.counts(), zone.support(), std::move(energies),
+                              std::move(delta)) {}
 
   [[nodiscard]] const Shape& points() const noexcept { return m_points; }
   [[nodiscard]] Eigen::Index vertex_count() const noexcept { return m_vertex_count; }
@@ -244,16 +237,14 @@ class EnergyShellQuadrature {
   }
 
  private:
-  // Both public constructors; `patch` false: the full grid (support empty).
+  // The grid's pieces, the support validated by ZoneGrid (empty: the whole grid).
   EnergyShellQuadrature(const Lattice<Dim, Scalar>& lattice, const Shape& points,
-                        std::vector<Eigen::Index> support, Energies energies, Delta delta,
-                        bool patch)
+                        std::vector<Eigen::Index> support, Energies energies, Delta delta)
       : m_points(points),
         m_energies(std::move(energies)),
         m_delta(std::move(delta)),
         m_dual(lattice.dual_basis()),
         m_support(std::move(support)) {
-    require(!patch || !m_support.empty(), "EnergyShellQuadrature: the patch support is empty");
     Eigen::Index total = 1;
     for (int l = 0; l < Dim; ++l) {
       require(points[static_cast<std::size_t>(l)] >= 2,
@@ -261,13 +252,6 @@ class EnergyShellQuadrature {
               points[static_cast<std::size_t>(l)], l + 1);
       m_stride[static_cast<std::size_t>(l)] = total;
       total *= points[static_cast<std::size_t>(l)];
-    }
-    for (std::size_t k = 0; k < m_support.size(); ++k) {
-      require(m_support[k] >= 0 && m_support[k] < total,
-              "EnergyShellQuadrature: patch vertex {} is grid index {}, outside [0, {})", k,
-              m_support[k], total);
-      require(k == 0 || m_support[k] > m_support[k - 1],
-              "EnergyShellQuadrature: patch support is not strictly increasing at entry {}", k);
     }
     m_vertex_count = m_support.empty() ? total : static_cast<Eigen::Index>(m_support.size());
     require(m_energies.rows() == m_vertex_count,

@@ -1,5 +1,6 @@
-// wavekin/kinetic/band_data.hpp — band energies E(p) and interband matrices D_i(p) at a list of
-// quasimomenta, from the Bloch module or from analytic k·p models. SPDX-License-Identifier: MIT
+// wavekin/coherence/band_data.hpp — band energies E(p) and interband matrices D_i(p) at a list of
+// quasimomenta, from analytic k·p models here or from Bloch states (from_bloch.hpp).
+// SPDX-License-Identifier: MIT
 #pragma once
 
 #include <algorithm>
@@ -13,9 +14,6 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 
-#include "wavekin/bloch/band_table.hpp"
-#include "wavekin/bloch/bloch_solver.hpp"
-#include "wavekin/bloch/matrix_elements.hpp"
 #include "wavekin/core/concepts.hpp"
 #include "wavekin/core/error.hpp"
 
@@ -32,7 +30,7 @@ constexpr Scalar hermitian_tolerance() {
 }  // namespace detail
 
 /// \brief E_m(p) and \f$D_{i,nl}(p) = \langle(-i\partial_{z_i})\Psi_l,\Psi_n\rangle_C\f$
-/// (P1 (3.16)–(3.17), MATH.md §1: the ROW index n is conjugated) for n bands at a list of
+/// (P1 (3.16)–(3.17), docs/conventions.md §7: the ROW index n is conjugated) for n bands at a list of
 /// quasimomenta p, all in one gauge.
 ///
 /// These are the coefficients of the coupled Liouville system (3.16); CoherenceLiouville
@@ -114,36 +112,6 @@ class BandData {
   std::vector<RealVector> m_energies;
   std::vector<DMatrices> m_d;
 };
-
-/// \brief BandData from Bloch states (one per point, already in one gauge, e.g. a BandTable's),
-/// for the bands listed: E from the states, D_i from interband_D (MATH.md §1).
-/// \pre states non-empty; every band index valid for every state.
-template <int Dim, RealScalar Scalar>
-BandData<Dim, Scalar> band_data_from_states(const std::vector<BlochState<Dim, Scalar>>& states,
-                                            const std::vector<Eigen::Index>& bands) {
-  require(!states.empty(), "band_data_from_states: no Bloch states given");
-  BandData<Dim, Scalar> data(static_cast<Eigen::Index>(bands.size()));
-  for (const auto& state : states) {
-    typename BandData<Dim, Scalar>::RealVector e(static_cast<Eigen::Index>(bands.size()));
-    for (std::size_t m = 0; m < bands.size(); ++m) {
-      detail::check_band(state, bands[m], "band_data_from_states");
-      e[static_cast<Eigen::Index>(m)] = state.energies[bands[m]];
-    }
-    data.add(state.k, e, interband_D(state, bands));
-  }
-  return data;
-}
-
-/// \brief BandData at every point of a BandTable (its gauge, its point order — for a grid the
-/// order of uniform_zone_quadrature), for the bands listed.
-template <int Dim, RealScalar Scalar>
-BandData<Dim, Scalar> band_data_from_table(const BandTable<Dim, Scalar>& table,
-                                           const std::vector<Eigen::Index>& bands) {
-  std::vector<BlochState<Dim, Scalar>> states;
-  states.reserve(static_cast<std::size_t>(table.size()));
-  for (Eigen::Index i = 0; i < table.size(); ++i) states.push_back(table.state(i));
-  return band_data_from_states(states, bands);
-}
 
 /// \brief BandData of an analytic k·p model: at each p, the Hermitian n × n matrix H(p) is
 /// diagonalised, H = U diag(E) Uᴴ (E ascending), and \f$D_i = U^H\,\partial_{p_i}H\,U\f$ — the

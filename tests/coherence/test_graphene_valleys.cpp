@@ -14,7 +14,9 @@
 #include "wavekin/bloch/honeycomb_wells.hpp"
 #include "wavekin/bloch/matrix_elements.hpp"
 #include "wavekin/core/error.hpp"
-#include "wavekin/kinetic/graphene_valleys.hpp"
+#include "wavekin/core/integrate.hpp"
+#include "wavekin/coherence/graphene_valleys.hpp"
+#include "wavekin/coherence/from_bloch.hpp"
 
 namespace {
 
@@ -57,10 +59,10 @@ cplx total_trace(const Valleys::Field& f) {
 TEST_CASE(
     "GrapheneValleys: long correlation decouples the valleys, short couples them at the "
     "rate of the inter-valley terms",
-    "[kinetic][graphene]") {
+    "[coherence][graphene]") {
   const Graphene g;
   SECTION("ell = 10: R̂(2K + mu) <= R̂(|K|) ~ e^{-877}, no inter-valley term") {
-    Valleys model(g.grid, g.state_k, 0, wavekin::GaussianCorrelation<2>(10.0));
+    Valleys model(g.grid, wavekin::valley_bands_from_state(g.state_k, 0), wavekin::GaussianCorrelation<2>(10.0));
     CHECK(model.mu_counts()[0] >= 1);
     CHECK(model.mu_counts()[1] == 0);
     const auto& l = model.collision_matrix();
@@ -73,14 +75,14 @@ TEST_CASE(
     auto field = model.make_field();
     fill(field, 0, 0.0);
     const cplx p0 = field.trace_integral(0);
-    model.steps(field, 0.01, 20);
+    wavekin::integrate_n_steps(model, field, 0.0, 0.01, 20);
     CHECK(std::abs(field.trace_integral(1)) == 0.0);
     // Round-off only: 20 steps of an 8 × 8 exponential of norm ~ 1e2 and 2-D FFTs.
     CHECK(std::abs(field.trace_integral(0) - p0) <= 1e-11 * std::abs(p0));
   }
   SECTION("ell = 0.3: population moves from K to K' at the rate of the inter-valley terms") {
     const wavekin::GaussianCorrelation<2> r(0.3);
-    Valleys model(g.grid, g.state_k, 0, r);
+    Valleys model(g.grid, wavekin::valley_bands_from_state(g.state_k, 0), r);
     CHECK(model.mu_counts()[1] >= 1);
     // Hand rate: d/dt ∫tr σ^{K'} = κ Σ_μ R̂(K' − K + μ) Σ_{m,m'} (AᴴA)_{mm'} S^K_{mm'},
     // A = A(K', K − μ) from an independent solve at K' (AᴴA does not depend on K''s gauge),
@@ -107,7 +109,7 @@ TEST_CASE(
     auto run = [&](double dt) {
       auto f = model.make_field();
       fill(f, 0, 0.0);
-      model.step(f, dt);
+      model.step(f, 0.0, dt);
       return f.trace_integral(1) / dt;
     };
     const cplx measured = 2.0 * run(h / 2) - run(h);
@@ -117,9 +119,9 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("GrapheneValleys: total trace is conserved", "[kinetic][graphene]") {
+TEST_CASE("GrapheneValleys: total trace is conserved", "[coherence][graphene]") {
   const Graphene g;
-  Valleys model(g.grid, g.state_k, 0, wavekin::GaussianCorrelation<2>(0.3));
+  Valleys model(g.grid, wavekin::valley_bands_from_state(g.state_k, 0), wavekin::GaussianCorrelation<2>(0.3));
   const auto& l = model.collision_matrix();
   // Σ_{v,j} L[(v,j,j), s] = 0 for every s: the algebraic identity behind (b).
   Eigen::RowVectorXcd sum = Eigen::RowVectorXcd::Zero(8);
@@ -131,7 +133,7 @@ TEST_CASE("GrapheneValleys: total trace is conserved", "[kinetic][graphene]") {
   fill(field, 1, 1.3, 0.3);
   const cplx before = total_trace(field);
   const cplx k_before = field.trace_integral(0);
-  model.steps(field, 0.05, 40);
+  wavekin::integrate_n_steps(model, field, 0.0, 0.05, 40);
   INFO("K population " << k_before << " -> " << field.trace_integral(0) << ", total " << before
                        << " -> " << total_trace(field));
   // Not vacuous: the valleys exchange a sizeable part of their population.
@@ -141,9 +143,9 @@ TEST_CASE("GrapheneValleys: total trace is conserved", "[kinetic][graphene]") {
 }
 
 TEST_CASE("GrapheneValleys: swapping the valleys gives the mirrored evolution",
-          "[kinetic][graphene]") {
+          "[coherence][graphene]") {
   const Graphene g;
-  Valleys model(g.grid, g.state_k, 0, wavekin::GaussianCorrelation<2>(0.3));
+  Valleys model(g.grid, wavekin::valley_bands_from_state(g.state_k, 0), wavekin::GaussianCorrelation<2>(0.3));
   // Gauge of K' is the time reversal of K: D(K') = −conj D(K).
   for (int i = 0; i < 2; ++i)
     CHECK((model.D(1, i) + model.D(0, i).conjugate()).cwiseAbs().maxCoeff() <= 1e-14);
@@ -163,8 +165,8 @@ TEST_CASE("GrapheneValleys: swapping the valleys gives the mirrored evolution",
   };
   mirrored_into(a, b);
   const cplx kp_before = a.trace_integral(1);
-  model.steps(a, 0.05, 20);
-  model.steps(b, 0.05, 20);
+  wavekin::integrate_n_steps(model, a, 0.0, 0.05, 20);
+  wavekin::integrate_n_steps(model, b, 0.0, 0.05, 20);
   auto expected = model.make_field();
   mirrored_into(a, expected);
   double diff = 0, scale = 0;
@@ -180,26 +182,27 @@ TEST_CASE("GrapheneValleys: swapping the valleys gives the mirrored evolution",
   CHECK(std::abs(a.trace_integral(1) - kp_before) > 0.01 * std::abs(kp_before));
 }
 
-TEST_CASE("GrapheneValleys: bad input throws", "[kinetic][graphene]") {
+TEST_CASE("GrapheneValleys: bad input throws", "[coherence][graphene]") {
   const Graphene g;
   const wavekin::GaussianCorrelation<2> r(0.3);
   using wavekin::invalid_argument;
-  CHECK_THROWS_AS(Valleys(g.grid, g.state_k, 2, r), invalid_argument);   // needs bands 2, 3
-  CHECK_THROWS_AS(Valleys(g.grid, g.state_k, -1, r), invalid_argument);  // negative band
-  CHECK_THROWS_AS(Valleys(g.grid, g.state_k, 1, r), invalid_argument);   // bands 1, 2 do not meet
+  CHECK_THROWS_AS(Valleys(g.grid, wavekin::valley_bands_from_state(g.state_k, 2), r), invalid_argument);   // needs bands 2, 3
+  CHECK_THROWS_AS(Valleys(g.grid, wavekin::valley_bands_from_state(g.state_k, -1), r), invalid_argument);  // negative band
+  CHECK_THROWS_AS(Valleys(g.grid, wavekin::valley_bands_from_state(g.state_k, 1), r), invalid_argument);   // bands 1, 2 do not meet
   const auto gamma = g.solver.solve(Eigen::Vector2d(0, 0), 3);
-  CHECK_THROWS_AS(Valleys(g.grid, gamma, 0, r), invalid_argument);  // K = 0
-  CHECK_THROWS_AS(Valleys(g.grid, g.state_k, 0, r, {.kappa = -1}), invalid_argument);
-  CHECK_THROWS_AS(Valleys(g.grid, g.state_k, 0, r, {.mu_tolerance = 2}), invalid_argument);
+  CHECK_THROWS_AS(Valleys(g.grid, wavekin::valley_bands_from_state(gamma, 0), r), invalid_argument);  // K = 0
+  CHECK_THROWS_AS(Valleys(g.grid, wavekin::valley_bands_from_state(g.state_k, 0), r, {.kappa = -1}), invalid_argument);
+  CHECK_THROWS_AS(Valleys(g.grid, wavekin::valley_bands_from_state(g.state_k, 0), r, {.mu_tolerance = 2}), invalid_argument);
   CHECK_THROWS_AS(
-      Valleys(g.grid, g.state_k, 0, wavekin::GaussianCorrelation<2>(1e-4), {.max_mu_count = 10}),
+      Valleys(g.grid, wavekin::valley_bands_from_state(g.state_k, 0), wavekin::GaussianCorrelation<2>(1e-4), {.max_mu_count = 10}),
       invalid_argument);  // far too many μ
-  Valleys model(g.grid, g.state_k, 0, r);
+  Valleys model(g.grid, wavekin::valley_bands_from_state(g.state_k, 0), r);
   auto field = model.make_field();
-  CHECK_THROWS_AS(model.step(field, 0.0), invalid_argument);
-  CHECK_THROWS_AS(model.step(field, std::nan("")), invalid_argument);
-  CHECK_THROWS_AS(model.steps(field, 0.1, -1), invalid_argument);
+  CHECK_THROWS_AS(model.step(field, 0.0, 0.0), invalid_argument);
+  CHECK_THROWS_AS(model.step(field, 0.0, std::nan("")), invalid_argument);
+  CHECK_THROWS_AS(model.step(field, std::nan(""), 0.1), invalid_argument);
+  CHECK_THROWS_AS(wavekin::integrate_n_steps(model, field, 0.0, 0.1, -1), invalid_argument);
   wavekin::CoherenceField<2, 2> wrong(g.grid, wavekin::MomentumQuadrature<2>{{g.k}, {1.0}}, 2);
-  CHECK_THROWS_AS(model.step(wrong, 0.1), invalid_argument);
+  CHECK_THROWS_AS(model.step(wrong, 0.0, 0.1), invalid_argument);
   CHECK_THROWS_AS(model.point(2), invalid_argument);
 }

@@ -1,4 +1,4 @@
-// Tests for wavekin/kinetic/energy_shell_quadrature.hpp: exactness on piecewise-linear bands,
+// Tests for wavekin/coherence/energy_shell_quadrature.hpp: exactness on piecewise-linear bands,
 // simplex moments, the empty lattice, tight-binding densities of states, regularised δ, bad input.
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
@@ -18,7 +18,7 @@
 #include "wavekin/bloch/band_table.hpp"
 #include "wavekin/bloch/bloch_solver.hpp"
 #include "wavekin/bloch/fourier_coefficients.hpp"
-#include "wavekin/kinetic/energy_shell_quadrature.hpp"
+#include "wavekin/coherence/energy_shell_quadrature.hpp"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
@@ -144,7 +144,7 @@ void check_tent_exactness(const Lattice<Dim>& lattice, const std::array<Eigen::I
   };
   const Eigen::VectorXd e = tabulate<Dim>(lattice, n, energy_fn);
   const Eigen::VectorXd f = tabulate<Dim>(lattice, n, f_fn);
-  const EnergyShellQuadrature<Dim> shell(lattice, n, e);
+  const EnergyShellQuadrature<Dim> shell(wavekin::ZoneGrid(lattice, n), e);
   double total = 0;
   for (double x : a) total += x;
   // Irrational fractions of the range: never a vertex energy.
@@ -229,7 +229,7 @@ void check_simplex_moments(const std::array<double, Dim + 1>& e, double volume) 
 }  // namespace
 
 TEST_CASE("simplex shell weights have the exact moments of a linear simplex",
-          "[kinetic][energy_shell]") {
+          "[coherence][energy_shell]") {
   std::mt19937_64 rng(20261123);
   std::uniform_real_distribution<double> unit(-1, 1);
   for (int trial = 0; trial < 200; ++trial) {
@@ -259,7 +259,7 @@ TEST_CASE("simplex shell weights have the exact moments of a linear simplex",
 }
 
 TEST_CASE("energy shells are exact for piecewise-linear bands and linear f",
-          "[kinetic][energy_shell]") {
+          "[coherence][energy_shell]") {
   check_tent_exactness<1>(Lattice<1>::line(1.3), {10}, {2.0}, 0.4, {1.5});
   check_tent_exactness<2>(Lattice<2>::square(1.0), {8, 6}, {1.0, 2.3}, 0.4, {1.5, -0.7});
   Eigen::Matrix2d oblique;
@@ -306,7 +306,7 @@ Eigen::MatrixXd free_bands(const Lattice<2>& lattice, const std::array<Eigen::In
 // square over a window of energies, whose order is stable, and assert it.
 
 TEST_CASE("empty lattice: the summed shells are the free 2π for every E > 0",
-          "[kinetic][energy_shell]") {
+          "[coherence][energy_shell]") {
   // Sorted free bands (as an eigensolver returns them): smooth on the level set below the
   // first crossing energy ½(|G_min|/2)² (4.93 square, 6.58 triangular, 5.63 oblique), kinked
   // on it above.
@@ -321,7 +321,7 @@ TEST_CASE("empty lattice: the summed shells are the free 2π for every E > 0",
       for (double n : ns) {
         const std::array<Eigen::Index, 2> shape{static_cast<Eigen::Index>(n),
                                                 static_cast<Eigen::Index>(n)};
-        const EnergyShellQuadrature<2> shell(lattice, shape,
+        const EnergyShellQuadrature<2> shell(wavekin::ZoneGrid(lattice, shape),
                                              free_bands(lattice, shape, centre + 0.5, true));
         double sum = 0;
         for (int k = 0; k < 64; ++k) {
@@ -415,7 +415,7 @@ double rms_dos_error(const EnergyShellQuadrature<Dim, Delta>& shell,
 }  // namespace
 
 TEST_CASE("tight-binding cosine bands: closed-form densities of states",
-          "[kinetic][energy_shell]") {
+          "[coherence][energy_shell]") {
   SECTION("1D: g(E) = 2/sqrt(4 - E^2) over B = [0, 2π), and f-weighted shells") {
     // Roots ±q*, cos q* = −E/2, each with |E'| = 2 sin q* = sqrt(4 − E²): g = 2/sqrt(4 − E²),
     // and ∫ f δ = (f(q*) + f(−q*)) / (2 sin q*).
@@ -429,7 +429,7 @@ TEST_CASE("tight-binding cosine bands: closed-form densities of states",
           lattice, shape, [](const auto& q, const auto&) { return -2 * std::cos(q[0]); });
       const Eigen::VectorXd f =
           tabulate<1>(lattice, shape, [&](const auto& q, const auto&) { return f_fn(q[0]); });
-      const EnergyShellQuadrature<1> shell(lattice, shape, e);
+      const EnergyShellQuadrature<1> shell(wavekin::ZoneGrid(lattice, shape), e);
       double sg = 0, sf = 0;
       for (int k = 0; k < 64; ++k) {
         const double level = -1.5 + 3.0 * (k + 0.5) / 64;
@@ -466,7 +466,7 @@ TEST_CASE("tight-binding cosine bands: closed-form densities of states",
       const Eigen::VectorXd e = tabulate<2>(lattice, shape, [](const auto& q, const auto&) {
         return -2 * (std::cos(q[0]) + std::cos(q[1]));
       });
-      rms.push_back(rms_dos_error<2>(EnergyShellQuadrature<2>(lattice, shape, e), square_dos, -3.5,
+      rms.push_back(rms_dos_error<2>(EnergyShellQuadrature<2>(wavekin::ZoneGrid(lattice, shape), e), square_dos, -3.5,
                                      -0.5, 32));
     }
     const double p = fitted_order(ns, rms);
@@ -487,7 +487,7 @@ TEST_CASE("tight-binding cosine bands: closed-form densities of states",
         return -2 * (std::cos(q[0]) + std::cos(q[1]) + std::cos(q[2]));
       });
       rms.push_back(
-          rms_dos_error<3>(EnergyShellQuadrature<3>(lattice, shape, e), cubic_dos, -1.8, -0.2, 16));
+          rms_dos_error<3>(EnergyShellQuadrature<3>(wavekin::ZoneGrid(lattice, shape), e), cubic_dos, -1.8, -0.2, 16));
     }
     const double p = fitted_order(ns, rms);
     INFO(fmt::format("3D rms errors {} order {:.3f}", fmt::join(rms, " "), p));
@@ -503,7 +503,7 @@ TEST_CASE("tight-binding cosine bands: closed-form densities of states",
     const Eigen::VectorXd e = tabulate<3>(lattice, shape, [](const auto& q, const auto&) {
       return -2 * (std::cos(q[0]) + std::cos(q[1]) + std::cos(q[2]));
     });
-    const EnergyShellQuadrature<3> shell(lattice, shape, e);
+    const EnergyShellQuadrature<3> shell(wavekin::ZoneGrid(lattice, shape), e);
     const int steps = 1200;
     const double de = 12.0 / steps;
     double mass = 0, first = 0;
@@ -520,7 +520,7 @@ TEST_CASE("tight-binding cosine bands: closed-form densities of states",
 }
 
 TEST_CASE("regularised δ converges to the same densities as η → 0, N → ∞",
-          "[kinetic][energy_shell]") {
+          "[coherence][energy_shell]") {
   // Trapezoidal rule for ∫ δ_η(E − E(q)) dq = (g * δ_η)(E): spectrally accurate once the
   // grid resolves δ_η (|∇E| h ≤ η/2 below), so the error is the smoothing bias,
   // (η²/2) g''(E) + O(η⁴) for the Gaussian — order 2 in η — and in general O(η) for the
@@ -534,8 +534,8 @@ TEST_CASE("regularised δ converges to the same densities as η → 0, N → ∞
           static_cast<Eigen::Index>(std::ceil(8 * pi / (eta / 2)))};
       const Eigen::VectorXd e = tabulate<1>(
           lattice, shape, [](const auto& q, const auto&) { return -2 * std::cos(q[0]); });
-      const EnergyShellQuadrature<1, GaussianDelta> gauss(lattice, shape, e, GaussianDelta(eta));
-      const EnergyShellQuadrature<1, LorentzianDelta> lorentz(lattice, shape, e,
+      const EnergyShellQuadrature<1, GaussianDelta> gauss(wavekin::ZoneGrid(lattice, shape), e, GaussianDelta(eta));
+      const EnergyShellQuadrature<1, LorentzianDelta> lorentz(wavekin::ZoneGrid(lattice, shape), e,
                                                               LorentzianDelta(eta));
       double sg = 0, sl = 0;
       for (int k = 0; k < 32; ++k) {  // window 1 = 5η_max from the band edges ±2
@@ -578,11 +578,11 @@ TEST_CASE("regularised δ converges to the same densities as η → 0, N → ∞
       });
       // Window [−3, −2]: 5η_max from the band edge −4 and 10η_max from the van Hove E = 0.
       rms.push_back(rms_dos_error<2, GaussianDelta>(
-          EnergyShellQuadrature<2, GaussianDelta>(lattice, shape, e, GaussianDelta(eta)),
+          EnergyShellQuadrature<2, GaussianDelta>(wavekin::ZoneGrid(lattice, shape), e, GaussianDelta(eta)),
           square_dos, -3, -2, 8));
       if (eta == etas.back()) {
         // Same answer as the exact-δ policy on the same grid: both within 0.2 % of 2K.
-        const EnergyShellQuadrature<2> linear(lattice, shape, e);
+        const EnergyShellQuadrature<2> linear(wavekin::ZoneGrid(lattice, shape), e);
         CHECK_THAT(linear.density_of_states(-2.5, 0), WithinRel(square_dos(-2.5), 2e-3));
       }
     }
@@ -597,7 +597,7 @@ TEST_CASE("regularised δ converges to the same densities as η → 0, N → ∞
 }
 
 TEST_CASE("energy shells from a BandTable: BlochSolver with V = 0 on the triangular lattice",
-          "[kinetic][energy_shell]") {
+          "[coherence][energy_shell]") {
   // BandTable's layout (first index fastest) is the quadrature's: its energies go in as they
   // are. With V = 0 the solver's bands are the sorted free bands up to a few ulps of E_cut,
   // so both densities of states agree to ~1e-12 (asserted 1e-10).
@@ -605,8 +605,8 @@ TEST_CASE("energy shells from a BandTable: BlochSolver with V = 0 on the triangu
   const wavekin::FourierCoefficients<2> zero;
   const wavekin::BlochSolver solver(lattice, zero, {.energy_cutoff = 60});
   const auto table = wavekin::BandTable<2>::uniform_grid(solver, {16, 16}, 3);
-  const EnergyShellQuadrature<2> from_table(lattice, table.grid_shape(), table.energies());
-  const EnergyShellQuadrature<2> exact(lattice, {16, 16}, free_bands(lattice, {16, 16}, 10, true));
+  const EnergyShellQuadrature<2> from_table(wavekin::ZoneGrid(lattice, table.grid_shape()), table.energies());
+  const EnergyShellQuadrature<2> exact(wavekin::ZoneGrid(lattice, {16, 16}), free_bands(lattice, {16, 16}, 10, true));
   for (double level : {0.6, 1.7, 2.9, 7.5}) {
     double g_exact = 0;  // the table holds 3 bands: compare band by band
     for (Eigen::Index m = 0; m < 3; ++m) g_exact += exact.density_of_states(level, m);
@@ -618,7 +618,7 @@ TEST_CASE("energy shells from a BandTable: BlochSolver with V = 0 on the triangu
 }
 
 TEST_CASE("energy shell weights: sparse layout, grid indexing, scaling with the lattice",
-          "[kinetic][energy_shell]") {
+          "[coherence][energy_shell]") {
   Eigen::Matrix2d basis;
   basis << 1.0, 0.4, 0.1, 0.9;
   const Lattice<2> lattice(basis);
@@ -628,7 +628,7 @@ TEST_CASE("energy shell weights: sparse layout, grid indexing, scaling with the 
            0.3 * std::cos(2 * pi * (theta[0] - theta[1]));
   };
   const Eigen::VectorXd e = tabulate<2>(lattice, shape, band);
-  const EnergyShellQuadrature<2> shell(lattice, shape, e);
+  const EnergyShellQuadrature<2> shell(wavekin::ZoneGrid(lattice, shape), e);
   REQUIRE(shell.vertex_count() == 60);
   REQUIRE(shell.band_count() == 1);
   CHECK_THAT(shell.cell_volume(), WithinRel(lattice.zone_volume() / 60, 1e-15));
@@ -657,7 +657,7 @@ TEST_CASE("energy shell weights: sparse layout, grid indexing, scaling with the 
   }
   // Same energies on a lattice scaled by 2: |B| and every weight scale by 1/4.
   const Lattice<2> scaled(2 * basis);
-  const EnergyShellQuadrature<2> big(scaled, shape, e);
+  const EnergyShellQuadrature<2> big(wavekin::ZoneGrid(scaled, shape), e);
   const auto w0 = shell.weights(0.2, 0), w1 = big.weights(0.2, 0);
   REQUIRE(w0.size() == w1.size());
   for (std::size_t i = 0; i < w0.size(); ++i) {
@@ -669,28 +669,28 @@ TEST_CASE("energy shell weights: sparse layout, grid indexing, scaling with the 
   CHECK(shell.density_of_states(-5.0) == 0);
   Eigen::MatrixXd two(60, 2);
   two << e, e.array() + 1.0;
-  const EnergyShellQuadrature<2> pair(lattice, shape, two);
+  const EnergyShellQuadrature<2> pair(wavekin::ZoneGrid(lattice, shape), two);
   CHECK_THAT(pair.density_of_states(0.2),
              WithinRel(shell.density_of_states(0.2, 0) + shell.density_of_states(-0.8, 0), 1e-14));
 }
 
 TEST_CASE("energy shell quadrature rejects bad input with clear messages",
-          "[kinetic][energy_shell]") {
+          "[coherence][energy_shell]") {
   const auto lattice = Lattice<2>::square(1.0);
   const Eigen::VectorXd e = Eigen::VectorXd::LinSpaced(12, 0, 1);
   using Q = EnergyShellQuadrature<2>;
-  CHECK_THROWS_WITH(Q(lattice, {1, 12}, e), Contains("1 grid points along e^1 (need >= 2)"));
-  CHECK_THROWS_WITH(Q(lattice, {4, 0}, e), Contains("0 grid points along e^2"));
-  CHECK_THROWS_WITH(Q(lattice, {4, -3}, e), Contains("-3 grid points"));
-  CHECK_THROWS_WITH(Q(lattice, {4, 4}, e),
+  CHECK_THROWS_WITH(Q(wavekin::ZoneGrid(lattice, {1, 12}), e), Contains("1 grid points along e^1 (need >= 2)"));
+  CHECK_THROWS_WITH(Q(wavekin::ZoneGrid(lattice, {4, 0}), e), Contains("points along e^2 must be >= 1, got 0"));
+  CHECK_THROWS_WITH(Q(wavekin::ZoneGrid(lattice, {4, -3}), e), Contains("got -3"));
+  CHECK_THROWS_WITH(Q(wavekin::ZoneGrid(lattice, {4, 4}), e),
                     Contains("energies have 12 rows, expected one per grid vertex (16)"));
-  CHECK_THROWS_WITH(Q(lattice, {4, 3}, Eigen::MatrixXd(12, 0)), Contains("no band"));
+  CHECK_THROWS_WITH(Q(wavekin::ZoneGrid(lattice, {4, 3}), Eigen::MatrixXd(12, 0)), Contains("no band"));
   Eigen::VectorXd bad = e;
   bad[7] = std::nan("");
-  CHECK_THROWS_WITH(Q(lattice, {4, 3}, bad), Contains("band 0 at vertex 7 is not finite"));
+  CHECK_THROWS_WITH(Q(wavekin::ZoneGrid(lattice, {4, 3}), bad), Contains("band 0 at vertex 7 is not finite"));
   bad[7] = std::numeric_limits<double>::infinity();
-  CHECK_THROWS_AS(Q(lattice, {4, 3}, bad), wavekin::invalid_argument);
-  const Q shell(lattice, {4, 3}, e);
+  CHECK_THROWS_AS(Q(wavekin::ZoneGrid(lattice, {4, 3}), bad), wavekin::invalid_argument);
+  const Q shell(wavekin::ZoneGrid(lattice, {4, 3}), e);
   CHECK_THROWS_WITH(shell.weights(std::nan(""), 0), Contains("energy E = nan is not finite"));
   CHECK_THROWS_WITH(shell.density_of_states(0.5, 1), Contains("band 1 is outside [0, 1)"));
   CHECK_THROWS_WITH(shell.density_of_states(0.5, -1), Contains("band -1"));
@@ -757,7 +757,7 @@ void check_same_weights(const std::vector<wavekin::ShellWeight<double>>& a,
 }  // namespace
 
 TEST_CASE("energy shells on a patch: the whole grid as a patch is the full-grid quadrature",
-          "[kinetic][energy_shell][patch]") {
+          "[coherence][energy_shell][patch]") {
   // Listing every vertex must give the same weights, vertex for vertex (same cells, same
   // simplices, same order of summation up to the merge): asserted to 1e-14 relative. Oblique
   // lattices, so that the cells' axis flips (shortest diagonal) are exercised.
@@ -772,7 +772,7 @@ TEST_CASE("energy shells on a patch: the whole grid as a patch is the full-grid 
     });
     std::vector<Eigen::Index> all(70);
     for (Eigen::Index v = 0; v < 70; ++v) all[static_cast<std::size_t>(v)] = v;
-    const EnergyShellQuadrature<2> full(lattice, shape, e), patch(lattice, shape, all, e);
+    const EnergyShellQuadrature<2> full(wavekin::ZoneGrid(lattice, shape), e), patch(wavekin::ZoneGrid(lattice, shape, all), e);
     CHECK(patch.is_patch());
     CHECK_FALSE(full.is_patch());
     for (double level : {-1.1, 0.2, 0.9}) {
@@ -790,7 +790,7 @@ TEST_CASE("energy shells on a patch: the whole grid as a patch is the full-grid 
     });
     std::vector<Eigen::Index> all(120);
     for (Eigen::Index v = 0; v < 120; ++v) all[static_cast<std::size_t>(v)] = v;
-    const EnergyShellQuadrature<3> full(lattice, shape, e), patch(lattice, shape, all, e);
+    const EnergyShellQuadrature<3> full(wavekin::ZoneGrid(lattice, shape), e), patch(wavekin::ZoneGrid(lattice, shape, all), e);
     for (double level : {-1.5, 0.1, 1.2}) {
       check_same_weights(full.weights(level, 0), patch.weights(level, 0));
       CHECK_THAT(patch.density_of_states(level), WithinRel(full.density_of_states(level), 1e-13));
@@ -801,7 +801,7 @@ TEST_CASE("energy shells on a patch: the whole grid as a patch is the full-grid 
 TEST_CASE(
     "energy shells on a ball patch: interior shells as on the full grid, cone density "
     "of states converging",
-    "[kinetic][energy_shell][patch]") {
+    "[coherence][energy_shell][patch]") {
   // A cone E(q) = |q − c| (c off the grid) on the triangular lattice, cut to the ball |q − c| ≤ R.
   const auto lattice = Lattice<2>::triangular(1.0);
   const Eigen::Vector2d c = lattice.dual_basis() * Eigen::Vector2d(0.31, 0.62);
@@ -812,9 +812,9 @@ TEST_CASE(
     const Eigen::VectorXd e = tabulate<2>(lattice, shape, [&](const auto& q, const auto&) {
       return periodic_distance(lattice, q, c);
     });
-    const EnergyShellQuadrature<2> full(lattice, shape, e);
+    const EnergyShellQuadrature<2> full(wavekin::ZoneGrid(lattice, shape), e);
     const BallPatch ball = ball_patch(lattice, shape, c, radius, e);
-    const EnergyShellQuadrature<2> patch(lattice, shape, ball.support, ball.energies);
+    const EnergyShellQuadrature<2> patch(wavekin::ZoneGrid(lattice, shape, ball.support), ball.energies);
     REQUIRE(patch.vertex_count() == static_cast<Eigen::Index>(ball.support.size()));
     CHECK((patch.momentum(3) - full.momentum(ball.support[3])).norm() == 0);
     CHECK(patch.grid_index(3) == ball.support[3]);
@@ -860,21 +860,23 @@ TEST_CASE(
   CHECK(errors[2] < 1e-5);
 }
 
-TEST_CASE("energy shells on a patch reject bad supports", "[kinetic][energy_shell][patch]") {
+TEST_CASE("energy shells on a patch reject bad supports", "[coherence][energy_shell][patch]") {
   const auto lattice = Lattice<2>::square(1.0);
   using Q = EnergyShellQuadrature<2>;
   const Eigen::VectorXd e3 = Eigen::VectorXd::LinSpaced(3, 0, 1);
-  CHECK_THROWS_WITH(Q(lattice, {4, 4}, std::vector<Eigen::Index>{}, Eigen::VectorXd(0)),
-                    Contains("patch support is empty"));
-  CHECK_THROWS_WITH(Q(lattice, {4, 4}, std::vector<Eigen::Index>{0, 5, 16}, e3),
-                    Contains("patch vertex 2 is grid index 16, outside [0, 16)"));
-  CHECK_THROWS_WITH(Q(lattice, {4, 4}, std::vector<Eigen::Index>{0, 5, -1}, e3),
+  // An empty patch cannot be made (an empty support is the whole grid): a ball holding no vertex
+  // is refused where the patch is cut.
+  CHECK_THROWS_WITH(wavekin::ZoneGrid(lattice, {4, 4}).restricted_to_balls({Eigen::Vector2d(0.1, 0.1)}, 1e-3),
+                    Contains("no grid vertex lies within"));
+  CHECK_THROWS_WITH(Q(wavekin::ZoneGrid(lattice, {4, 4}, std::vector<Eigen::Index>{0, 5, 16}), e3),
+                    Contains("support entry 2 is grid index 16, outside [0, 16)"));
+  CHECK_THROWS_WITH(Q(wavekin::ZoneGrid(lattice, {4, 4}, std::vector<Eigen::Index>{0, 5, -1}), e3),
                     Contains("grid index -1"));
-  CHECK_THROWS_WITH(Q(lattice, {4, 4}, std::vector<Eigen::Index>{0, 5, 5}, e3),
-                    Contains("not strictly increasing at entry 2"));
-  CHECK_THROWS_WITH(Q(lattice, {4, 4}, std::vector<Eigen::Index>{0, 1}, e3),
+  CHECK_THROWS_WITH(Q(wavekin::ZoneGrid(lattice, {4, 4}, std::vector<Eigen::Index>{0, 5, 5}), e3),
+                    Contains("support entry 2 (5) does not increase"));
+  CHECK_THROWS_WITH(Q(wavekin::ZoneGrid(lattice, {4, 4}, std::vector<Eigen::Index>{0, 1}), e3),
                     Contains("energies have 3 rows, expected one per patch vertex (2)"));
-  const Q patch(lattice, {4, 4}, std::vector<Eigen::Index>{0, 1, 4}, e3);
+  const Q patch(wavekin::ZoneGrid(lattice, {4, 4}, std::vector<Eigen::Index>{0, 1, 4}), e3);
   CHECK_THROWS_WITH(patch.momentum(3), Contains("vertex 3 is outside [0, 3)"));
   // No cell of the 4×4 grid has all four corners in {0, 1, 4}: nothing is integrated.
   CHECK(patch.density_of_states(0.5, 0) == 0);

@@ -1,4 +1,4 @@
-// wavekin/kinetic/graphene_valleys.hpp — the graphene valley model of P1 (5.3)–(5.4): two 2 × 2
+// wavekin/coherence/graphene_valleys.hpp — the graphene valley model of P1 (5.3)–(5.4): two 2 × 2
 // coherence matrices at the Dirac points K, K', transported in x and coupled by the collision.
 // SPDX-License-Identifier: MIT
 #pragma once
@@ -9,20 +9,20 @@
 #include <complex>
 #include <cstddef>
 #include <cstdint>
-#include <numbers>
+#include <functional>
 #include <utility>
 #include <vector>
 
 #include <Eigen/Core>
 
-#include "wavekin/bloch/bloch_solver.hpp"
-#include "wavekin/bloch/matrix_elements.hpp"
+#include "wavekin/coherence/band_data.hpp"
+#include "wavekin/coherence/coherence_field.hpp"
+#include "wavekin/coherence/coherence_liouville.hpp"
+#include "wavekin/coherence/collision_bands.hpp"
+#include "wavekin/coherence/detail/collision_assembly.hpp"
 #include "wavekin/core/error.hpp"
+#include "wavekin/core/lattice.hpp"
 #include "wavekin/core/periodic_grid.hpp"
-#include "wavekin/kinetic/band_data.hpp"
-#include "wavekin/kinetic/band_diagonal_collision.hpp"
-#include "wavekin/kinetic/coherence_field.hpp"
-#include "wavekin/kinetic/coherence_liouville.hpp"
 
 namespace wavekin {
 
@@ -47,27 +47,21 @@ inline Eigen::MatrixXcd small_matrix_exp(const Eigen::MatrixXcd& m) {
   return sum;
 }
 
-// The time-reversed Bloch state at −k: c^m_G(−k) = conj(c^m_{−G}(k)), exact for a real V
-// (Ψ_m(x, −k) = conj Ψ_m(x, k)). The basis at −k with the same cutoff holds exactly the labels −G.
-inline BlochState<2, double> time_reversed(const BlochState<2, double>& state) {
-  PlaneWaveBasis<2, double> basis(state.basis.lattice(), Eigen::Vector2d(-state.k),
-                                  state.basis.energy_cutoff());
-  require(basis.size() == state.basis.size(),
-          "GrapheneValleys: the basis at -K has {} plane waves, the one at K {}", basis.size(),
-          state.basis.size());
-  Eigen::MatrixXcd c(basis.size(), state.coefficients.cols());
-  for (Eigen::Index i = 0; i < basis.size(); ++i) {
-    const auto from = state.basis.index_of(LatticeIndex<2>(-basis.label(i)));
-    require(from != PlaneWaveBasis<2, double>::npos,
-            "GrapheneValleys: label -G of plane wave {} at -K is missing at K", i);
-    c.row(i) = state.coefficients.row(from).conjugate();
-  }
-  return BlochState<2, double>{basis.k(), state.energies, std::move(c), std::move(basis)};
-}
-
 }  // namespace detail
 
-/// \brief The graphene valley model of P1 (5.3)–(5.4) (MATH.md §2, "Graphene (§5)"): two 2 × 2
+/// \brief What the valley model of P1 (5.3)–(5.4) reads at the two Dirac points K (v = 0) and
+/// K' = −K (v = 1), all in one gauge: the lattice, the band data (two bands, E_1 = E_2 = E_* at
+/// both points; D_i at each) and the overlaps on the two bands, `overlap(v, u, μ)` = the 2 × 2
+/// matrix A_jm(p_v, p_u − μ). valley_bands_from_state (from_bloch.hpp) builds it from a Bloch
+/// state at K, with K' in the time-reversed gauge.
+struct ValleyBands {
+  using Overlap = std::function<Eigen::Matrix2cd(int v, int u, const LatticeIndex<2>& mu)>;
+  Lattice<2, double> lattice;
+  BandData<2> bands;
+  Overlap overlap;
+};
+
+/// \brief The graphene valley model of P1 (5.3)–(5.4) (docs/conventions.md §17, P1 §5): two 2 × 2
 /// coherence matrices σ^K(t,x), σ^{K'}(t,x), x ∈ a periodic 2-D box, for the two bands meeting at
 /// the Dirac points K and K' = −K,
 /// \f[\partial_t\sigma_{jl}(\mathbf K) + \sum_{i,n}\partial_{x_i}\sigma_{jn}(\mathbf K)
@@ -78,15 +72,14 @@ inline BlochState<2, double> time_reversed(const BlochState<2, double>& state) {
 /// and the same with K ↔ K' (5.4). Implemented literally: the δ and ∫dq of (4.15) are replaced by
 /// the sum over q ∈ {K, K'}; no relaxation term (E_1 = E_2 = E_* at both points). Intra-valley
 /// terms carry R̂(μ), inter-valley terms R̂(K − K' + μ) = R̂(2K + μ), whose smallest argument is
-/// |K| (2K ≡ −K mod Λ*). κ = rte_kappa(2) = 1/(2π) by default (MATH.md §2, erratum 4; P1 writes
+/// |K| (2K ≡ −K mod Λ*). κ = rte_kappa(2) = 1/(2π) by default (docs/conventions.md §14, docs/errata.md item 4; P1 writes
 /// an extra |B|^{−1}); the μ-sum keeps R̂ > mu_tolerance·R̂(0), μ ↦ −μ symmetric.
 ///
-/// Gauge: the two bands `lower_band`, `lower_band + 1` of the given state at K, as the solver
-/// returned them (any U(2) of the degenerate pair), and at K' = −K their time reversal
-/// c^m_G(K') = conj c^m_{−G}(K) (V real). Then D_i(K') = −conj D_i(K) and A(K', K' − μ) =
+/// Gauge: that of the ValleyBands. From valley_bands_from_state: the two bands of the given state
+/// at K, as the solver returned them (any U(2) of the degenerate pair), and at K' = −K their time
+/// reversal c^m_G(K') = conj c^m_{−G}(K) (V real). Then D_i(K') = −conj D_i(K) and A(K', K' − μ) =
 /// conj A(K, K + μ), so (σ^K, σ^{K'})(t, x) ↦ (conj σ^{K'}(t, −x), conj σ^K(t, −x)) maps solutions
-/// to solutions. σ must be given in this gauge. A_jm(p, q − μ) = overlap_A(state_p,
-/// relabel(state_q, −μ)) restricted to the two bands (as collision_bands_from_table).
+/// to solutions. σ must be given in this gauge.
 ///
 /// Collision as an 8 × 8 complex matrix L on the stacked entries s = v·4 + j·2 + l (v = 0: K,
 /// v = 1: K'), assembled once: dσ/dt = Lσ at every x. Invariant: Σ_v tr σ^v is conserved by L
@@ -110,21 +103,21 @@ class GrapheneValleys {
   using Vector = Eigen::Vector2d;
 
   /// \param grid        the periodic x-box
-  /// \param state_k     Bloch state at a Dirac point K (holds at least lower_band + 2 bands)
-  /// \param lower_band  index of the lower of the two bands meeting at K
+  /// \param valleys     band data and overlaps at K, K' (valley_bands_from_state)
   /// \param correlation R̂ (GaussianCorrelation<2>, ExponentialCorrelation<2>, …)
-  /// \pre K ≠ 0 finite; the two bands degenerate at K (|E_2 − E_1| ≤ 1e-6·max(1, |E|)); options
-  ///      as BandCollisionOptions (invalid_argument otherwise).
-  GrapheneValleys(const Grid& grid, const BlochState<2, double>& state_k, Eigen::Index lower_band,
-                  const Correlation& correlation, const BandCollisionOptions& options = {})
-      : m_grid(grid), m_liouville(grid, make_bands(state_k, lower_band), 1.0) {
+  /// \pre two bands at two points K ≠ 0 and K' = −K, degenerate at each (|E_2 − E_1| ≤
+  ///      1e-6·max(1, |E|)); an overlap callable; options as BandCollisionOptions
+  ///      (invalid_argument otherwise).
+  GrapheneValleys(const Grid& grid, ValleyBands valleys, const Correlation& correlation,
+                  const BandCollisionOptions& options = {})
+      : m_grid(grid), m_liouville(grid, checked_bands(valleys), 1.0) {
     m_kappa = std::isnan(options.kappa) ? rte_kappa(2) : options.kappa;
     require(std::isfinite(m_kappa) && m_kappa > 0, "GrapheneValleys: kappa = {} must be > 0",
             m_kappa);
     require(
         std::isfinite(options.mu_tolerance) && options.mu_tolerance > 0 && options.mu_tolerance < 1,
         "GrapheneValleys: mu_tolerance = {} must be in (0, 1)", options.mu_tolerance);
-    assemble(lower_band, correlation, options);
+    assemble(valleys, correlation, options);
   }
 
   /// \brief The momentum points {K, K'} and a zero field on the grid (weights 1).
@@ -146,28 +139,25 @@ class GrapheneValleys {
   /// \brief The assembled 8 × 8 collision matrix L, entries s = v·4 + j·2 + l.
   [[nodiscard]] const Eigen::MatrixXcd& collision_matrix() const noexcept { return m_collision; }
 
-  /// \brief Advances `field` (from make_field()) by dt, Strang splitting.
-  /// \pre dt finite and > 0; field with the points {K, K'} and 2 bands (invalid_argument).
-  void step(Field& field, double dt) {
+  /// \brief Advances `field` (from make_field()) from t to t + dt, Strang splitting.
+  /// \pre t finite; dt finite and > 0; field with the points {K, K'} and 2 bands, values finite
+  ///      (invalid_argument).
+  void step(Field& field, double t, double dt) {
+    require(std::isfinite(t), "GrapheneValleys::step: t = {} is not finite", t);
     require(std::isfinite(dt) && dt > 0, "GrapheneValleys::step: dt = {} must be finite and > 0",
             dt);
     require(field.band_count() == 2 && field.momentum_count() == 2 &&
                 field.momentum(0).isApprox(m_points[0]) && field.momentum(1).isApprox(m_points[1]),
             "GrapheneValleys::step: the field has {} points and {} bands, expected K, K' and 2",
             field.momentum_count(), field.band_count());
+    m_liouville.check_field(field);
     if (dt != m_dt) {
       m_half = detail::small_matrix_exp(0.5 * dt * m_collision);
       m_dt = dt;
     }
     collide(field);
-    m_liouville.step(field, dt);
+    m_liouville.transport(field, t, dt);
     collide(field);
-  }
-
-  /// \brief `count` steps of dt.
-  void steps(Field& field, double dt, std::int64_t count) {
-    require(count >= 0, "GrapheneValleys::steps: count = {} must be >= 0", count);
-    for (std::int64_t k = 0; k < count; ++k) step(field, dt);
   }
 
  private:
@@ -177,99 +167,86 @@ class GrapheneValleys {
     return static_cast<std::size_t>(valley);
   }
 
-  BandData<2> make_bands(const BlochState<2, double>& state_k, Eigen::Index lower_band) {
-    require(state_k.k.allFinite() && state_k.k.norm() > 0,
-            "GrapheneValleys: K = ({}, {}) must be finite and non-zero", state_k.k[0],
-            state_k.k[1]);
-    require(lower_band >= 0 && lower_band + 1 < state_k.band_count(),
-            "GrapheneValleys: lower_band = {} needs bands {} and {} of a state with {}", lower_band,
-            lower_band, lower_band + 1, state_k.band_count());
-    const double e1 = state_k.energies[lower_band];
-    const double e2 = state_k.energies[lower_band + 1];
-    require(std::abs(e2 - e1) <= 1e-6 * std::max(1.0, std::abs(e1)),
-            "GrapheneValleys: bands {} and {} do not meet at K (E = {}, {})", lower_band,
-            lower_band + 1, e1, e2);
-    m_energy = 0.5 * (e1 + e2);
-    m_states = {state_k, detail::time_reversed(state_k)};
-    m_points = {m_states[0].k, m_states[1].k};
+  BandData<2> checked_bands(const ValleyBands& valleys) {
+    const auto& bands = valleys.bands;
+    require(bands.size() == 2 && bands.band_count() == 2,
+            "GrapheneValleys: the valley band data have {} points and {} bands, expected K, K' and 2",
+            bands.size(), bands.band_count());
+    require(static_cast<bool>(valleys.overlap), "GrapheneValleys: no overlap callable given");
+    const Vector k = bands.momentum(0);
+    require(k.norm() > 0, "GrapheneValleys: K = ({}, {}) must be non-zero", k[0], k[1]);
+    require((bands.momentum(1) + k).norm() <= 1e-12 * k.norm(),
+            "GrapheneValleys: the second point must be K' = -K");
+    for (Eigen::Index v = 0; v < 2; ++v) {
+      const double e1 = bands.energies(v)[0];
+      const double e2 = bands.energies(v)[1];
+      require(std::abs(e2 - e1) <= 1e-6 * std::max(1.0, std::abs(e1)),
+              "GrapheneValleys: the two bands do not meet at point {} (E = {}, {})", v, e1, e2);
+    }
+    m_energy = 0.5 * (bands.energies(0)[0] + bands.energies(0)[1]);
+    m_points = {bands.momentum(0), bands.momentum(1)};
     // E_1 = E_2 = E_* exactly: no relaxation term, so ε is irrelevant (set to 1).
-    BandData<2> bands(2);
-    for (const auto& s : m_states)
-      bands.add(s.k, Eigen::Vector2d::Constant(m_energy),
-                interband_D(s, {lower_band, lower_band + 1}));
-    return bands;
+    BandData<2> flat(2);
+    for (Eigen::Index v = 0; v < 2; ++v)
+      flat.add(bands.momentum(v), Eigen::Vector2d::Constant(m_energy), bands.D(v));
+    return flat;
   }
 
-  void assemble(Eigen::Index lower_band, const Correlation& correlation,
+  void assemble(const ValleyBands& valleys, const Correlation& correlation,
                 const BandCollisionOptions& options) {
-    const auto& lattice = m_states[0].basis.lattice();
     const double radius = correlation.radius(options.mu_tolerance);
     require(std::isfinite(radius) && radius >= 0,
             "GrapheneValleys: correlation radius {} is not finite", radius);
     m_collision = Eigen::MatrixXcd::Zero(8, 8);
     m_mu_counts = {0, 0};
-    const std::array<Eigen::Index, 2> band{lower_band, lower_band + 1};
     for (int v = 0; v < 2; ++v)
       for (int u = 0; u < 2; ++u) {
         const Vector delta =
             m_points[static_cast<std::size_t>(v)] - m_points[static_cast<std::size_t>(u)];
-        std::array<std::int64_t, 2> bound{};
-        double boxes = 1;
-        for (int l = 0; l < 2; ++l) {
-          bound[static_cast<std::size_t>(l)] = static_cast<std::int64_t>(std::ceil(
-              (radius + delta.norm()) * lattice.basis().col(l).norm() / (2 * std::numbers::pi)));
-          boxes *= 2.0 * static_cast<double>(bound[static_cast<std::size_t>(l)]) + 1;
+        // R̂(δ + μ) > tolerance·R̂(0) only for |μ − (−δ)| <= radius.
+        const double estimate = valleys.lattice.reciprocal_count_estimate(radius);
+        require(estimate <= 50.0 * static_cast<double>(options.max_mu_count),
+                "GrapheneValleys: the mu-sum needs about {:.3g} lattice vectors (max_mu_count = {})",
+                estimate, options.max_mu_count);
+        const auto mus = valleys.lattice.reciprocal_vectors(radius, -delta);
+        require(mus.size() <= options.max_mu_count,
+                "GrapheneValleys: the mu-sum needs {} lattice vectors (max_mu_count = {})",
+                mus.size(), options.max_mu_count);
+        std::vector<Eigen::MatrixXcd> overlaps;
+        std::vector<double> spectrum;
+        for (const auto& mu : mus) {
+          overlaps.emplace_back(valleys.overlap(v, u, mu.index));
+          require(overlaps.back().allFinite(), "GrapheneValleys: overlap ({}, {}) is not finite",
+                  v, u);
+          spectrum.push_back(correlation(Vector(delta + mu.vector)));
         }
-        require(boxes <= 50.0 * static_cast<double>(options.max_mu_count),
-                "GrapheneValleys: the mu-sum needs about {} lattice vectors (max_mu_count = {})",
-                boxes, options.max_mu_count);
-        std::size_t kept = 0;
-        for (std::int64_t n0 = -bound[0]; n0 <= bound[0]; ++n0)
-          for (std::int64_t n1 = -bound[1]; n1 <= bound[1]; ++n1) {
-            const LatticeIndex<2> mu(n0, n1);
-            const Vector arg = delta + lattice.dual_basis() * mu.cast<double>();
-            if (arg.norm() > radius) continue;
-            ++kept;
-            const double r = m_kappa * correlation(arg);
-            const Eigen::MatrixXcd full =
-                overlap_A(m_states[static_cast<std::size_t>(v)],
-                          relabel(m_states[static_cast<std::size_t>(u)], LatticeIndex<2>(-mu)));
-            Eigen::Matrix2cd a;
-            for (int j = 0; j < 2; ++j)
-              for (int m = 0; m < 2; ++m)
-                a(j, m) =
-                    full(band[static_cast<std::size_t>(j)], band[static_cast<std::size_t>(m)]);
-            add_terms(v, u, r, a);
+        // (4.15) with the pair measure δ(E_l(p) − E_m(q)) dq replaced by 1 on q ∈ {K, K'}.
+        for (Eigen::Index l = 0; l < 2; ++l)
+          for (Eigen::Index m = 0; m < 2; ++m) {
+            Eigen::MatrixXcd gain = Eigen::MatrixXcd::Zero(2, 2), loss = gain;
+            for (std::size_t k = 0; k < overlaps.size(); ++k)
+              detail::add_coherent_terms(spectrum[k], overlaps[k], l, m, gain, loss);
+            detail::scatter_coherent_terms(
+                v, u, l, m, m_kappa, gain, loss,
+                [&](Eigen::Index r, Eigen::Index c, std::complex<double> x) { m_collision(r, c) += x; });
           }
-        m_mu_counts[v == u ? 0 : 1] += kept;
-      }
-  }
-
-  // Gain κR̂ conj(A_jm) A_lm' σ^u_mm' and loss −κR̂ conj(A_jm) A_m'm σ^v_m'l into row (v, j, l).
-  void add_terms(int v, int u, double r, const Eigen::Matrix2cd& a) {
-    for (int j = 0; j < 2; ++j)
-      for (int l = 0; l < 2; ++l) {
-        const int row = v * 4 + j * 2 + l;
-        for (int m = 0; m < 2; ++m)
-          for (int mp = 0; mp < 2; ++mp) {
-            m_collision(row, u * 4 + m * 2 + mp) += r * std::conj(a(j, m)) * a(l, mp);
-            m_collision(row, v * 4 + mp * 2 + l) -= r * std::conj(a(j, m)) * a(mp, m);
-          }
+        m_mu_counts[v == u ? 0 : 1] += mus.size();
       }
   }
 
   void collide(Field& field) const {
+    std::array<std::complex<double>*, 8> block{};
+    for (int k = 0; k < 8; ++k) block[static_cast<std::size_t>(k)] = field.block(k / 4, (k / 2) % 2, k % 2).data();
     Eigen::Matrix<std::complex<double>, 8, 1> s;
     for (std::ptrdiff_t x = 0; x < m_grid.size(); ++x) {
-      for (int k = 0; k < 8; ++k) s[k] = field(k / 4, (k / 2) % 2, k % 2, x);
+      for (int k = 0; k < 8; ++k) s[k] = block[static_cast<std::size_t>(k)][x];
       const Eigen::Matrix<std::complex<double>, 8, 1> t = m_half * s;
-      for (int k = 0; k < 8; ++k) field(k / 4, (k / 2) % 2, k % 2, x) = t[k];
+      for (int k = 0; k < 8; ++k) block[static_cast<std::size_t>(k)][x] = t[k];
     }
   }
 
   Grid m_grid;
   double m_energy = 0;
-  std::vector<BlochState<2, double>> m_states;  // K, K'
   std::array<Vector, 2> m_points;
   CoherenceLiouville<2> m_liouville;
   double m_kappa = 0;

@@ -1,4 +1,4 @@
-// Tests for wavekin/kinetic/coherence_field.hpp and wavekin/kinetic/band_data.hpp: zone quadrature,
+// Tests for wavekin/coherence/coherence_field.hpp and wavekin/coherence/band_data.hpp: zone quadrature,
 // band-projected initial data, populations, density, current, band data and bad input.
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
@@ -13,8 +13,9 @@
 
 #include "wavekin/bloch/band_table.hpp"
 #include "wavekin/bloch/cosine_sum.hpp"
-#include "wavekin/kinetic/band_data.hpp"
-#include "wavekin/kinetic/coherence_field.hpp"
+#include "wavekin/coherence/band_data.hpp"
+#include "wavekin/coherence/coherence_field.hpp"
+#include "wavekin/coherence/from_bloch.hpp"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
@@ -52,86 +53,8 @@ wavekin::CoherenceField<1> packet_field() {
 
 }  // namespace
 
-TEST_CASE("uniform zone quadrature integrates over the zone in BandTable's order", "[kinetic]") {
-  const auto lattice = wavekin::Lattice<2>::triangular(1.0);
-  const auto quad = wavekin::uniform_zone_quadrature(lattice, {6, 4});
-  REQUIRE(quad.points.size() == 24);
-  double total = 0, fourier = 0;
-  for (std::size_t q = 0; q < quad.points.size(); ++q) {
-    total += quad.weights[q];
-    // cos(p·e_1) has period e^1 in θ_1: the rectangle rule on 6 points integrates it to 0 exactly.
-    fourier += quad.weights[q] * std::cos(quad.points[q].dot(lattice.basis_vector(0)));
-  }
-  // Sums of 24 terms of size |B|/24: round-off only.
-  CHECK_THAT(total, WithinAbs(lattice.zone_volume(), 1e-13));
-  CHECK_THAT(fourier, WithinAbs(0.0, 1e-13));
-  // First index fastest: point 1 is e^1/6, point 6 is e^2/4 (exact up to one rounding).
-  CHECK((quad.points[1] - lattice.dual_vector(0) / 6).norm() < 1e-14);
-  CHECK((quad.points[6] - lattice.dual_vector(1) / 4).norm() < 1e-14);
-  CHECK_THROWS_WITH(wavekin::uniform_zone_quadrature(lattice, {0, 4}), Contains("got 0"));
-}
-
-TEST_CASE("locally refined zone quadrature resolves a packet at a crossing", "[kinetic]") {
-  const auto lattice = wavekin::Lattice<2>::triangular(1.0);
-  const std::array<Eigen::Index, 2> counts{24, 24};
-  const auto uniform = wavekin::uniform_zone_quadrature(lattice, counts);
-  // Refinement 1 is the uniform rule, point for point.
-  const auto same =
-      wavekin::locally_refined_zone_quadrature(lattice, counts, Eigen::Vector2d(1.0, 2.0), 1.0, 1);
-  REQUIRE(same.points.size() == uniform.points.size());
-  for (std::size_t q = 0; q < same.points.size(); ++q) CHECK(same.points[q] == uniform.points[q]);
-  // A packet of width s = 0.04 centred at Γ = 0, whose mass sits on both sides of the zone's
-  // corner: ∫_B Σ_μ exp(−|p − μ|²/2s²) dp = 2πs² exactly (the Λ*-periodisation of the
-  // Gaussian integrates over one zone to its integral over ℝ²).
-  const double s = 0.04, exact = 2 * std::numbers::pi * s * s;
-  const auto integrate = [&](const wavekin::MomentumQuadrature<2, double>& quad) {
-    double sum = 0;
-    for (std::size_t q = 0; q < quad.points.size(); ++q) {
-      const Eigen::Vector2d p = lattice.reduce_centred(quad.points[q]).p;
-      double g = 0;
-      for (int a = -1; a <= 1; ++a)
-        for (int b = -1; b <= 1; ++b)
-          g += std::exp(
-              -(p + a * lattice.dual_vector(0) + b * lattice.dual_vector(1)).squaredNorm() /
-              (2 * s * s));
-      sum += quad.weights[q] * g;
-    }
-    return sum;
-  };
-  const auto refined =
-      wavekin::locally_refined_zone_quadrature(lattice, counts, Eigen::Vector2d::Zero(), 8 * s, 16);
-  double total = 0;
-  for (const double w : refined.weights) total += w;
-  // Sums of ~10⁴ positive terms of size ≤ |B|/576: round-off only.
-  CHECK_THAT(total, WithinRel(lattice.zone_volume(), 1e-13));
-  // The cells within 8s = 0.32 of Γ (spacing |e^l|/24 ≈ 0.30): the 4 corner cells and their
-  // neighbours are refined, split 16 × 16 each, so the point count grows by (256 − 1) × refined.
-  const auto refined_cells = (refined.points.size() - uniform.points.size()) / 255;
-  CHECK((refined.points.size() - uniform.points.size()) % 255 == 0);
-  CHECK(refined_cells >= 4);
-  CHECK(refined_cells <= 30);
-  // The coarse grid (spacing 0.30 ≈ 7.5 s) cannot see the packet: its point at Γ carries
-  // |B|/576 ≈ 8 × 2πs² (measured relative error 6.9). The refined one (sub-spacing 0.019 ≈ s/2)
-  // integrates it to the midpoint rule's Gaussian accuracy exp(−2π²s²/h²) plus the packet's
-  // mass outside the 7 refined cells (≲ e^{−28}): measured 2.2e-12; 1e-10 allows the round-off
-  // of 2361 terms and the tail.
-  const double coarse_error = std::abs(integrate(uniform) / exact - 1);
-  const double refined_error = std::abs(integrate(refined) / exact - 1);
-  if (std::getenv("WAVEKIN_TEST_VERBOSE"))
-    std::printf("refined quadrature: coarse error %.3e, refined error %.3e, %zu points\n",
-                coarse_error, refined_error, refined.points.size());
-  CHECK(coarse_error > 0.1);
-  CHECK(refined_error < 1e-10);
-  CHECK_THROWS_WITH(
-      wavekin::locally_refined_zone_quadrature(lattice, counts, Eigen::Vector2d::Zero(), -1.0, 2),
-      Contains("radius"));
-  CHECK_THROWS_WITH(
-      wavekin::locally_refined_zone_quadrature(lattice, counts, Eigen::Vector2d::Zero(), 1.0, 0),
-      Contains("refinement"));
-}
-
 TEST_CASE("band-projected data give the populations, coherences and density of the packet",
-          "[kinetic]") {
+          "[coherence]") {
   const auto field = packet_field();
   const double sum_w_phi = 0.2 * 0.5 + 0.5 * 1.0 + 0.3 * 1.25;  // Σ_q w_q φ(p_q) = 0.975
   // Layout: entry (q, j, l, x) at ((q n + j) n + l) N_x + x.
@@ -159,7 +82,7 @@ TEST_CASE("band-projected data give the populations, coherences and density of t
   }
 }
 
-TEST_CASE("populations keep the complex diagonal of a non-Hermitian sigma", "[kinetic]") {
+TEST_CASE("populations keep the complex diagonal of a non-Hermitian sigma", "[coherence]") {
   wavekin::MomentumQuadrature<1> quad{{Vec1(0.0)}, {2.0}};
   wavekin::CoherenceField<1> field(wavekin::PeriodicGrid<1>::cube(8, 4.0), quad, 2);
   for (auto& v : field.block(0, 0, 0)) v = cplx(0.25, 1.0);
@@ -171,7 +94,7 @@ TEST_CASE("populations keep the complex diagonal of a non-Hermitian sigma", "[ki
   CHECK(std::abs(field.matrix(0, 3)(0, 0) - cplx(0.25, 1.0)) == 0.0);
 }
 
-TEST_CASE("current is the weighted trace of sigma D", "[kinetic]") {
+TEST_CASE("current is the weighted trace of sigma D", "[coherence]") {
   // Two points, D = [[v0, c],[conj c, v1]]: J = Σ_q w_q (σ_00 v0 + σ_01 conj c + σ_10 c + σ_11 v1).
   wavekin::MomentumQuadrature<1> quad{{Vec1(0.0), Vec1(1.0)}, {0.5, 1.5}};
   wavekin::CoherenceField<1> field(wavekin::PeriodicGrid<1>::cube(8, 1.0), quad, 2);
@@ -199,7 +122,7 @@ TEST_CASE("current is the weighted trace of sigma D", "[kinetic]") {
   CHECK_THROWS_WITH(field.current(shifted), Contains("momentum point 1"));
 }
 
-TEST_CASE("Dirac and quadratic models have the exact bands and Hellmann-Feynman D", "[kinetic]") {
+TEST_CASE("Dirac and quadratic models have the exact bands and Hellmann-Feynman D", "[coherence]") {
   const std::vector<Vec2> points{Vec2(0.3, -0.4), Vec2(-1.0, 0.2), Vec2(0.05, 0.7)};
   const double lambda = 1.7;
   const auto dirac = wavekin::dirac_band_data(points, lambda);
@@ -223,14 +146,14 @@ TEST_CASE("Dirac and quadratic models have the exact bands and Hellmann-Feynman 
   }
 }
 
-TEST_CASE("band data from Bloch states: diag D is the derivative of the band", "[kinetic]") {
+TEST_CASE("band data from Bloch states: diag D is the derivative of the band", "[coherence]") {
   // V = 0.6 cos x on the lattice 2πℤ (zone [0, 1)); bands 0 and 1 on a uniform grid of 8 points.
   const wavekin::BlochSolver solver(wavekin::Lattice<1>::line(2 * pi),
                                     wavekin::CosineSum<1>({{0.6, wavekin::lattice_index(1)}}),
                                     {.energy_cutoff = 200});
   const auto table = wavekin::BandTable<1>::uniform_grid(solver, {8}, 2);
   const auto bands = wavekin::band_data_from_table(table, {0, 1});
-  const auto quad = wavekin::uniform_zone_quadrature(wavekin::Lattice<1>::line(2 * pi), {8});
+  const auto quad = wavekin::ZoneGrid<1>(wavekin::Lattice<1>::line(2 * pi), {8}).quadrature();
   REQUIRE(bands.size() == 8);
   REQUIRE(bands.band_count() == 2);
   const double h = 1e-5;
@@ -252,7 +175,7 @@ TEST_CASE("band data from Bloch states: diag D is the derivative of the band", "
   CHECK(std::abs(bands.D(4, 0)(0, 1)) > 0.1);
 }
 
-TEST_CASE("coherence field and band data reject bad input", "[kinetic]") {
+TEST_CASE("coherence field and band data reject bad input", "[coherence]") {
   const auto grid = wavekin::PeriodicGrid<1>::cube(8, 1.0);
   const wavekin::MomentumQuadrature<1> quad{{Vec1(0.0), Vec1(0.5)}, {0.5, 0.5}};
   CHECK_THROWS_AS(wavekin::CoherenceField<1>(grid, quad, 0), invalid_argument);
@@ -281,8 +204,7 @@ TEST_CASE("coherence field and band data reject bad input", "[kinetic]") {
                     Contains("profile at momentum point 0"));
   CHECK_THROWS_WITH(field.block(2, 0, 0), Contains("momentum point 2"));
   CHECK_THROWS_WITH(field.block(0, 0, 2), Contains("band pair (0, 2)"));
-  CHECK_THROWS_WITH(field(0, 0, 0, 8), Contains("grid point 8"));
-  CHECK_THROWS_WITH(field.set_time(std::nan("")), Contains("not finite"));
+  CHECK_THROWS_WITH(field.at(0, 0, 0, 8), Contains("grid point 8"));
 
   CHECK_THROWS_WITH(wavekin::BandData<1>(0), Contains("n = 0"));
   wavekin::BandData<1> bands(2);

@@ -1,4 +1,4 @@
-// wavekin/kinetic/coherent_collision.hpp — the full coupled collision of P1 (4.15) on the coherence
+// wavekin/coherence/coherent_collision.hpp — the full coupled collision of P1 (4.15) on the coherence
 // matrix σ(p), as one sparse operator. SPDX-License-Identifier: MIT
 #pragma once
 
@@ -11,11 +11,11 @@
 #include <Eigen/SparseCore>
 
 #include "wavekin/core/error.hpp"
-#include "wavekin/kinetic/band_diagonal_collision.hpp"
+#include "wavekin/coherence/detail/collision_assembly.hpp"
 
 namespace wavekin {
 
-/// \brief The collision of the coupled RTE, P1 (4.15) (MATH.md §2, "Coupled RTE"):
+/// \brief The collision of the coupled RTE, P1 (4.15) (docs/conventions.md §14):
 /// \f[Q[\sigma]_{jl}(p) = \sum_{m,m'}\kappa\sum_{\mu\in\Lambda^*}\int_B\hat R(p-q+\mu)\,
 /// \delta(E_l(p)-E_m(q))\,\overline{A_{jm}(p,q-\mu)}\,\big[\sigma_{mm'}(q)A_{lm'}(p,q-\mu)
 /// - \sigma_{m'l}(p)A_{m'm}(p,q-\mu)\big]\,dq,\f]
@@ -28,8 +28,8 @@ namespace wavekin {
 /// R̂ ≤ mu_tolerance·R̂(0), κ from BandCollisionOptions (default (2π)^{1−d}). A(p, q − μ) comes from
 /// CollisionBands::overlap, i.e. for Bloch bands from the relabelling c^m_G(q − μ) = c^m_{G−μ}(q)
 /// of ONE gauge (collision_bands_from_table: the BandTable's, ParallelTransportGauge by
-/// default). No symmetrisation is imposed: Q is not trace-conserving for general σ (MATH.md
-/// erratum 5 and docs/collision.md), and the tests measure by how much.
+/// default). No symmetrisation is imposed: Q is not trace-conserving for general σ (docs/errata.md
+/// items 5 and 20, docs/collision.md), and the tests measure by how much.
 ///
 /// Identities the tests check: for band-diagonal σ the diagonal of Q[σ] is the (C.3) collision
 /// exactly (same discretisation), so ∫∫ tr σ is conserved to round-off for such σ.
@@ -89,31 +89,20 @@ class CoherentCollision : public detail::CollisionSummary {
     Eigen::MatrixXcd gain(n, n), loss(n, n);
     setup.for_each_pair([&](Eigen::Index row, Eigen::Index col, double weight) {
       const Eigen::Index p = row / n, l = row % n, q = col / n, m = col % n;
-      // gain(j, m') = Σ_μ R̂ conj(A_jm) A_lm',  loss(j, m') = Σ_μ R̂ conj(A_jm) A_m'm.
       gain.setZero();
       loss.setZero();
       bool any = false;
       setup.for_each_mu(p, q, [&](double r, const Eigen::MatrixXcd& a) {
         any = true;
-        for (Eigen::Index j = 0; j < n; ++j) {
-          const complex_type c = r * std::conj(a(j, m));
-          for (Eigen::Index mp = 0; mp < n; ++mp) {
-            gain(j, mp) += c * a(l, mp);
-            loss(j, mp) += c * a(mp, m);
-          }
-        }
+        detail::add_coherent_terms(r, a, l, m, gain, loss);
       });
       if (!any) return;
       const double c = m_kappa * weight;
       m_loss[static_cast<std::size_t>(row)] += c * loss;
-      for (Eigen::Index j = 0; j < n; ++j)
-        for (Eigen::Index mp = 0; mp < n; ++mp) {
-          const Eigen::Index out = (p * n + j) * n + l;
-          if (gain(j, mp) != complex_type(0))
-            triplets.emplace_back(out, (q * n + m) * n + mp, c * gain(j, mp));
-          if (loss(j, mp) != complex_type(0))
-            triplets.emplace_back(out, (p * n + mp) * n + l, -c * loss(j, mp));
-        }
+      detail::scatter_coherent_terms(p, q, l, m, c, gain, loss,
+                                     [&](Eigen::Index r, Eigen::Index col, complex_type v) {
+                                       triplets.emplace_back(r, col, v);
+                                     });
     });
     const Eigen::Index size = m_vertex_count * n * n;
     m_operator.resize(size, size);

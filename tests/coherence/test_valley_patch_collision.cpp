@@ -20,9 +20,10 @@
 #include "wavekin/bloch/cosine_sum.hpp"
 #include "wavekin/bloch/matrix_elements.hpp"
 #include "wavekin/core/error.hpp"
-#include "wavekin/kinetic/band_diagonal_collision.hpp"
-#include "wavekin/kinetic/coherence_field.hpp"
-#include "wavekin/kinetic/coherent_collision.hpp"
+#include "wavekin/coherence/band_diagonal_collision.hpp"
+#include "wavekin/coherence/coherence_field.hpp"
+#include "wavekin/coherence/coherent_collision.hpp"
+#include "wavekin/coherence/from_bloch.hpp"
 
 namespace {
 
@@ -50,8 +51,8 @@ struct TwoCones {
   TwoCones(Eigen::Index n, double radius) : shape{n, n} {
     centers = {lattice.dual_basis() * Eigen::Vector2d(1.0 / 3, 2.0 / 3),
                lattice.dual_basis() * Eigen::Vector2d(2.0 / 3, 1.0 / 3)};
-    support = wavekin::zone_ball_support<2, double>(lattice, shape, centers, radius);
-    points = wavekin::patch_zone_quadrature<2, double>(lattice, shape, support).points;
+    support = wavekin::ZoneGrid<2>(lattice, shape).restricted_to_balls(centers, radius).support();
+    points = grid().quadrature().points;
     for (const auto& p : points) {
       Eigen::Vector2d best = Eigen::Vector2d::Constant(std::numeric_limits<double>::infinity());
       int which = 0;
@@ -90,8 +91,10 @@ struct TwoCones {
                         .dot(spinor(d[static_cast<std::size_t>(q)], m));
       return a;
     };
-    return wavekin::CollisionBands<2>{lattice, shape, e, overlap, support};
+    return wavekin::CollisionBands<2>{grid(), e, overlap};
   }
+
+  [[nodiscard]] wavekin::ZoneGrid<2> grid() const { return {lattice, shape, support}; }
 
   // The patch vertex nearest to c_valley + target.
   [[nodiscard]] Eigen::Index vertex_near(std::size_t valley, const Eigen::Vector2d& target) const {
@@ -133,7 +136,7 @@ struct TwoCones {
 }  // namespace
 
 TEST_CASE("(4.15) on a patch that is the whole grid is the full-grid operator",
-          "[kinetic][collision][patch]") {
+          "[coherence][collision][patch]") {
   // 1D Bloch bands of V = 2cos(2πx): CollisionBands from the same states, once on the grid and
   // once as a patch listing every vertex. Same pairs, same weights, same μ: the matrices agree
   // to round-off of the merged sums (asserted 1e-13 of the largest entry).
@@ -149,7 +152,8 @@ TEST_CASE("(4.15) on a patch that is the whole grid is the full-grid operator",
     all.push_back(v);
   }
   const auto full = wavekin::collision_bands_from_table(lattice, table, {0, 1});
-  const auto patch = wavekin::collision_bands_from_states<1>(lattice, {32}, all, states, {0, 1});
+  const auto patch =
+      wavekin::collision_bands_from_states<1>(wavekin::ZoneGrid<1>(lattice, {32}, all), states, {0, 1});
   // The label-table overlaps against the definition A(p, q − μ) = overlap_A(state_p,
   // relabel(state_q, −μ)) (bands 0, 1 of the three solved): same sums, asserted to 1e-14.
   // The same through the bases' own label maps (the fallback for tables too large to build).
@@ -182,7 +186,7 @@ TEST_CASE("(4.15) on a patch that is the whole grid is the full-grid operator",
 TEST_CASE(
     "(5.2): the patch collision's rate is the two-cone shell integral, and vanishes with "
     "the distance to the crossing",
-    "[kinetic][collision][patch]") {
+    "[coherence][collision][patch]") {
   // Gaussian ℓ = 0.6: R̂(K − K') = R̂(0)·e^{−ℓ²|K − K'|²/2} = 0.35 R̂(0), both valleys count.
   // μ-sum truncated at 1e-8 (only μ = 0 carries an overlap in this model, so the truncation is
   // exact).
@@ -219,7 +223,7 @@ TEST_CASE(
 TEST_CASE(
     "(5.2) assembled on the patch: trace budget of band-diagonal sigma, loss = rate, "
     "valleys coupled only through R(K - K')",
-    "[kinetic][collision][patch]") {
+    "[coherence][collision][patch]") {
   const TwoCones cones(160, 0.45);
   const auto bands = cones.bands();
   const wavekin::BandCollisionOptions options{.mu_tolerance = 1e-8};
@@ -279,7 +283,7 @@ TEST_CASE(
 }
 
 TEST_CASE("(4.15) trace budget at a conical crossing: conserved within a valley, small across",
-          "[kinetic][collision][patch]") {
+          "[coherence][collision][patch]") {
   // The budget (docs/collision.md §4) Σ R̂ A_jm conj(A_m'm) σ_jm'(p)[δ(E_j(p) − E_m(q)) −
   // δ(E_m'(p) − E_m(q))] on a cone E_∓ = ∓λ|d|: both bands' shells through p are the circle
   // |d_q| = |d_p|, and for spinors A_00 conj(A_10) = −A_01 conj(A_11) = ±(i/2) sin(θ_p − θ_q), so
@@ -323,31 +327,31 @@ TEST_CASE("(4.15) trace budget at a conical crossing: conserved within a valley,
   CHECK(inter_320 < 1e-3);
 }
 
-TEST_CASE("patch collisions reject inconsistent supports", "[kinetic][collision][patch]") {
+TEST_CASE("patch collisions reject inconsistent supports", "[coherence][collision][patch]") {
   const TwoCones cones(40, 0.9);
   auto bands = cones.bands();
   const GaussianCorrelation<2> r(0.6);
-  auto shuffled = bands;
-  std::swap(shuffled.support[0], shuffled.support[1]);
-  CHECK_THROWS_WITH(wavekin::CoherentCollision<2>(shuffled, r),
-                    Catch::Matchers::Contains("not strictly increasing"));
+  // The support is validated where the ZoneGrid is made, before any collision sees it.
+  auto shuffled = cones.support;
+  std::swap(shuffled[0], shuffled[1]);
+  CHECK_THROWS_WITH((wavekin::ZoneGrid<2>(cones.lattice, cones.shape, shuffled)),
+                    Catch::Matchers::Contains("does not increase"));
   auto short_energies = bands;
   short_energies.energies.conservativeResize(3, 2);
   CHECK_THROWS_WITH(wavekin::CoherentCollision<2>(short_energies, r),
                     Catch::Matchers::Contains("energies are 3x2, expected"));
-  auto outside = bands;
-  outside.support.back() = 40 * 40;
-  CHECK_THROWS_WITH(wavekin::BandDiagonalCollision<2>(outside, r),
+  auto outside = cones.support;
+  outside.back() = 40 * 40;
+  CHECK_THROWS_WITH((wavekin::ZoneGrid<2>(cones.lattice, cones.shape, outside)),
                     Catch::Matchers::Contains("outside [0, 1600)"));
   using Shape = std::array<Eigen::Index, 2>;
   const Shape shape{40, 40};
   const std::vector<Eigen::Vector2d> none;
-  CHECK_THROWS_WITH((wavekin::zone_ball_support<2, double>(cones.lattice, shape, none, 0.5)),
-                    Catch::Matchers::Contains("no ball centers"));
-  CHECK_THROWS_WITH(
-      (wavekin::zone_ball_support<2, double>(cones.lattice, shape, cones.centers, 0.0)),
-      Catch::Matchers::Contains("radius must be finite and > 0"));
+  const wavekin::ZoneGrid<2> zone(cones.lattice, shape);
+  CHECK_THROWS_WITH(zone.restricted_to_balls(none, 0.5), Catch::Matchers::Contains("no ball centres"));
+  CHECK_THROWS_WITH(zone.restricted_to_balls(cones.centers, 0.0),
+                    Catch::Matchers::Contains("radius must be finite and > 0"));
   const std::vector<Eigen::Index> beyond{5, 1600};
-  CHECK_THROWS_WITH((wavekin::patch_zone_quadrature<2, double>(cones.lattice, shape, beyond)),
+  CHECK_THROWS_WITH((wavekin::ZoneGrid<2>(cones.lattice, shape, beyond)),
                     Catch::Matchers::Contains("support entry 1 is grid index 1600"));
 }

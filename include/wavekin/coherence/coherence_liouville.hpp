@@ -1,4 +1,4 @@
-// wavekin/kinetic/coherence_liouville.hpp — the deterministic coupled Liouville system of P1
+// wavekin/coherence/coherence_liouville.hpp — the deterministic coupled Liouville system of P1
 // (3.16)–(3.19): an integrator exact in t (Fourier in x, matrix exponential per row) and an
 // interaction-picture RK4 check. SPDX-License-Identifier: MIT
 #pragma once
@@ -17,8 +17,8 @@
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/fft.hpp"
 #include "wavekin/core/periodic_grid.hpp"
-#include "wavekin/kinetic/band_data.hpp"
-#include "wavekin/kinetic/coherence_field.hpp"
+#include "wavekin/coherence/band_data.hpp"
+#include "wavekin/coherence/coherence_field.hpp"
 
 namespace wavekin {
 
@@ -41,7 +41,7 @@ struct CoherenceLiouvilleOptions {
   FftOptions fft = {};
 };
 
-/// \brief Integrates P1 (3.16)/(3.17) (MATH.md §2, "Deterministic"):
+/// \brief Integrates P1 (3.16)/(3.17) (docs/conventions.md §10–§11):
 /// \f[\partial_t\sigma + \sum_i (\partial_{x_i}\sigma)\,D_i(p) = \tfrac{i}{\varepsilon}[\sigma,
 /// \mathrm{diag}\,E(p)],\qquad\text{i.e.}\ \partial_t\sigma_{jl} + \sum_{i,n}\partial_{x_i}
 /// \sigma_{jn}D_{i,nl} = \tfrac{i}{\varepsilon}(E_l - E_j)\sigma_{jl},\f]
@@ -65,7 +65,7 @@ struct CoherenceLiouvilleOptions {
 ///
 /// InteractionPictureRk4. (3.19): ∂_tσ̃_jl + Σ_{i,n} ∂_{x_i}σ̃_jn e^{−(i/ε)(E_l−E_n)t} D_{i,nl} = 0,
 /// i.e. per (ξ, p) \f$\partial_t\tilde S = -i\tilde S\tilde K(t)\f$, \f$\tilde K_{nl}(t) =
-/// \sum_i\xi_iD_{i,nl}e^{-(i/\varepsilon)(E_l-E_n)t}\f$, integrated by classic RK4 from the field's
+/// \sum_i\xi_iD_{i,nl}e^{-(i/\varepsilon)(E_l-E_n)t}\f$, integrated by classic RK4 from the step's
 /// time t; σ is converted to σ̃ at t and back at t + Δt, so the field always holds σ.
 ///
 /// OpenMP (WAVEKIN_HAS_OPENMP): the FFTs and the per-p updates run in parallel; results do not
@@ -109,30 +109,33 @@ class CoherenceLiouville {
   [[nodiscard]] Scalar epsilon() const noexcept { return m_epsilon; }
   [[nodiscard]] const CoherenceLiouvilleOptions& options() const noexcept { return m_options; }
 
-  /// \brief Advances `field` from field.time() to field.time() + dt.
-  /// \pre dt finite and > 0; field on this grid (same counts and lengths), with this band data's
-  ///      n and momentum points, all values finite (invalid_argument otherwise).
-  void step(Field& field, Scalar dt) {
+  /// \brief Advances `field` from t to t + dt (t matters to InteractionPictureRk4 only).
+  /// \pre t finite; dt finite and > 0; field on this grid (same counts and lengths), with this
+  ///      band data's n and momentum points, all values finite (invalid_argument otherwise).
+  void step(Field& field, Scalar t, Scalar dt) {
+    require(std::isfinite(t), "CoherenceLiouville::step: t = {} is not finite", t);
     require(std::isfinite(dt) && dt > 0, "CoherenceLiouville::step: dt = {} must be finite and > 0",
             dt);
     check_field(field);
+    transport(field, t, dt);
+  }
+
+ private:
+  // The composite steppers validate a field once per public call and then call transport().
+  template <int>
+  friend class CoherentRte;
+  template <class>
+  friend class GrapheneValleys;
+
+  void transport(Field& field, Scalar t, Scalar dt) {
     transform_blocks(field, true);
     if constexpr (std::is_same_v<Policy, ExactPropagator>)
       exact_update(field, dt);
     else
-      rk4_update(field, field.time(), dt);
+      rk4_update(field, t, dt);
     transform_blocks(field, false);
-    field.set_time(field.time() + dt);
   }
 
-  /// \brief `steps` equal steps of dt.
-  /// \pre steps >= 0; as step().
-  void advance(Field& field, Scalar dt, std::ptrdiff_t steps) {
-    require(steps >= 0, "CoherenceLiouville::advance: steps = {} must be >= 0", steps);
-    for (std::ptrdiff_t s = 0; s < steps; ++s) step(field, dt);
-  }
-
- private:
   void check_field(const Field& field) const {
     for (int a = 0; a < Dim; ++a)
       require(

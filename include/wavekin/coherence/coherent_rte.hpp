@@ -1,4 +1,4 @@
-// wavekin/kinetic/coherent_rte.hpp — time stepping of the coupled RTE of P1 (4.15): Strang
+// wavekin/coherence/coherent_rte.hpp — time stepping of the coupled RTE of P1 (4.15): Strang
 // splitting of the exact transport/relaxation step and the collision. SPDX-License-Identifier: MIT
 #pragma once
 
@@ -12,10 +12,10 @@
 #include <Eigen/SparseCore>
 
 #include "wavekin/core/error.hpp"
-#include "wavekin/kinetic/band_data.hpp"
-#include "wavekin/kinetic/coherence_field.hpp"
-#include "wavekin/kinetic/coherence_liouville.hpp"
-#include "wavekin/kinetic/coherent_collision.hpp"
+#include "wavekin/coherence/band_data.hpp"
+#include "wavekin/coherence/coherence_field.hpp"
+#include "wavekin/coherence/coherence_liouville.hpp"
+#include "wavekin/coherence/coherent_collision.hpp"
 
 namespace wavekin {
 
@@ -31,7 +31,7 @@ namespace wavekin {
 /// scheme is second order in Δt overall (measured in the tests), with no stiffness from 1/ε.
 ///
 /// The field's momentum points must be the collision's zone-grid vertices in their order
-/// (uniform_zone_quadrature of the same lattice and counts), and the band data the same points.
+/// (a CoherenceField on the collision's ZoneGrid), and the band data the same points.
 /// \tparam Dim  dimension of x and p
 template <int Dim>
 class CoherentRte {
@@ -46,8 +46,7 @@ class CoherentRte {
   CoherentRte(const Grid& grid, Bands bands, double epsilon, Collision collision,
               const CoherenceLiouvilleOptions& options = {})
       : m_liouville(grid, std::move(bands), epsilon, options),
-        m_collision(std::move(collision)),
-        m_rows(m_collision.matrix()) {
+        m_collision(std::move(collision)) {
     require(m_liouville.bands().band_count() == m_collision.band_count(),
             "CoherentRte: band data have n = {} bands, the collision n = {}",
             m_liouville.bands().band_count(), m_collision.band_count());
@@ -56,37 +55,36 @@ class CoherentRte {
             m_liouville.bands().size(), m_collision.vertex_count());
     // RK4 stage buffers, allocated here once (nothing is allocated inside a step).
     const auto nx = static_cast<Eigen::Index>(grid.size());
-    const auto blocks = static_cast<Eigen::Index>(m_rows.rows());
+    const auto blocks = static_cast<Eigen::Index>(m_collision.matrix().rows());
     for (auto* buffer : {&m_k1, &m_k2, &m_k3, &m_k4, &m_stage}) buffer->resize(nx, blocks);
   }
 
   [[nodiscard]] const CoherenceLiouville<Dim>& liouville() const noexcept { return m_liouville; }
   [[nodiscard]] const Collision& collision() const noexcept { return m_collision; }
 
-  /// \brief Advances `field` by dt (Strang: Liouville dt/2, collision dt, Liouville dt/2).
-  /// \pre dt finite and > 0; field matching grid, bands and collision; values finite.
-  void step(Field& field, double dt) {
+  /// \brief Advances `field` from t to t + dt (Strang: Liouville dt/2, collision dt, Liouville
+  /// dt/2). The field is validated once, here.
+  /// \pre t finite; dt finite and > 0; field matching grid, bands and collision; values finite.
+  void step(Field& field, double t, double dt) {
+    require(std::isfinite(t), "CoherentRte::step: t = {} is not finite", t);
     require(std::isfinite(dt) && dt > 0, "CoherentRte::step: dt = {} must be finite and > 0", dt);
     check_field(field, "CoherentRte::step");
-    m_liouville.step(field, dt / 2);
-    collide(field, dt);
-    m_liouville.step(field, dt / 2);
+    m_liouville.transport(field, t, dt / 2);
+    collide_unchecked(field, dt);
+    m_liouville.transport(field, t + dt / 2, dt / 2);
   }
 
-  /// \brief `steps` equal steps of dt.
-  /// \pre steps >= 0; as step().
-  void advance(Field& field, double dt, std::ptrdiff_t steps) {
-    require(steps >= 0, "CoherentRte::advance: steps = {} must be >= 0", steps);
-    for (std::ptrdiff_t s = 0; s < steps; ++s) step(field, dt);
-  }
-
-  /// \brief The collision step alone: ds/dt = Q s over dt at every x (RK4 sub-steps as above);
-  /// the field's time is not changed.
+  /// \brief The collision step alone: ds/dt = Q s over dt at every x (RK4 sub-steps as above).
   /// \pre dt finite and > 0; field matching; values finite.
   void collide(Field& field, double dt) const {
     require(std::isfinite(dt) && dt > 0, "CoherentRte::collide: dt = {} must be finite and > 0",
             dt);
     check_field(field, "CoherentRte::collide");
+    collide_unchecked(field, dt);
+  }
+
+ private:
+  void collide_unchecked(Field& field, double dt) const {
     const auto nx = static_cast<Eigen::Index>(field.grid().size());
     Eigen::Map<Eigen::MatrixXcd> y(field.values().data(), nx, field.block_count());
     const auto substeps = std::max<std::ptrdiff_t>(
@@ -104,14 +102,14 @@ class CoherentRte {
     }
   }
 
- private:
   // out = in Qᵀ, i.e. out.col(r) = Σ_c Q_rc in.col(c): one contiguous N_x-long axpy per
   // nonzero of Q (about 8× faster than Eigen's dense × sparse product on these shapes).
   template <class In>
   void apply_q(const In& in, Eigen::MatrixXcd& out) const {
     out.setZero();
-    for (Eigen::Index r = 0; r < m_rows.outerSize(); ++r)
-      for (RowMajorSparse::InnerIterator it(m_rows, r); it; ++it)
+    const auto& q = m_collision.matrix();
+    for (Eigen::Index r = 0; r < q.outerSize(); ++r)
+      for (typename Collision::Matrix::InnerIterator it(q, r); it; ++it)
         out.col(r) += it.value() * in.col(it.col());
   }
 
@@ -124,11 +122,8 @@ class CoherentRte {
     require_finite(field.values(), "CoherentRte: field value");
   }
 
-  using RowMajorSparse = Eigen::SparseMatrix<std::complex<double>, Eigen::RowMajor>;
-
   CoherenceLiouville<Dim> m_liouville;
   Collision m_collision;
-  RowMajorSparse m_rows;  // Q by rows
   // RK4 stages of the collision step; collide() is const but uses them (one object per thread).
   mutable Eigen::MatrixXcd m_k1, m_k2, m_k3, m_k4, m_stage;
 };

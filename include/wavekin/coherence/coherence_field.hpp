@@ -1,12 +1,14 @@
-// wavekin/kinetic/coherence_field.hpp — the coherence matrix σ(x, p) ∈ ℂ^{n×n} of P1 §3 on a
+// wavekin/coherence/coherence_field.hpp — the coherence matrix σ(x, p) ∈ ℂ^{n×n} of P1 §3 on a
 // periodic x-grid times a weighted list of quasimomenta, with its observables.
 // SPDX-License-Identifier: MIT
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <array>
 #include <cmath>
 #include <complex>
+#include <concepts>
 #include <cstddef>
 #include <span>
 #include <type_traits>
@@ -19,214 +21,20 @@
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
 #include "wavekin/core/periodic_grid.hpp"
-#include "wavekin/kinetic/band_data.hpp"
+#include "wavekin/core/zone_grid.hpp"
+#include "wavekin/coherence/band_data.hpp"
 
 namespace wavekin {
 
-/// \brief Quasimomenta p_q with quadrature weights w_q: ∫_B f(p) dp ≈ Σ_q w_q f(p_q).
-///
-/// Any list will do — a uniform grid of the zone (uniform_zone_quadrature), or a locally
-/// refined set around a crossing, so that the ε^{1/r} neighbourhood of P1 (3.21) is resolved.
-template <int PDim, RealScalar Scalar = double>
-struct MomentumQuadrature {
-  using Momentum = Eigen::Matrix<Scalar, PDim, 1>;
-  std::vector<Momentum> points;
-  std::vector<Scalar> weights;
-};
-
-namespace detail {
-
-// Grid point Σ_l (i_l / N_l) e^l of the flat index (first index fastest) and the product ΠN_l.
-template <int Dim, RealScalar Scalar>
-Eigen::Matrix<Scalar, Dim, 1> zone_grid_point(
-    const Lattice<Dim, Scalar>& lattice,
-    const std::type_identity_t<std::array<Eigen::Index, Dim>>& counts, Eigen::Index flat) {
-  Eigen::Matrix<Scalar, Dim, 1> theta;
-  for (int l = 0; l < Dim; ++l) {
-    const auto n = counts[static_cast<std::size_t>(l)];
-    theta[l] = static_cast<Scalar>(flat % n) / static_cast<Scalar>(n);
-    flat /= n;
-  }
-  return lattice.dual_basis() * theta;
-}
-
-template <int Dim>
-Eigen::Index zone_grid_size(const std::array<Eigen::Index, Dim>& counts, const char* who) {
-  Eigen::Index total = 1;
-  for (int l = 0; l < Dim; ++l) {
-    const auto n = counts[static_cast<std::size_t>(l)];
-    require(n >= 1, "{}: points along e^{} must be >= 1, got {}", who, l + 1, n);
-    total *= n;
-  }
-  return total;
-}
-
-}  // namespace detail
-
-/// \brief p − c' for c' the Λ*-translate of `center` nearest p (which ball of
-/// zone_ball_support a momentum lies in, and where in it). Reduces into the Γ-centred
-/// parallelepiped, then tries the neighbouring translates (the parallelepiped is not the
-/// Wigner–Seitz cell of an oblique lattice).
-template <int Dim, RealScalar Scalar>
-Eigen::Matrix<Scalar, Dim, 1> zone_displacement(
-    const Lattice<Dim, Scalar>& lattice,
-    const std::type_identity_t<Eigen::Matrix<Scalar, Dim, 1>>& p,
-    const std::type_identity_t<Eigen::Matrix<Scalar, Dim, 1>>& center) {
-  const Eigen::Matrix<Scalar, Dim, 1> d = lattice.reduce_centred(p - center).p;
-  Eigen::Matrix<Scalar, Dim, 1> best = d;
-  std::array<int, Dim> shift;
-  shift.fill(-1);
-  while (true) {
-    Eigen::Matrix<Scalar, Dim, 1> n;
-    for (int l = 0; l < Dim; ++l) n[l] = static_cast<Scalar>(shift[static_cast<std::size_t>(l)]);
-    const Eigen::Matrix<Scalar, Dim, 1> candidate = d + lattice.dual_basis() * n;
-    if (candidate.norm() < best.norm()) best = candidate;
-    int l = 0;
-    while (l < Dim && ++shift[static_cast<std::size_t>(l)] > 1)
-      shift[static_cast<std::size_t>(l++)] = -1;
-    if (l == Dim) break;
-  }
-  return best;
-}
-
-/// \brief |zone_displacement|: the distance from p to the nearest Λ*-translate of `center`.
-template <int Dim, RealScalar Scalar>
-Scalar zone_distance(const Lattice<Dim, Scalar>& lattice,
-                     const std::type_identity_t<Eigen::Matrix<Scalar, Dim, 1>>& p,
-                     const std::type_identity_t<Eigen::Matrix<Scalar, Dim, 1>>& center) {
-  return zone_displacement(lattice, p, center).norm();
-}
-
-/// \brief The uniform grid p = Σ_l (i_l / N_l) e^l, 0 ≤ i_l < N_l, of the zone
-/// B = {Σ θ_l e^l : θ ∈ [0,1)^Dim} (P1 (3.4)), first index fastest (BandTable::uniform_grid's
-/// order, so band_data_from_table matches it point by point), weights |B| / Π N_l: the
-/// rectangle rule, spectrally accurate for smooth Λ*-periodic integrands.
-/// \pre every count >= 1.
-template <int Dim, RealScalar Scalar>
-MomentumQuadrature<Dim, Scalar> uniform_zone_quadrature(
-    const Lattice<Dim, Scalar>& lattice,
-    const std::type_identity_t<std::array<Eigen::Index, Dim>>& counts) {
-  const Eigen::Index total = detail::zone_grid_size<Dim>(counts, "uniform_zone_quadrature");
-  MomentumQuadrature<Dim, Scalar> out;
-  out.points.reserve(static_cast<std::size_t>(total));
-  for (Eigen::Index flat = 0; flat < total; ++flat)
-    out.points.push_back(detail::zone_grid_point(lattice, counts, flat));
-  out.weights.assign(static_cast<std::size_t>(total),
-                     lattice.zone_volume() / static_cast<Scalar>(total));
-  return out;
-}
-
-/// \brief The vertices of the uniform zone grid (uniform_zone_quadrature's flat indices) within
-/// `radius` of one of `centers`, by the distance to the nearest Λ*-translate, in increasing
-/// order: the support of a patch (EnergyShellQuadrature, CollisionBands) such as the balls
-/// B_ε(K) ∪ B_ε(K') of P1 (5.2), resolved by a fine grid without sampling the rest of the zone.
-/// Cost O(ΠN_l · centers · 3^Dim).
-/// \pre every count >= 1; centers non-empty and finite; radius finite and > 0.
-template <int Dim, RealScalar Scalar>
-std::vector<Eigen::Index> zone_ball_support(
-    const Lattice<Dim, Scalar>& lattice,
-    const std::type_identity_t<std::array<Eigen::Index, Dim>>& counts,
-    const std::vector<Eigen::Matrix<Scalar, Dim, 1>>& centers,
-    std::type_identity_t<Scalar> radius) {
-  const Eigen::Index total = detail::zone_grid_size<Dim>(counts, "zone_ball_support");
-  require(!centers.empty(), "zone_ball_support: no ball centers given");
-  for (std::size_t c = 0; c < centers.size(); ++c)
-    require(centers[c].allFinite(), "zone_ball_support: center {} is not finite", c);
-  require(std::isfinite(radius) && radius > 0,
-          "zone_ball_support: radius must be finite and > 0, got {}", radius);
-  std::vector<Eigen::Index> support;
-  for (Eigen::Index flat = 0; flat < total; ++flat) {
-    const auto p = detail::zone_grid_point(lattice, counts, flat);
-    for (const auto& center : centers)
-      if (zone_distance(lattice, p, center) <= radius) {
-        support.push_back(flat);
-        break;
-      }
-  }
-  return support;
-}
-
-/// \brief uniform_zone_quadrature restricted to a patch: the grid points listed in `support`
-/// (flat indices, e.g. zone_ball_support's), in its order, weight |B| / ΠN_l each — the
-/// momentum points of a CoherenceField on the p-patch of a patch collision (P1 (5.2)).
-/// \pre every count >= 1; support indices inside the grid.
-template <int Dim, RealScalar Scalar>
-MomentumQuadrature<Dim, Scalar> patch_zone_quadrature(
-    const Lattice<Dim, Scalar>& lattice,
-    const std::type_identity_t<std::array<Eigen::Index, Dim>>& counts,
-    const std::vector<Eigen::Index>& support) {
-  const Eigen::Index total = detail::zone_grid_size<Dim>(counts, "patch_zone_quadrature");
-  MomentumQuadrature<Dim, Scalar> out;
-  for (std::size_t k = 0; k < support.size(); ++k) {
-    require(support[k] >= 0 && support[k] < total,
-            "patch_zone_quadrature: support entry {} is grid index {}, outside [0, {})", k,
-            support[k], total);
-    out.points.push_back(detail::zone_grid_point(lattice, counts, support[k]));
-  }
-  out.weights.assign(support.size(), lattice.zone_volume() / static_cast<Scalar>(total));
-  return out;
-}
-
-/// \brief A uniform zone grid refined near a crossing: the points of uniform_zone_quadrature
-/// whose distance to `center` (minimum over Λ*-translates) is at most `radius` are each replaced
-/// by `refinement`^Dim points, so that a packet of width ∝ ε^{1/r} around a crossing p* (P1
-/// (3.21)) is resolved without refining the whole zone.
-///
-/// Each grid point p_i = Σ_l (i_l/N_l) e^l stands for the cell Σ_l θ_l e^l,
-/// θ_l ∈ [(i_l − ½)/N_l, (i_l + ½)/N_l), of which it is the midpoint (the uniform rule is the
-/// midpoint rule on these cells); a refined cell is split into refinement^Dim equal sub-cells,
-/// each carrying its midpoint and weight |cell|/refinement^Dim. The weights sum to |B| exactly
-/// and the rule is the composite midpoint rule on the mixed partition: second order in the
-/// local cell size, spectral where no cell is refined. Points keep the uniform grid's order,
-/// a refined cell's sub-points (first index fastest) in place of its point.
-/// \pre every count >= 1; center finite; radius finite and >= 0; refinement >= 1.
-template <int Dim, RealScalar Scalar>
-MomentumQuadrature<Dim, Scalar> locally_refined_zone_quadrature(
-    const Lattice<Dim, Scalar>& lattice,
-    const std::type_identity_t<std::array<Eigen::Index, Dim>>& counts,
-    const std::type_identity_t<Eigen::Matrix<Scalar, Dim, 1>>& center,
-    std::type_identity_t<Scalar> radius, int refinement) {
-  require(center.allFinite(), "locally_refined_zone_quadrature: center must be finite");
-  require(std::isfinite(radius) && radius >= 0,
-          "locally_refined_zone_quadrature: radius must be finite and >= 0, got {}", radius);
-  require(refinement >= 1, "locally_refined_zone_quadrature: refinement must be >= 1, got {}",
-          refinement);
-  const MomentumQuadrature<Dim, Scalar> coarse = uniform_zone_quadrature(lattice, counts);
-  Eigen::Index sub_count = 1;
-  for (int l = 0; l < Dim; ++l) sub_count *= refinement;
-  MomentumQuadrature<Dim, Scalar> out;
-  for (std::size_t i = 0; i < coarse.points.size(); ++i) {
-    const auto& p = coarse.points[i];
-    if (refinement == 1 || zone_distance(lattice, p, center) > radius) {
-      out.points.push_back(p);
-      out.weights.push_back(coarse.weights[i]);
-      continue;
-    }
-    for (Eigen::Index flat = 0; flat < sub_count; ++flat) {
-      Eigen::Matrix<Scalar, Dim, 1> offset;  // in units of e^l
-      Eigen::Index rest = flat;
-      for (int l = 0; l < Dim; ++l) {
-        const auto s = rest % refinement;
-        rest /= refinement;
-        offset[l] = ((static_cast<Scalar>(s) + Scalar(0.5)) / static_cast<Scalar>(refinement) -
-                     Scalar(0.5)) /
-                    static_cast<Scalar>(counts[static_cast<std::size_t>(l)]);
-      }
-      out.points.push_back(p + lattice.dual_basis() * offset);
-      out.weights.push_back(coarse.weights[i] / static_cast<Scalar>(sub_count));
-    }
-  }
-  return out;
-}
-
 /// \brief The coherence matrix σ_jl(t, x, p) of P1 (3.6)/(3.16), j, l = 0 … n−1, sampled on a
-/// PeriodicGrid in x and at the points of a MomentumQuadrature in p.
+/// PeriodicGrid in x and at the points of a MomentumQuadrature in p (a ZoneGrid's vertices, or
+/// any weighted list such as ZoneGrid::refined_near).
 ///
 /// Layout: one contiguous x-array (the grid's row-major layout, FFTW's) per (q, j, l), blocks
 /// ordered q slowest, then j, then l: entry (q, j, l, x) sits at ((q·n + j)·n + l)·N_x + x.
 /// An x-array is what the integrator's FFTs want; the n × n matrix at one (q, x) is strided.
 ///
-/// σ is NOT Hermitian (MATH.md §2: P1 uses the unsymmetric Wigner transform, and σᴴ obeys the
+/// σ is NOT Hermitian (docs/conventions.md §10: P1 uses the unsymmetric Wigner transform, and σᴴ obeys the
 /// left-multiplied system of Remark 3.3), and its diagonal need not stay real. It is stored fully
 /// complex; nothing here symmetrises it or takes real parts, so the band populations, the
 /// density and the current are complex numbers (real for data that make them so).
@@ -250,6 +58,13 @@ requires(PositiveDimension<XDim>&& PositiveDimension<PDim>) class CoherenceField
   /// \brief σ ≡ 0 at t = 0.
   /// \pre band_count >= 1; quadrature non-empty, as many weights as points, points finite,
   ///      weights finite and >= 0 (invalid_argument otherwise, naming the entry).
+  /// \brief σ ≡ 0 on the vertices of a zone grid (or of its patch), weights |B| / ΠN_l.
+  /// \pre band_count >= 1.
+  template <class Zone>
+    requires std::same_as<Zone, ZoneGrid<PDim, Scalar>>
+  CoherenceField(const Grid& grid, const Zone& zone, Eigen::Index band_count)
+      : CoherenceField(grid, zone.quadrature(), band_count) {}
+
   CoherenceField(const Grid& grid, Quadrature quadrature, Eigen::Index band_count)
       : m_grid(grid), m_quadrature(std::move(quadrature)), m_band_count(band_count) {
     require(band_count >= 1, "CoherenceField: band count n = {} must be >= 1", band_count);
@@ -288,14 +103,6 @@ requires(PositiveDimension<XDim>&& PositiveDimension<PDim>) class CoherenceField
   [[nodiscard]] std::ptrdiff_t size() const noexcept {
     return static_cast<std::ptrdiff_t>(m_values.size());
   }
-  /// \brief The time the values belong to (advanced by the integrators).
-  [[nodiscard]] Scalar time() const noexcept { return m_time; }
-  /// \pre t finite.
-  void set_time(Scalar t) {
-    require(std::isfinite(t), "CoherenceField::set_time: time {} is not finite", t);
-    m_time = t;
-  }
-
   /// \brief All values, in the documented layout.
   [[nodiscard]] std::span<complex_type> values() noexcept { return m_values; }
   [[nodiscard]] std::span<const complex_type> values() const noexcept { return m_values; }
@@ -309,13 +116,26 @@ requires(PositiveDimension<XDim>&& PositiveDimension<PDim>) class CoherenceField
     return {m_values.data() + offset(q, j, l), static_cast<std::size_t>(m_grid.size())};
   }
 
-  /// \brief σ_jl(x_k, p_q), k a flat grid index.
+  /// \brief σ_jl(x_k, p_q), k a flat grid index. Unchecked but for a debug-build assertion
+  /// (this is the inner-loop accessor); at() checks its indices.
   [[nodiscard]] complex_type& operator()(Eigen::Index q, Eigen::Index j, Eigen::Index l,
-                                         std::ptrdiff_t k) {
-    return m_values[static_cast<std::size_t>(offset(q, j, l) + checked_x(k))];
+                                         std::ptrdiff_t k) noexcept {
+    assert(in_range(q, j, l, k));
+    return m_values[static_cast<std::size_t>(((q * m_band_count + j) * m_band_count + l) *
+                                                 m_grid.size() + k)];
   }
   [[nodiscard]] complex_type operator()(Eigen::Index q, Eigen::Index j, Eigen::Index l,
-                                        std::ptrdiff_t k) const {
+                                        std::ptrdiff_t k) const noexcept {
+    assert(in_range(q, j, l, k));
+    return m_values[static_cast<std::size_t>(((q * m_band_count + j) * m_band_count + l) *
+                                                 m_grid.size() + k)];
+  }
+  /// \brief σ_jl(x_k, p_q) with its indices checked (invalid_argument naming the index).
+  [[nodiscard]] complex_type& at(Eigen::Index q, Eigen::Index j, Eigen::Index l, std::ptrdiff_t k) {
+    return m_values[static_cast<std::size_t>(offset(q, j, l) + checked_x(k))];
+  }
+  [[nodiscard]] complex_type at(Eigen::Index q, Eigen::Index j, Eigen::Index l,
+                                std::ptrdiff_t k) const {
     return m_values[static_cast<std::size_t>(offset(q, j, l) + checked_x(k))];
   }
 
@@ -327,9 +147,9 @@ requires(PositiveDimension<XDim>&& PositiveDimension<PDim>) class CoherenceField
     return s;
   }
 
-  /// \brief Band-projected initial data (P1 (3.8) for φ⁰ = Σ_m a_m(x) Ψ_m(x/ε, p₀), MATH.md §2):
+  /// \brief Band-projected initial data (P1 (3.8) for φ⁰ = Σ_m a_m(x) Ψ_m(x/ε, p₀), docs/conventions.md §12):
   /// \f$\sigma^0_{jl}(x,p) = a_j(x)\,\overline{a_l(x)}\,\varphi(p)\f$, the packet φ regularising
-  /// δ(p − p₀). Sets the time to 0.
+  /// δ(p − p₀).
   /// \param amplitude  callable x ↦ (a_0(x), …, a_{n−1}(x)), a complex vector of n entries
   /// \param profile    callable p ↦ φ(p), real or complex
   /// \pre finite values of the right size (invalid_argument naming the point otherwise).
@@ -360,7 +180,6 @@ requires(PositiveDimension<XDim>&& PositiveDimension<PDim>) class CoherenceField
           }
         }
     }
-    m_time = 0;
   }
 
   /// \brief ∫ σ_jl(x, p_q) dx (trapezoidal rule, PeriodicGrid::cell_volume()).
@@ -370,7 +189,7 @@ requires(PositiveDimension<XDim>&& PositiveDimension<PDim>) class CoherenceField
     return sum * m_grid.cell_volume();
   }
 
-  /// \brief ∫ tr σ(x, p_q) dx, conserved for every p_q by (3.16) (MATH.md §2).
+  /// \brief ∫ tr σ(x, p_q) dx, conserved for every p_q by (3.16) (docs/conventions.md §10–§11).
   [[nodiscard]] complex_type trace_integral(Eigen::Index q) const {
     complex_type sum(0);
     for (Eigen::Index j = 0; j < m_band_count; ++j) sum += x_integral(q, j, j);
@@ -388,7 +207,7 @@ requires(PositiveDimension<XDim>&& PositiveDimension<PDim>) class CoherenceField
   [[nodiscard]] complex_type population(Eigen::Index j) const { return coherence(j, j); }
 
   /// \brief The L² norm over x of row j at p_q, (∫ Σ_l |σ_jl|² dx)^{1/2}, conserved by the
-  /// exact integrator (its generator is skew-Hermitian, MATH.md §2).
+  /// exact integrator (its generator is skew-Hermitian, docs/conventions.md §11).
   [[nodiscard]] Scalar row_norm(Eigen::Index q, Eigen::Index j) const {
     Scalar sum = 0;
     for (Eigen::Index l = 0; l < m_band_count; ++l)
@@ -457,6 +276,12 @@ requires(PositiveDimension<XDim>&& PositiveDimension<PDim>) class CoherenceField
     return static_cast<std::size_t>(q);
   }
 
+  [[nodiscard]] bool in_range(Eigen::Index q, Eigen::Index j, Eigen::Index l,
+                              std::ptrdiff_t k) const noexcept {
+    return q >= 0 && q < momentum_count() && j >= 0 && j < m_band_count && l >= 0 &&
+           l < m_band_count && k >= 0 && k < m_grid.size();
+  }
+
   std::ptrdiff_t checked_x(std::ptrdiff_t k) const {
     require(k >= 0 && k < m_grid.size(), "CoherenceField: grid point {} is outside [0, {})", k,
             m_grid.size());
@@ -473,7 +298,6 @@ requires(PositiveDimension<XDim>&& PositiveDimension<PDim>) class CoherenceField
   Grid m_grid;
   Quadrature m_quadrature;
   Eigen::Index m_band_count;
-  Scalar m_time = 0;
   std::vector<complex_type> m_values;
 };
 

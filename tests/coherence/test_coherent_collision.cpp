@@ -17,9 +17,11 @@
 #include "wavekin/bloch/bloch_solver.hpp"
 #include "wavekin/bloch/cosine_sum.hpp"
 #include "wavekin/core/error.hpp"
-#include "wavekin/kinetic/band_diagonal_collision.hpp"
-#include "wavekin/kinetic/coherent_collision.hpp"
-#include "wavekin/kinetic/coherent_rte.hpp"
+#include "wavekin/core/integrate.hpp"
+#include "wavekin/coherence/band_diagonal_collision.hpp"
+#include "wavekin/coherence/coherent_collision.hpp"
+#include "wavekin/coherence/coherent_rte.hpp"
+#include "wavekin/coherence/from_bloch.hpp"
 
 namespace {
 
@@ -66,7 +68,7 @@ cplx trace_sum(const Eigen::VectorXcd& sigma, Eigen::Index n) {
 }  // namespace
 
 TEST_CASE("(4.15) on band-diagonal sigma is (C.3) on the diagonal and conserves the trace",
-          "[kinetic][collision]") {
+          "[coherence][collision]") {
   SECTION("1D Bloch bands") {
     const Crystal1D crystal(48);
     const auto bands = crystal.collision_bands();
@@ -102,7 +104,7 @@ TEST_CASE("(4.15) on band-diagonal sigma is (C.3) on the diagonal and conserves 
   }
 }
 
-TEST_CASE("(4.15): the trace budget for general sigma", "[kinetic][collision]") {
+TEST_CASE("(4.15): the trace budget for general sigma", "[coherence][collision]") {
   // d/dt ∫ tr σ = Σ ∫∫ R̂ A_jm conj(A_m'm) σ_jm'(p) [δ(E_j(p) − E_m(q)) − δ(E_m'(p) − E_m(q))]
   // (docs/collision.md): zero for diagonal σ or plane-wave A, not in general.
   SECTION("empty lattice: A is a permutation, the trace is conserved for every sigma") {
@@ -144,7 +146,7 @@ TEST_CASE("(4.15): the trace budget for general sigma", "[kinetic][collision]") 
   }
 }
 
-TEST_CASE("(4.15) with V = 0: the loss rate is the free RTE rate", "[kinetic][collision]") {
+TEST_CASE("(4.15) with V = 0: the loss rate is the free RTE rate", "[coherence][collision]") {
   const auto lattice = Lattice<1>::line(1.0);
   const GaussianCorrelation<1> r(0.7);
   const auto bands = wavekin::empty_lattice_collision_bands<1>(lattice, {128}, 3);
@@ -164,7 +166,7 @@ TEST_CASE("(4.15) with V = 0: the loss rate is the free RTE rate", "[kinetic][co
 }
 
 TEST_CASE("(4.15) with relaxation reduces to (C.3) as eps -> 0 away from crossings",
-          "[kinetic][collision]") {
+          "[coherence][collision]") {
   // Homogeneous in x: dσ/dt = (i/ε)(E_l − E_j)σ_jl + Q[σ], solved exactly (matrix exponential),
   // against (C.3) ds/dt = C s. Off-diagonals are driven at O(1) but turn at ≥ gap/ε, so they stay
   // O(ε) and feed back O(ε) into the diagonal.
@@ -213,13 +215,13 @@ TEST_CASE("(4.15) with relaxation reduces to (C.3) as eps -> 0 away from crossin
   CHECK(off[3] < off[1]);
 }
 
-TEST_CASE("CoherentRte: Strang splitting is second order in dt", "[kinetic][collision]") {
+TEST_CASE("CoherentRte: Strang splitting is second order in dt", "[coherence][collision]") {
   const Crystal1D crystal(32);
   const GaussianCorrelation<1> r(0.5);
   const wavekin::CoherentCollision<1> q(crystal.collision_bands(), r);
   const auto band_data = wavekin::band_data_from_table(crystal.table, {0, 1});
   const auto grid = wavekin::PeriodicGrid<1>::cube(16, 2 * pi);
-  const auto quad = wavekin::uniform_zone_quadrature<1, double>(crystal.lattice, {32});
+  const auto quad = wavekin::ZoneGrid<1>(crystal.lattice, {32}).quadrature();
   wavekin::CoherentRte<1> rte(grid, band_data, 0.5, q);
   wavekin::CoherenceField<1> initial(grid, quad, 2);
   initial.set_band_projected(
@@ -232,8 +234,8 @@ TEST_CASE("CoherentRte: Strang splitting is second order in dt", "[kinetic][coll
   const double t = 0.2;
   const auto run = [&](std::ptrdiff_t steps) {
     auto f = initial;
-    rte.advance(f, t / static_cast<double>(steps), steps);
-    CHECK(f.time() == Approx(t).epsilon(1e-12));  // 1024 summed half steps
+    CHECK(wavekin::integrate_n_steps(rte, f, 0.0, t / static_cast<double>(steps), steps) ==
+          Approx(t).epsilon(1e-12));
     return std::vector<cplx>(f.values().begin(), f.values().end());
   };
   const auto reference = run(512);
@@ -258,7 +260,7 @@ TEST_CASE("CoherentRte: Strang splitting is second order in dt", "[kinetic][coll
   CHECK(o2 < 2.4);
 }
 
-TEST_CASE("(4.15) and CoherentRte: bad input is rejected", "[kinetic][collision]") {
+TEST_CASE("(4.15) and CoherentRte: bad input is rejected", "[coherence][collision]") {
   using wavekin::invalid_argument;
   const Crystal1D crystal(16);
   const auto bands = crystal.collision_bands();
@@ -275,20 +277,21 @@ TEST_CASE("(4.15) and CoherentRte: bad input is rejected", "[kinetic][collision]
 
   const auto grid = wavekin::PeriodicGrid<1>::cube(8, 2 * pi);
   const auto band_data = wavekin::band_data_from_table(crystal.table, {0, 1});
-  const auto quad = wavekin::uniform_zone_quadrature<1, double>(crystal.lattice, {16});
+  const auto quad = wavekin::ZoneGrid<1>(crystal.lattice, {16}).quadrature();
   CHECK_THROWS_AS(wavekin::CoherentRte<1>(grid, band_data, 0.0, q), invalid_argument);
   const Crystal1D other(8);
   const wavekin::CoherentCollision<1> q_other(other.collision_bands(), r);
   CHECK_THROWS_AS(wavekin::CoherentRte<1>(grid, band_data, 0.5, q_other), invalid_argument);
   wavekin::CoherentRte<1> rte(grid, band_data, 0.5, q);
   wavekin::CoherenceField<1> field(grid, quad, 2);
-  CHECK_THROWS_AS(rte.step(field, 0.0), invalid_argument);
-  CHECK_THROWS_AS(rte.step(field, -0.1), invalid_argument);
-  CHECK_THROWS_AS(rte.step(field, std::nan("")), invalid_argument);
-  CHECK_THROWS_AS(rte.advance(field, 0.1, -1), invalid_argument);
+  CHECK_THROWS_AS(rte.step(field, 0.0, 0.0), invalid_argument);
+  CHECK_THROWS_AS(rte.step(field, 0.0, -0.1), invalid_argument);
+  CHECK_THROWS_AS(rte.step(field, 0.0, std::nan("")), invalid_argument);
+  CHECK_THROWS_AS(rte.step(field, std::nan(""), 0.1), invalid_argument);
+  CHECK_THROWS_AS(wavekin::integrate_n_steps(rte, field, 0.0, 0.1, -1), invalid_argument);
   CHECK_THROWS_AS(rte.collide(field, 0.0), invalid_argument);
   field(3, 0, 1, 2) = cplx(std::nan(""), 0);
-  CHECK_THROWS_AS(rte.step(field, 0.1), invalid_argument);
+  CHECK_THROWS_AS(rte.step(field, 0.0, 0.1), invalid_argument);
   wavekin::CoherenceField<1> wrong_n(grid, quad, 3);
-  CHECK_THROWS_AS(rte.step(wrong_n, 0.1), invalid_argument);
+  CHECK_THROWS_AS(rte.step(wrong_n, 0.0, 0.1), invalid_argument);
 }

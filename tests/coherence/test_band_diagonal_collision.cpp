@@ -15,7 +15,8 @@
 #include "wavekin/bloch/bloch_solver.hpp"
 #include "wavekin/bloch/cosine_sum.hpp"
 #include "wavekin/core/error.hpp"
-#include "wavekin/kinetic/band_diagonal_collision.hpp"
+#include "wavekin/coherence/band_diagonal_collision.hpp"
+#include "wavekin/coherence/from_bloch.hpp"
 
 namespace {
 
@@ -60,7 +61,7 @@ wavekin::CollisionBands<1> bloch_bands_1d(Eigen::Index points) {
 }  // namespace
 
 TEST_CASE("(C.3) with V = 0 reduces to the free RTE in 1D and fixes kappa = (2 pi)^{1-d}",
-          "[kinetic][collision]") {
+          "[coherence][collision]") {
   const auto lattice = Lattice<1>::line(1.0);  // |B| = 2π, so P1's κ differs by 1/(2π)
   const GaussianCorrelation<1> r(0.7);
   const auto bands = wavekin::empty_lattice_collision_bands<1>(lattice, {256}, 4);
@@ -90,7 +91,7 @@ TEST_CASE("(C.3) with V = 0 reduces to the free RTE in 1D and fixes kappa = (2 p
 }
 
 TEST_CASE("(C.3) with V = 0 reduces to the free RTE in 2D: second-order convergence",
-          "[kinetic][collision]") {
+          "[coherence][collision]") {
   const auto lattice = Lattice<2>::square(1.0);  // |B| = 4π²
   const GaussianCorrelation<2> r(1.0);
   // k = (1.5, 0.5)·(2π/8)·… on nested grids: the vertex (3·s, 1·s) of a grid 8·s per axis is
@@ -126,7 +127,7 @@ TEST_CASE("(C.3) with V = 0 reduces to the free RTE in 2D: second-order converge
   CHECK(last_ratio_p1 == Approx(1 / (4 * pi * pi)).epsilon(5e-3));
 }
 
-TEST_CASE("(C.3) conserves the total population and is dissipative", "[kinetic][collision]") {
+TEST_CASE("(C.3) conserves the total population and is dissipative", "[coherence][collision]") {
   SECTION("1D Bloch bands, Gaussian correlation") {
     const auto bands = bloch_bands_1d(64);
     const GaussianCorrelation<1> r(0.5);
@@ -169,7 +170,7 @@ TEST_CASE("(C.3) conserves the total population and is dissipative", "[kinetic][
   }
 }
 
-TEST_CASE("correlation policies: transforms and truncation radii", "[kinetic][collision]") {
+TEST_CASE("correlation policies: transforms and truncation radii", "[coherence][collision]") {
   // ∫ R̂(q) dq / (2π)^d = R(0) = 1 for both; check by quadrature in 1D.
   const GaussianCorrelation<1> g(0.6);
   const wavekin::ExponentialCorrelation<1> e(0.6);
@@ -198,7 +199,7 @@ TEST_CASE("correlation policies: transforms and truncation radii", "[kinetic][co
   CHECK(wavekin::rte_kappa(2) == Approx(1 / (2 * pi)).epsilon(1e-15));
 }
 
-TEST_CASE("(C.3): bad input is rejected", "[kinetic][collision]") {
+TEST_CASE("(C.3): bad input is rejected", "[coherence][collision]") {
   using wavekin::invalid_argument;
   CHECK_THROWS_AS(GaussianCorrelation<1>(0.0), invalid_argument);
   CHECK_THROWS_AS(GaussianCorrelation<1>(std::nan("")), invalid_argument);

@@ -1,4 +1,4 @@
-// wavekin/kinetic/detail/simplex_shell.hpp — closed-form δ-shell weights of one linear simplex
+// wavekin/coherence/detail/simplex_shell.hpp — closed-form δ-shell weights of one linear simplex
 // (segment, triangle, tetrahedron): ∫_T λ_i(q) δ(E − E(q)) dq. SPDX-License-Identifier: MIT
 #pragma once
 

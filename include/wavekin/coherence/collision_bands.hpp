@@ -1,0 +1,200 @@
+// wavekin/coherence/collision_bands.hpp — what the collisions of P1 (4.15), (5.2), (C.3) read:
+// spatial correlations R̂(q), the prefactor κ, options, and band energies and overlaps on a zone grid.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <numbers>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "wavekin/coherence/coherence_field.hpp"
+#include "wavekin/core/error.hpp"
+#include "wavekin/core/lattice.hpp"
+#include "wavekin/core/zone_grid.hpp"
+
+namespace wavekin {
+
+namespace detail {
+
+// The correlation length ℓ of a SpatialCorrelation policy, checked once for every policy.
+class CorrelationLength {
+ public:
+  [[nodiscard]] double length() const noexcept { return m_length; }
+
+ protected:
+  CorrelationLength(double length, const char* policy) : m_length(length) {
+    require(std::isfinite(length) && length > 0,
+            "{}: correlation length ell = {} must be finite and > 0", policy, length);
+  }
+  double m_length;
+};
+
+}  // namespace detail
+
+/// \brief Spatial power spectrum of the Gaussian correlation R(x) = e^{−|x|²/2ℓ²}:
+/// \f$\hat R(q) = (2\pi)^{d/2}\ell^d e^{-\ell^2|q|^2/2}\f$ (P1 §4, R̂(q) = ∫ e^{−iq·x} R(x) dx).
+template <int Dim>
+class GaussianCorrelation : public detail::CorrelationLength {
+ public:
+  using Vector = Eigen::Matrix<double, Dim, 1>;
+  /// \pre ℓ finite and > 0.
+  explicit GaussianCorrelation(double length) : CorrelationLength(length, "GaussianCorrelation") {}
+  [[nodiscard]] double operator()(const Vector& q) const {
+    return std::pow(2 * std::numbers::pi, 0.5 * Dim) * std::pow(m_length, Dim) *
+           std::exp(-0.5 * m_length * m_length * q.squaredNorm());
+  }
+  /// \brief Radius beyond which R̂(q) ≤ tolerance·R̂(0): √(2 ln(1/tol)) / ℓ.
+  [[nodiscard]] double radius(double tolerance) const {
+    return std::sqrt(2 * std::log(1 / tolerance)) / m_length;
+  }
+};
+
+/// \brief Spatial power spectrum of the exponential correlation R(x) = e^{−|x|/ℓ}:
+/// \f$\hat R(q) = c_d\,\ell^d/(1+\ell^2|q|^2)^{(d+1)/2}\f$, c_d = 2^d π^{(d−1)/2} Γ((d+1)/2)
+/// (2ℓ/(1+ℓ²q²) in 1D, 2πℓ²/(1+ℓ²|q|²)^{3/2} in 2D, 8πℓ³/(1+ℓ²|q|²)² in 3D). Its tail is
+/// algebraic: the μ-sum needs a looser tolerance than the Gaussian's.
+template <int Dim>
+class ExponentialCorrelation : public detail::CorrelationLength {
+ public:
+  using Vector = Eigen::Matrix<double, Dim, 1>;
+  /// \pre ℓ finite and > 0.
+  explicit ExponentialCorrelation(double length)
+      : CorrelationLength(length, "ExponentialCorrelation") {}
+  [[nodiscard]] double operator()(const Vector& q) const {
+    const double c = std::pow(2.0, Dim) * std::pow(std::numbers::pi, 0.5 * (Dim - 1)) *
+                     std::tgamma(0.5 * (Dim + 1));
+    return c * std::pow(m_length, Dim) *
+           std::pow(1 + m_length * m_length * q.squaredNorm(), -0.5 * (Dim + 1));
+  }
+  /// \brief Radius beyond which R̂(q) ≤ tolerance·R̂(0): √(tol^{−2/(d+1)} − 1) / ℓ.
+  [[nodiscard]] double radius(double tolerance) const {
+    return std::sqrt(std::pow(tolerance, -2.0 / (Dim + 1)) - 1) / m_length;
+  }
+};
+
+/// \brief A spatial power spectrum R̂(q) ≥ 0 (real, even), with the radius beyond which it
+/// stays below tolerance·R̂(0) (the truncation of the μ-sum of P1 (4.15), (C.3)).
+template <class R, int Dim>
+concept SpatialCorrelation = requires(const R& r, const Eigen::Matrix<double, Dim, 1>& q,
+                                      double t) {
+  { r(q) } -> std::convertible_to<double>;
+  { r.radius(t) } -> std::convertible_to<double>;
+};
+
+/// \brief The collision prefactor κ = (2π)^{1−d} wavekin uses (docs/conventions.md §14, docs/errata.md item 4).
+/// With V ≡ 0 the collision of P1 (4.15)/(C.3) must reduce to the free RTE
+/// ∂_tW + k·∇_xW = (2π)^{1−d} ∫ R̂(k−k') δ(½|k|²−½|k'|²)[W(k') − W(k)] dk'; the tests measure the
+/// ratio rate/free rate = 1 with this κ (docs/collision.md).
+inline double rte_kappa(int dim) {
+  return std::pow(2 * std::numbers::pi, 1 - dim);
+}
+
+/// \brief The prefactor as P1 writes it, κ = (2π)^{−(d−1)}|B|^{−1}: off by the factor |B|^{−1}
+/// in the V = 0 reduction (docs/collision.md). For comparison only.
+inline double p1_kappa(int dim, double zone_volume) {
+  return rte_kappa(dim) / zone_volume;
+}
+
+/// \brief Options of the collision operators.
+struct BandCollisionOptions {
+  /// Prefactor κ; NaN (the default) means rte_kappa(Dim) = (2π)^{1−d}.
+  double kappa = std::numeric_limits<double>::quiet_NaN();
+  /// The μ-sum keeps the terms with R̂(p − q + μ) > mu_tolerance·R̂(0).
+  double mu_tolerance = 1e-12;
+  /// Largest number of lattice vectors μ the truncated sum may need (a guard against a loose
+  /// correlation tail with a tight tolerance).
+  std::size_t max_mu_count = 20000;
+};
+
+/// \brief Band energies and overlaps on a ZoneGrid (the whole zone, or a patch of it), what the
+/// collisions of P1 (4.15), (5.2) and (C.3) read.
+///
+/// Both p and q of the collision range over the grid's vertices (for a patch, e.g.
+/// ZoneGrid::restricted_to_balls for the balls B_ε(K) ∪ B_ε(K') of P1 (5.2), over its support
+/// only). `energies` is vertices × n. `overlap(p, q, μ)` returns the n × n matrix with entry
+/// (j, m) = A_jm(p_p, q_q − μ) = Σ_G c^j_G(p) conj(c^m_{G−μ}(q)) (docs/conventions.md §6–§7; μ = Σ n_l e^l),
+/// all states in ONE gauge.
+template <int Dim>
+struct CollisionBands {
+  using Overlap =
+      std::function<Eigen::MatrixXcd(Eigen::Index p, Eigen::Index q, const LatticeIndex<Dim>& mu)>;
+  ZoneGrid<Dim> grid;
+  Eigen::MatrixXd energies;
+  Overlap overlap;
+};
+
+/// \brief The empty lattice (V ≡ 0), exactly: the n lowest bands E_b(p) = ½|p + G_b(p)|², the
+/// plane waves sorted by energy at each vertex (ties by label), Ψ_b = e^{i(p+G_b(p))·x}, so
+/// A_jm(p, q − μ) = δ_{μ, G_j(p) − G_m(q)}. Sorted bands are Λ*-periodic (what the energy-shell
+/// quadrature on the periodic zone grid needs; single unsorted branches are not), with kinks
+/// where plane waves cross. The V = 0 reduction of P1 (4.15) to the free RTE is tested on it.
+/// \pre band_count >= 1; every points[l] >= 2.
+template <int Dim>
+CollisionBands<Dim> empty_lattice_collision_bands(const Lattice<Dim, double>& lattice,
+                                                  const std::array<Eigen::Index, Dim>& points,
+                                                  Eigen::Index band_count) {
+  require(band_count >= 1, "empty_lattice_collision_bands: band count n = {} must be >= 1",
+          band_count);
+  for (int l = 0; l < Dim; ++l)
+    require(points[static_cast<std::size_t>(l)] >= 2,
+            "empty_lattice_collision_bands: {} grid points along e^{} (need >= 2)",
+            points[static_cast<std::size_t>(l)], l + 1);
+  // Candidates: |n_l| <= n + 1 holds the n lowest plane waves of every p in B (each box shell
+  // of labels lies above the previous one by at least one band's worth of energy).
+  std::vector<LatticeIndex<Dim>> candidates;
+  LatticeIndex<Dim> idx = LatticeIndex<Dim>::Constant(-(band_count + 1));
+  while (true) {
+    candidates.push_back(idx);
+    int l = 0;
+    for (; l < Dim; ++l) {
+      if (++idx[l] <= band_count + 1) break;
+      idx[l] = -(band_count + 1);
+    }
+    if (l == Dim) break;
+  }
+  const ZoneGrid<Dim> grid(lattice, points);
+  const auto zone = grid.quadrature();
+  const auto vertices = static_cast<Eigen::Index>(zone.points.size());
+  Eigen::MatrixXd e(vertices, band_count);
+  std::vector<LatticeIndex<Dim>> label(static_cast<std::size_t>(vertices * band_count));
+  std::vector<std::pair<double, std::size_t>> order(candidates.size());
+  for (Eigen::Index v = 0; v < vertices; ++v) {
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      const Eigen::Matrix<double, Dim, 1> k =
+          zone.points[static_cast<std::size_t>(v)] +
+          lattice.dual_basis() * candidates[c].template cast<double>();
+      order[c] = {0.5 * k.squaredNorm(), c};
+    }
+    std::sort(order.begin(), order.end());
+    for (Eigen::Index b = 0; b < band_count; ++b) {
+      e(v, b) = order[static_cast<std::size_t>(b)].first;
+      label[static_cast<std::size_t>(v * band_count + b)] =
+          candidates[order[static_cast<std::size_t>(b)].second];
+    }
+  }
+  auto overlap = [label, band_count](Eigen::Index p, Eigen::Index q,
+                                     const LatticeIndex<Dim>& mu) -> Eigen::MatrixXcd {
+    Eigen::MatrixXcd a = Eigen::MatrixXcd::Zero(band_count, band_count);
+    for (Eigen::Index j = 0; j < band_count; ++j)
+      for (Eigen::Index m = 0; m < band_count; ++m)
+        if (label[static_cast<std::size_t>(p * band_count + j)] -
+                label[static_cast<std::size_t>(q * band_count + m)] ==
+            mu)
+          a(j, m) = 1;
+    return a;
+  };
+  return CollisionBands<Dim>{grid, e, overlap};
+}
+
+}  // namespace wavekin

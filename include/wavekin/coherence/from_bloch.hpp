@@ -1,0 +1,257 @@
+// wavekin/coherence/from_bloch.hpp — the one bridge from Bloch states to the coherence module:
+// band data (E, D), collision bands (E, A) and the graphene valley data, all in the states' gauge.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <complex>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "wavekin/bloch/band_table.hpp"
+#include "wavekin/bloch/bloch_solver.hpp"
+#include "wavekin/bloch/matrix_elements.hpp"
+#include "wavekin/bloch/plane_wave_basis.hpp"
+#include "wavekin/bloch/time_reversal.hpp"
+#include "wavekin/coherence/band_data.hpp"
+#include "wavekin/coherence/collision_bands.hpp"
+#include "wavekin/coherence/graphene_valleys.hpp"
+#include "wavekin/core/concepts.hpp"
+#include "wavekin/core/error.hpp"
+#include "wavekin/core/lattice.hpp"
+#include "wavekin/core/zone_grid.hpp"
+
+namespace wavekin {
+
+/// \brief BandData from Bloch states (one per point, already in one gauge, e.g. a BandTable's),
+/// for the bands listed: E from the states, D_i from interband_D (docs/conventions.md §7).
+/// \pre states non-empty; every band index valid for every state.
+template <int Dim, RealScalar Scalar>
+BandData<Dim, Scalar> band_data_from_states(const std::vector<BlochState<Dim, Scalar>>& states,
+                                            const std::vector<Eigen::Index>& bands) {
+  require(!states.empty(), "band_data_from_states: no Bloch states given");
+  BandData<Dim, Scalar> data(static_cast<Eigen::Index>(bands.size()));
+  for (const auto& state : states) {
+    typename BandData<Dim, Scalar>::RealVector e(static_cast<Eigen::Index>(bands.size()));
+    for (std::size_t m = 0; m < bands.size(); ++m) {
+      detail::check_band(state, bands[m], "band_data_from_states");
+      e[static_cast<Eigen::Index>(m)] = state.energies[bands[m]];
+    }
+    data.add(state.k, e, interband_D(state, bands));
+  }
+  return data;
+}
+
+/// \brief BandData at every point of a BandTable (its gauge, its point order — for a grid the
+/// order of ZoneGrid), for the bands listed.
+template <int Dim, RealScalar Scalar>
+BandData<Dim, Scalar> band_data_from_table(const BandTable<Dim, Scalar>& table,
+                                           const std::vector<Eigen::Index>& bands) {
+  std::vector<BlochState<Dim, Scalar>> states;
+  states.reserve(static_cast<std::size_t>(table.size()));
+  for (Eigen::Index i = 0; i < table.size(); ++i) states.push_back(table.state(i));
+  return band_data_from_states(states, bands);
+}
+
+namespace detail {
+
+// The overlaps A(p, q − μ) of collision_bands_from_states, without building shifted bases: every
+// state's coefficients of the chosen bands sit in a dense table over the common box of plane-wave
+// labels, so A_jm = Σ_{G ∈ basis(p)} c^j_G(p) conj(c^m_{G−μ}(q)) is index arithmetic (about 8×
+// faster assembly than relabel + overlap_A, which rebuild q's basis and its label map each call).
+// A table of more than `max_table_entries` (states × box; 2^25 by default, 128 MiB, reached only
+// by large 3-D grids) is not built: q's own label map (PlaneWaveBasis::index_of) is used instead.
+// The data are shared between copies (CollisionBands is copied freely).
+template <int Dim>
+class LabelTableOverlap {
+ public:
+  static constexpr std::size_t default_max_table_entries = std::size_t(1) << 25;
+
+  LabelTableOverlap(const std::vector<BlochState<Dim, double>>& states,
+                    const std::vector<Eigen::Index>& bands,
+                    std::size_t max_table_entries = default_max_table_entries) {
+    auto data = std::make_shared<Data>();
+    data->bands = static_cast<Eigen::Index>(bands.size());
+    data->low.fill(std::numeric_limits<std::int64_t>::max());
+    std::array<std::int64_t, Dim> high;
+    high.fill(std::numeric_limits<std::int64_t>::min());
+    for (const auto& state : states)
+      for (const auto& label : state.basis.labels())
+        for (int l = 0; l < Dim; ++l) {
+          data->low[static_cast<std::size_t>(l)] =
+              std::min<std::int64_t>(data->low[static_cast<std::size_t>(l)], label[l]);
+          high[static_cast<std::size_t>(l)] =
+              std::max<std::int64_t>(high[static_cast<std::size_t>(l)], label[l]);
+        }
+    double entries = static_cast<double>(states.size());
+    data->cells = 1;
+    for (int l = 0; l < Dim; ++l) {
+      data->extent[static_cast<std::size_t>(l)] =
+          high[static_cast<std::size_t>(l)] - data->low[static_cast<std::size_t>(l)] + 1;
+      data->cells *= data->extent[static_cast<std::size_t>(l)];
+      entries *= static_cast<double>(data->extent[static_cast<std::size_t>(l)]);
+    }
+    data->dense = entries <= static_cast<double>(max_table_entries);
+    if (data->dense) data->row.assign(states.size() * static_cast<std::size_t>(data->cells), -1);
+    for (std::size_t v = 0; v < states.size(); ++v) {
+      const auto& state = states[v];
+      data->labels.emplace_back(state.basis.labels());
+      Eigen::MatrixXcd c(state.coefficients.rows(), data->bands);
+      for (Eigen::Index m = 0; m < data->bands; ++m)
+        c.col(m) = state.coefficients.col(bands[static_cast<std::size_t>(m)]);
+      data->coefficients.push_back(std::move(c));
+      if (data->dense) {
+        for (std::size_t i = 0; i < data->labels.back().size(); ++i)
+          data->row[v * static_cast<std::size_t>(data->cells) +
+                    static_cast<std::size_t>(data->cell(data->labels.back()[i]))] =
+              static_cast<std::int32_t>(i);
+      } else {
+        data->bases.push_back(state.basis);
+      }
+    }
+    m_data = std::move(data);
+  }
+
+  /// Whether the dense label table was built (false: the bases' label maps are used).
+  [[nodiscard]] bool dense() const noexcept { return m_data->dense; }
+
+  [[nodiscard]] Eigen::MatrixXcd operator()(Eigen::Index p, Eigen::Index q,
+                                            const LatticeIndex<Dim>& mu) const {
+    const Data& d = *m_data;
+    Eigen::MatrixXcd out = Eigen::MatrixXcd::Zero(d.bands, d.bands);
+    const auto& labels = d.labels[static_cast<std::size_t>(p)];
+    const auto& cp = d.coefficients[static_cast<std::size_t>(p)];
+    const auto& cq = d.coefficients[static_cast<std::size_t>(q)];
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      const LatticeIndex<Dim> shifted = labels[i] - mu;
+      Eigen::Index r = -1;
+      if (d.dense) {
+        const std::int64_t c = d.cell(shifted);
+        if (c >= 0)
+          r = d.row[static_cast<std::size_t>(q) * static_cast<std::size_t>(d.cells) +
+                    static_cast<std::size_t>(c)];
+      } else {
+        r = d.bases[static_cast<std::size_t>(q)].index_of(shifted);
+      }
+      if (r < 0) continue;
+      for (Eigen::Index j = 0; j < d.bands; ++j)
+        for (Eigen::Index m = 0; m < d.bands; ++m)
+          out(j, m) += cp(static_cast<Eigen::Index>(i), j) * std::conj(cq(r, m));
+    }
+    return out;
+  }
+
+ private:
+  struct Data {
+    // Position of a label in the box, or −1 outside it.
+    [[nodiscard]] std::int64_t cell(const LatticeIndex<Dim>& label) const {
+      std::int64_t flat = 0, stride = 1;
+      for (int l = 0; l < Dim; ++l) {
+        const std::int64_t offset = label[l] - low[static_cast<std::size_t>(l)];
+        if (offset < 0 || offset >= extent[static_cast<std::size_t>(l)]) return -1;
+        flat += offset * stride;
+        stride *= extent[static_cast<std::size_t>(l)];
+      }
+      return flat;
+    }
+
+    Eigen::Index bands = 0;
+    std::array<std::int64_t, Dim> low{}, extent{};
+    std::int64_t cells = 0;
+    bool dense = true;
+    std::vector<std::vector<LatticeIndex<Dim>>> labels;
+    std::vector<Eigen::MatrixXcd> coefficients;
+    std::vector<std::int32_t> row;                   // dense: state × box → row, −1 if absent
+    std::vector<PlaneWaveBasis<Dim, double>> bases;  // otherwise
+  };
+
+  std::shared_ptr<const Data> m_data;
+};
+
+}  // namespace detail
+
+/// \brief CollisionBands from Bloch states at the vertices (grid order, or the support's order
+/// for a patch), for the bands listed. A(p, q − μ) = overlap_A(state_p, relabel(state_q, −μ)),
+/// the relabelling c^m_G(q − μ) = c^m_{G−μ}(q) (exact, phase included); plane waves of state_p
+/// missing from the shifted basis of q count as zero. Evaluated from dense label tables (memory:
+/// states × the box of labels, a few hundred entries each). The collisions are pointwise in p
+/// and q, so any gauge will do, as long as the field's σ is written in the same states.
+/// \pre one state per vertex (ΠN_l, or support.size()); bands valid for every state.
+template <int Dim>
+CollisionBands<Dim> collision_bands_from_states(const ZoneGrid<Dim>& grid,
+                                                const std::vector<BlochState<Dim, double>>& states,
+                                                const std::vector<Eigen::Index>& bands) {
+  require(!bands.empty(), "collision_bands_from_states: no bands given");
+  require(!states.empty(), "collision_bands_from_states: no Bloch states given");
+  Eigen::MatrixXd e(static_cast<Eigen::Index>(states.size()),
+                    static_cast<Eigen::Index>(bands.size()));
+  for (std::size_t v = 0; v < states.size(); ++v)
+    for (std::size_t m = 0; m < bands.size(); ++m) {
+      detail::check_band(states[v], bands[m], "collision_bands_from_states");
+      e(static_cast<Eigen::Index>(v), static_cast<Eigen::Index>(m)) = states[v].energies[bands[m]];
+    }
+  require(static_cast<Eigen::Index>(states.size()) == grid.size(),
+          "collision_bands_from_states: {} Bloch states for {} zone-grid vertices", states.size(),
+          grid.size());
+  return CollisionBands<Dim>{grid, e, detail::LabelTableOverlap<Dim>(states, bands)};
+}
+
+/// \brief CollisionBands of a BandTable grid (its gauge: ParallelTransportGauge unless the table
+/// was built with another), for the bands listed; see collision_bands_from_states.
+/// \pre table is a grid; bands valid.
+template <int Dim>
+CollisionBands<Dim> collision_bands_from_table(const Lattice<Dim, double>& lattice,
+                                               const BandTable<Dim, double>& table,
+                                               const std::vector<Eigen::Index>& bands) {
+  require(table.is_grid(), "collision_bands_from_table: the table is a path, not a grid");
+  std::vector<BlochState<Dim, double>> states;
+  states.reserve(static_cast<std::size_t>(table.size()));
+  for (Eigen::Index i = 0; i < table.size(); ++i) states.push_back(table.state(i));
+  return collision_bands_from_states<Dim>(ZoneGrid<Dim>(lattice, table.grid_shape()), states,
+                                          bands);
+}
+
+/// \brief The ValleyBands of P1 (5.3)–(5.4) from a Bloch state at a Dirac point K: bands
+/// `lower_band`, `lower_band + 1` as the solver returned them, K' = −K in the time-reversed gauge
+/// (time_reversed), D_i from interband_D, and A_jm(p_v, p_u − μ) = overlap_A(state_v,
+/// relabel(state_u, −μ)) restricted to the two bands.
+/// \pre K finite and non-zero; the state holds bands lower_band and lower_band + 1, degenerate
+///      at K (|E_2 − E_1| ≤ 1e-6·max(1, |E|); invalid_argument otherwise).
+inline ValleyBands valley_bands_from_state(const BlochState<2, double>& state_k,
+                                           Eigen::Index lower_band) {
+  require(state_k.k.allFinite() && state_k.k.norm() > 0,
+          "valley_bands_from_state: K = ({}, {}) must be finite and non-zero", state_k.k[0],
+          state_k.k[1]);
+  require(lower_band >= 0 && lower_band + 1 < state_k.band_count(),
+          "valley_bands_from_state: lower_band = {} needs bands {} and {} of a state with {}",
+          lower_band, lower_band, lower_band + 1, state_k.band_count());
+  const double e1 = state_k.energies[lower_band];
+  const double e2 = state_k.energies[lower_band + 1];
+  require(std::abs(e2 - e1) <= 1e-6 * std::max(1.0, std::abs(e1)),
+          "valley_bands_from_state: bands {} and {} do not meet at K (E = {}, {})", lower_band,
+          lower_band + 1, e1, e2);
+  auto states = std::make_shared<const std::array<BlochState<2, double>, 2>>(
+      std::array<BlochState<2, double>, 2>{state_k, time_reversed(state_k)});
+  const std::vector<Eigen::Index> pair{lower_band, lower_band + 1};
+  BandData<2> bands(2);
+  for (const auto& s : *states)
+    bands.add(s.k, Eigen::Vector2d(s.energies[lower_band], s.energies[lower_band + 1]),
+              interband_D(s, pair));
+  auto overlap = [states, lower_band](int v, int u, const LatticeIndex<2>& mu) {
+    const auto& sv = (*states)[static_cast<std::size_t>(v)];
+    const auto& su = (*states)[static_cast<std::size_t>(u)];
+    const Eigen::MatrixXcd full = overlap_A(sv, relabel(su, LatticeIndex<2>(-mu)));
+    return Eigen::Matrix2cd(full.block(lower_band, lower_band, 2, 2));
+  };
+  return ValleyBands{state_k.basis.lattice(), std::move(bands), overlap};
+}
+
+}  // namespace wavekin

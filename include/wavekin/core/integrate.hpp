@@ -1,0 +1,86 @@
+// wavekin/core/integrate.hpp — the library's one time loop: integrate(...) and integrate_n_steps(...)
+// over any stepper `step(state, t, dt)`, with an optional observer.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "wavekin/core/error.hpp"
+
+namespace wavekin {
+
+/// \brief A time stepper: `stepper.step(state, t, dt)` advances `state` from time t to t + dt.
+/// Time is never stored in the state: the caller (usually integrate) owns it, so one state can be
+/// stepped by different schemes and a restarted run needs only (state, t).
+template <class S, class State, class Time = double>
+concept Stepper = requires(S& stepper, State& state, Time t, Time dt) {
+  stepper.step(state, t, dt);
+};
+
+/// \brief An observer that does nothing (the default of integrate and integrate_n_steps).
+struct NoObserver {
+  template <class State, class Time>
+  void operator()(const State&, Time, std::int64_t) const noexcept {}
+};
+
+/// \brief `count` steps of length dt from t0: observer(state, t0, 0) first, then
+/// observer(state, t0 + k·dt, k) after step k. Times are t0 + k·dt, not a running sum, so they
+/// carry no accumulated rounding. Returns the final time t0 + count·dt.
+/// \pre t0 and dt finite, dt > 0, count >= 0 (invalid_argument naming the value otherwise).
+template <class State, class Time, class Step, class Observer = NoObserver>
+  requires Stepper<Step, State, Time>
+Time integrate_n_steps(Step& stepper, State& state, Time t0, std::type_identity_t<Time> dt,
+                       std::int64_t count, Observer&& observer = {}) {
+  require(std::isfinite(t0), "integrate_n_steps: start time t0 = {} is not finite", t0);
+  require(std::isfinite(dt) && dt > 0, "integrate_n_steps: time step dt = {} must be finite and > 0",
+          dt);
+  require(count >= 0, "integrate_n_steps: step count {} must be >= 0", count);
+  observer(static_cast<const State&>(state), t0, std::int64_t{0});
+  for (std::int64_t k = 0; k < count; ++k) {
+    const Time t = t0 + static_cast<Time>(k) * dt;
+    stepper.step(state, t, dt);
+    observer(static_cast<const State&>(state), t0 + static_cast<Time>(k + 1) * dt, k + 1);
+  }
+  return t0 + static_cast<Time>(count) * dt;
+}
+
+/// \brief The number of steps of at most dt that integrate takes from t0 to t1:
+/// ceil((t1 − t0)/dt), where a ratio within 1e-9 (relative) of an integer counts as that integer,
+/// so T/dt = 80 gives 80 steps, not 81.
+template <class Time>
+std::int64_t step_count(Time t0, Time t1, Time dt) {
+  require(std::isfinite(t0) && std::isfinite(t1) && t1 >= t0,
+          "integrate: the interval [{}, {}] must be finite with t1 >= t0", t0, t1);
+  require(std::isfinite(dt) && dt > 0, "integrate: time step dt = {} must be finite and > 0", dt);
+  const double ratio = static_cast<double>(t1 - t0) / static_cast<double>(dt);
+  require(ratio < 9e18, "integrate: (t1 - t0)/dt = {} steps is too many", ratio);
+  const double nearest = std::round(ratio);
+  if (std::abs(ratio - nearest) <= 1e-9 * std::max(1.0, nearest))
+    return static_cast<std::int64_t>(nearest);
+  return static_cast<std::int64_t>(std::ceil(ratio));
+}
+
+/// \brief From t0 to t1 in equal steps of at most dt: n = step_count(t0, t1, dt) steps of
+/// (t1 − t0)/n, so the last one lands on t1 exactly and dt is kept when it divides the interval.
+/// observer(state, t, k) is called at t0 (k = 0) and after every step. Returns the step count.
+/// \pre t0, t1 finite, t1 >= t0; dt finite and > 0.
+template <class State, class Time, class Step, class Observer = NoObserver>
+  requires Stepper<Step, State, Time>
+std::int64_t integrate(Step& stepper, State& state, Time t0, std::type_identity_t<Time> t1,
+                       std::type_identity_t<Time> dt, Observer&& observer = {}) {
+  const std::int64_t n = step_count<Time>(t0, t1, dt);
+  if (n == 0) {
+    observer(static_cast<const State&>(state), t0, std::int64_t{0});
+    return 0;
+  }
+  integrate_n_steps(stepper, state, t0, (t1 - t0) / static_cast<Time>(n), n,
+                    std::forward<Observer>(observer));
+  return n;
+}
+
+}  // namespace wavekin

@@ -1,0 +1,89 @@
+// Tests for wavekin/core/integrate.hpp: the one time loop, its step counts, the times it hands to
+// the stepper and the observer, and its input checks.
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "wavekin/core/error.hpp"
+#include "wavekin/core/integrate.hpp"
+
+using Catch::Matchers::Contains;
+
+namespace {
+
+// du/dt = λ(t) u with λ(t) = cos t, stepped exactly: u(t + dt) = u(t) e^{sin(t + dt) − sin t}.
+// The exact answer depends on the times the loop passes, so it checks them.
+struct ExactGrowth {
+  std::vector<double> times;
+  void step(double& u, double t, double dt) {
+    times.push_back(t);
+    u *= std::exp(std::sin(t + dt) - std::sin(t));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("integrate_n_steps passes t0 + k dt and observes every step", "[core][integrate]") {
+  ExactGrowth stepper;
+  double u = 1;
+  std::vector<double> observed;
+  std::vector<std::int64_t> indices;
+  const double t_end = wavekin::integrate_n_steps(stepper, u, 0.5, 0.1, 30,
+                                                  [&](const double& value, double t, std::int64_t k) {
+                                                    observed.push_back(t);
+                                                    indices.push_back(k);
+                                                    CHECK(value > 0);
+                                                  });
+  REQUIRE(stepper.times.size() == 30);
+  REQUIRE(observed.size() == 31);
+  for (std::size_t k = 0; k < 30; ++k) CHECK(stepper.times[k] == 0.5 + double(k) * 0.1);
+  for (std::size_t k = 0; k <= 30; ++k) {
+    CHECK(observed[k] == 0.5 + double(k) * 0.1);
+    CHECK(indices[k] == std::int64_t(k));
+  }
+  CHECK(t_end == 0.5 + 30 * 0.1);
+  // Exact stepping: the product telescopes to e^{sin 3.5 − sin 0.5}, to round-off of 30 factors.
+  CHECK(u == Approx(std::exp(std::sin(3.5) - std::sin(0.5))).epsilon(1e-14));
+}
+
+TEST_CASE("integrate lands on t1 in equal steps of at most dt", "[core][integrate]") {
+  // T/dt = 80 up to rounding: 80 steps, not 81.
+  CHECK(wavekin::step_count(0.0, 20.0, 20.0 / 80) == 80);
+  CHECK(wavekin::step_count(0.0, 1.0, 0.1) == 10);
+  CHECK(wavekin::step_count(0.0, 1.0, 0.3) == 4);
+  CHECK(wavekin::step_count(2.0, 2.0, 0.3) == 0);
+  ExactGrowth stepper;
+  double u = 2;
+  std::vector<double> observed;
+  const auto n = wavekin::integrate(stepper, u, 0.0, 1.0, 0.3,
+                                    [&](const double&, double t, std::int64_t) { observed.push_back(t); });
+  CHECK(n == 4);
+  REQUIRE(observed.size() == 5);
+  CHECK(observed.back() == Approx(1.0).epsilon(1e-15));
+  for (std::size_t k = 0; k < 4; ++k) CHECK(stepper.times[k] == Approx(0.25 * double(k)).margin(1e-15));
+  CHECK(u == Approx(2 * std::exp(std::sin(1.0))).epsilon(1e-14));
+  // An empty interval observes the start and takes no step.
+  ExactGrowth idle;
+  double w = 1;
+  int calls = 0;
+  CHECK(wavekin::integrate(idle, w, 3.0, 3.0, 0.1, [&](const double&, double, std::int64_t) { ++calls; }) == 0);
+  CHECK(calls == 1);
+  CHECK(idle.times.empty());
+}
+
+TEST_CASE("integrate rejects bad times, steps and counts before stepping", "[core][integrate]") {
+  ExactGrowth stepper;
+  double u = 1;
+  CHECK_THROWS_WITH(wavekin::integrate_n_steps(stepper, u, 0.0, 0.0, 3), Contains("dt = 0"));
+  CHECK_THROWS_WITH(wavekin::integrate_n_steps(stepper, u, 0.0, -0.1, 3), Contains("dt = -0.1"));
+  CHECK_THROWS_WITH(wavekin::integrate_n_steps(stepper, u, std::nan(""), 0.1, 3), Contains("t0 = nan"));
+  CHECK_THROWS_WITH(wavekin::integrate_n_steps(stepper, u, 0.0, 0.1, -2), Contains("step count -2"));
+  CHECK_THROWS_WITH(wavekin::integrate(stepper, u, 1.0, 0.5, 0.1), Contains("t1 >= t0"));
+  CHECK_THROWS_WITH(wavekin::integrate(stepper, u, 0.0, 1.0, std::nan("")), Contains("dt = nan"));
+  CHECK_THROWS_WITH(wavekin::integrate(stepper, u, 0.0, 1e300, 1e-300), Contains("too many"));
+  CHECK(stepper.times.empty());
+  CHECK(u == 1);
+}
