@@ -224,6 +224,15 @@ TEST_CASE("CoherentRte: Strang splitting is second order in dt", "[coherence][co
   const auto quad = wavekin::ZoneGrid<1>(crystal.lattice, {32}).quadrature();
   wavekin::CoherentRte<1> rte(grid, band_data, 0.5, q);
   wavekin::CoherenceField<1> initial(grid, quad, 2);
+  // The solver's own field sits on the collision's zone grid: the same points and weights.
+  const auto made = rte.make_field();
+  REQUIRE(made.momentum_count() == initial.momentum_count());
+  for (Eigen::Index v = 0; v < made.momentum_count(); ++v) {
+    CHECK(made.momentum(v) == initial.momentum(v));
+    CHECK(made.weight(v) == initial.weight(v));
+  }
+  CHECK(made.band_count() == 2);
+  CHECK(made.grid().size() == grid.size());
   initial.set_band_projected(
       [](const Eigen::Matrix<double, 1, 1>& x) {
         Eigen::VectorXcd a(2);

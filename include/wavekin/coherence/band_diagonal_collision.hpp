@@ -31,7 +31,12 @@ namespace wavekin {
 /// (pair on a shell, μ).
 /// \tparam Dim  dimension of p
 template <int Dim>
-class BandDiagonalCollision : public detail::CollisionSummary {
+class BandDiagonalCollision : public detail::CollisionSummary<Dim> {
+  using Summary = detail::CollisionSummary<Dim>;
+  using Summary::m_band_count;
+  using Summary::m_kappa;
+  using Summary::m_vertex_count;
+
  public:
   using Matrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 
@@ -66,7 +71,7 @@ class BandDiagonalCollision : public detail::CollisionSummary {
  private:
   template <class Correlation>
   explicit BandDiagonalCollision(const detail::CollisionSetup<Dim, Correlation>& setup)
-      : CollisionSummary(setup) {
+      : detail::CollisionSummary<Dim>(setup) {
     const Eigen::Index n = m_band_count;
     const Eigen::Index size = m_vertex_count * n;
     std::vector<Eigen::Triplet<double>> triplets;

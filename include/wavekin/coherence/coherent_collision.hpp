@@ -37,7 +37,12 @@ namespace wavekin {
 /// 2n² nonzeros per (pair, band pair).
 /// \tparam Dim  dimension of p
 template <int Dim>
-class CoherentCollision : public detail::CollisionSummary {
+class CoherentCollision : public detail::CollisionSummary<Dim> {
+  using Summary = detail::CollisionSummary<Dim>;
+  using Summary::m_band_count;
+  using Summary::m_kappa;
+  using Summary::m_vertex_count;
+
  public:
   using complex_type = std::complex<double>;
   using Matrix = Eigen::SparseMatrix<complex_type, Eigen::RowMajor>;
@@ -82,7 +87,7 @@ class CoherentCollision : public detail::CollisionSummary {
  private:
   template <class Correlation>
   explicit CoherentCollision(const detail::CollisionSetup<Dim, Correlation>& setup)
-      : CollisionSummary(setup) {
+      : detail::CollisionSummary<Dim>(setup) {
     const Eigen::Index n = m_band_count;
     m_loss.assign(static_cast<std::size_t>(m_vertex_count * n), Eigen::MatrixXcd::Zero(n, n));
     std::vector<Eigen::Triplet<complex_type>> triplets;

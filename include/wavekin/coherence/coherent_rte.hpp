@@ -59,6 +59,11 @@ class CoherentRte {
     for (auto* buffer : {&m_k1, &m_k2, &m_k3, &m_k4, &m_stage}) buffer->resize(nx, blocks);
   }
 
+  /// \brief σ ≡ 0 on this solver's x-grid and at the collision's zone-grid vertices: the field
+  /// step() expects, with nothing to restate.
+  [[nodiscard]] Field make_field() const {
+    return Field(m_liouville.grid(), m_collision.zone(), m_collision.band_count());
+  }
   [[nodiscard]] const CoherenceLiouville<Dim>& liouville() const noexcept { return m_liouville; }
   [[nodiscard]] const Collision& collision() const noexcept { return m_collision; }
 

@@ -18,6 +18,7 @@
 #include "wavekin/coherence/energy_shell_quadrature.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
+#include "wavekin/core/zone_grid.hpp"
 
 namespace wavekin {
 
@@ -63,6 +64,7 @@ class CollisionSetup {
   [[nodiscard]] double kappa() const { return m_kappa; }
   [[nodiscard]] const EnergyShellQuadrature<Dim>& quadrature() const { return m_quadrature[0]; }
   [[nodiscard]] std::size_t mu_count() const { return m_mu.size(); }
+  [[nodiscard]] const ZoneGrid<Dim>& zone() const { return m_bands.grid; }
 
   // Calls visit(mu, R̂(p − q + μ), A(p, q − μ)) for every kept μ of the pair (p, q).
   template <class Visit>
@@ -172,7 +174,8 @@ void scatter_coherent_terms(Eigen::Index p, Eigen::Index q, Eigen::Index l, Eige
     }
 }
 
-// What both collision operators report about their assembly.
+// What both collision operators report about their assembly, and the zone grid they act on.
+template <int Dim>
 class CollisionSummary {
  public:
   [[nodiscard]] Eigen::Index band_count() const noexcept { return m_band_count; }
@@ -181,19 +184,23 @@ class CollisionSummary {
   [[nodiscard]] double kappa() const noexcept { return m_kappa; }
   /// \brief Number of lattice vectors μ the truncated sum ranges over.
   [[nodiscard]] std::size_t mu_count() const noexcept { return m_mu_count; }
+  /// \brief The momentum grid (or patch) p and q range over.
+  [[nodiscard]] const ZoneGrid<Dim>& zone() const noexcept { return m_zone; }
 
  protected:
-  template <int Dim, class Correlation>
+  template <class Correlation>
   explicit CollisionSummary(const CollisionSetup<Dim, Correlation>& setup)
       : m_band_count(setup.band_count()),
         m_vertex_count(setup.vertex_count()),
         m_kappa(setup.kappa()),
-        m_mu_count(setup.mu_count()) {}
+        m_mu_count(setup.mu_count()),
+        m_zone(setup.zone()) {}
 
   Eigen::Index m_band_count;
   Eigen::Index m_vertex_count;
   double m_kappa;
   std::size_t m_mu_count;
+  ZoneGrid<Dim> m_zone;
 };
 
 }  // namespace detail
