@@ -57,7 +57,8 @@ struct UnitBoxPacket {
 
 // Discrete L² distance (cell volume included) between two fields on `grid`.
 template <int Dim>
-double l2_distance(const wavekin::PeriodicGrid<Dim>& grid, const std::vector<std::complex<double>>& u,
+double l2_distance(const wavekin::PeriodicGrid<Dim>& grid,
+                   const std::vector<std::complex<double>>& u,
                    const std::vector<std::complex<double>>& v) {
   double sum = 0;
   for (std::size_t j = 0; j < u.size(); ++j) sum += std::norm(u[j] - v[j]);
