@@ -20,6 +20,8 @@
 #include "wavekin/bloch/kronig_penney.hpp"
 #include "wavekin/bloch/matrix_elements.hpp"
 
+#include "skew_crystal.hpp"
+
 using Catch::Matchers::Contains;
 using wavekin::BlochSolver;
 using wavekin::lattice_index;
@@ -252,14 +254,9 @@ TEST_CASE("symmetries: E(−k) = E(k), E(k+μ) = E(k), relabelled states are the
           "[bloch][solver]") {
   // A real potential without inversion symmetry (phases), on a skew lattice,
   // so that E(−k) = E(k) is time reversal and nothing else.
-  const auto lattice =
-      wavekin::Lattice<2>::from_basis((Eigen::Matrix2d() << 1.0, 0.35, 0.0, 0.9).finished());
-  wavekin::CosineSum<2> v;
-  v.add(3.0, lattice_index(1, 0), 0.3)
-      .add(-2.0, lattice_index(1, 1), 1.1)
-      .add(1.5, lattice_index(0, 2));
-  const double cutoff = 300;
-  const BlochSolver solver(lattice, v, {.energy_cutoff = cutoff});
+  const double cutoff = wavekin_test::skew_cutoff;
+  const auto solver = wavekin_test::skew_solver();
+  const auto& lattice = solver.lattice();
   const Eigen::Vector2d k(0.41, -1.73);
   const int bands = 6;
   const auto state = solver.solve(k, bands);

@@ -14,24 +14,15 @@
 #include "wavekin/bloch/honeycomb_wells.hpp"
 #include "wavekin/bloch/matrix_elements.hpp"
 
+#include "skew_crystal.hpp"
+
 using Catch::Matchers::Contains;
 using wavekin::lattice_index;
+using wavekin_test::skew_solver;
 
 namespace {
 
 constexpr double eps = std::numeric_limits<double>::epsilon();
-
-// A real, non-inversion-symmetric potential on a skew lattice, converged at
-// E_cut = 300 (analytic V: coefficients decay super-exponentially).
-auto skew_solver() {
-  const auto lattice =
-      wavekin::Lattice<2>::from_basis((Eigen::Matrix2d() << 1.0, 0.35, 0.0, 0.9).finished());
-  wavekin::CosineSum<2> v;
-  v.add(3.0, lattice_index(1, 0), 0.3)
-      .add(-2.0, lattice_index(1, 1), 1.1)
-      .add(1.5, lattice_index(0, 2));
-  return wavekin::BlochSolver(lattice, v, {.energy_cutoff = 300});
-}
 
 }  // namespace
 

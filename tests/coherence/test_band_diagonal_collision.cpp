@@ -18,12 +18,13 @@
 #include "wavekin/coherence/band_diagonal_collision.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
 
+#include "crystal_1d.hpp"
+
 namespace {
 
 using wavekin::BandCollisionOptions;
 using wavekin::GaussianCorrelation;
 using wavekin::Lattice;
-using wavekin::lattice_index;
 using wavekin::LatticeIndex;
 constexpr double pi = std::numbers::pi;
 
@@ -46,16 +47,6 @@ double free_rate_2d(const R& r, const Eigen::Vector2d& k) {
     sum += r(Eigen::Vector2d(k - k.norm() * Eigen::Vector2d(std::cos(t), std::sin(t))));
   }
   return sum / n;
-}
-
-// A 1D crystal: V(x) = 2 cos(2πx) on the unit lattice, two lowest bands (gap ≈ 2 at p = π),
-// 64 zone points, the BandTable's parallel-transport gauge.
-wavekin::CollisionBands<1> bloch_bands_1d(Eigen::Index points) {
-  const auto lattice = Lattice<1>::line(1.0);
-  const wavekin::CosineSum<1> potential({{2.0, lattice_index(1)}});
-  const wavekin::BlochSolver solver(lattice, potential, {.energy_cutoff = 400});
-  const auto table = wavekin::BandTable<1>::uniform_grid(solver, {points}, 2);
-  return wavekin::collision_bands_from_table(lattice, table, {0, 1});
 }
 
 }  // namespace
@@ -129,7 +120,7 @@ TEST_CASE("(C.3) with V = 0 reduces to the free RTE in 2D: second-order converge
 
 TEST_CASE("(C.3) conserves the total population and is dissipative", "[coherence][collision]") {
   SECTION("1D Bloch bands, Gaussian correlation") {
-    const auto bands = bloch_bands_1d(64);
+    const auto bands = wavekin_test::Crystal1D(64, 400).collision_bands();
     const GaussianCorrelation<1> r(0.5);
     const wavekin::BandDiagonalCollision<1> c(bands, r);
     const Eigen::MatrixXd m = Eigen::MatrixXd(c.matrix());

@@ -23,27 +23,15 @@
 #include "wavekin/coherence/coherent_rte.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
 
+#include "crystal_1d.hpp"
+
 namespace {
 
 using wavekin::GaussianCorrelation;
 using wavekin::Lattice;
+using wavekin_test::Crystal1D;
 using cplx = std::complex<double>;
 constexpr double pi = std::numbers::pi;
-
-// V(x) = amplitude·cos(2πx) on the unit lattice, bands 0 and 1 (gap ≥ amplitude ≈ 2 at p = π:
-// 1D bands never overlap, so each shell meets one band only), BandTable's gauge.
-struct Crystal1D {
-  Lattice<1> lattice = Lattice<1>::line(1.0);
-  wavekin::BandTable<1> table;
-  explicit Crystal1D(Eigen::Index points)
-      : table(wavekin::BandTable<1>::uniform_grid(
-            wavekin::BlochSolver(lattice, wavekin::CosineSum<1>({{2.0, wavekin::lattice_index(1)}}),
-                                 {.energy_cutoff = 300}),
-            {points}, 2)) {}
-  [[nodiscard]] wavekin::CollisionBands<1> collision_bands() const {
-    return wavekin::collision_bands_from_table(lattice, table, {0, 1});
-  }
-};
 
 // σ vector (layout (v·n + j)·n + l) with the given diagonal and zero off-diagonal.
 Eigen::VectorXcd from_diagonal(const Eigen::VectorXd& s, Eigen::Index n) {

@@ -14,23 +14,22 @@
 #include <random>
 #include <vector>
 
+#include "test_common.hpp"
 #include "wavekin/core/spectral_derivative.hpp"
 
 using Catch::Matchers::Contains;
 using wavekin::Complex;
 using wavekin::PeriodicGrid;
 using wavekin::SpectralDerivative;
+using namespace wavekin::test;
 
 namespace {
-
-using cd = std::complex<double>;
-constexpr double two_pi = 2 * std::numbers::pi;
 
 // Set WAVEKIN_TEST_VERBOSE=1 to print the measured errors, in units of
 // ε·scale (scale = max|exact result|).
 template <class Scalar>
 void report(const char* what, int dim, double error, double scale) {
-  if (std::getenv("WAVEKIN_TEST_VERBOSE") == nullptr) return;
+  if (!verbose()) return;
   const double eps = std::numeric_limits<Scalar>::epsilon();
   std::printf("%-24s %dD %-6s max error %.3e = %8.1f eps * max|exact| (max|exact| = %.3e)\n", what,
               dim, sizeof(Scalar) == 4 ? "float" : "double", error, error / (eps * scale), scale);
@@ -320,7 +319,7 @@ TEST_CASE("spectral derivatives converge geometrically with N (double)") {
     std::vector<Complex<double>> out(s.f.size());
     d.derivative(s.f, out, 0);
     error[i] = max_error(out, s.d1[0]) / max_abs(s.d1[0]);
-    if (std::getenv("WAVEKIN_TEST_VERBOSE") != nullptr)
+    if (verbose())
       std::printf("convergence: N = %2td  relative max error %.3e\n", sizes[i], error[i]);
   }
   CHECK(error[0] > 1e-4);

@@ -13,18 +13,17 @@
 
 #include "wavekin/kinetic/collision_operator.hpp"
 
+#include "unit_box_grid.hpp"
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
 using Kernel = wavekin::SeparableExponentialKernel<1>;
+using wavekin_test::unit_box_grid;
 
 namespace {
 
 constexpr double pi = std::numbers::pi;
-
-wavekin::PhaseSpaceGrid<1> grid(std::ptrdiff_t nx, std::ptrdiff_t nk, double k_min, double k_max) {
-  return {wavekin::PeriodicGrid<1>({nx}, Vec1(1.0)), {nk}, Vec1(k_min), Vec1(k_max)};
-}
 
 Eigen::VectorXd random_field(std::ptrdiff_t size, unsigned seed) {
   std::mt19937_64 rng(seed);
@@ -53,7 +52,7 @@ double reference_rate(const Kernel& kernel, double k) {
 TEST_CASE("Scattering rate of P2's kernel matches an independent quadrature", "[kinetic]") {
   // P2 §4.2.2: a = b = 100, D = 1.5, m_0 = 1. k-box [0.5, 2.5] with 1024 cells.
   const Kernel kernel(1.5, 100, 100);
-  const auto g = grid(4, 1024, 0.5, 2.5);
+  const auto g = unit_box_grid(4, 1024, 0.5, 2.5);
   const wavekin::CollisionOperator<1, Kernel> collision(g, kernel, 1.0);
   CHECK(collision.kernel_count() == 1);
   const std::ptrdiff_t j = 511;  // k_j = 0.5 + 511.5 · 2/1024 = 1.4990234375
@@ -70,7 +69,7 @@ TEST_CASE("Scattering rate of P2's kernel matches an independent quadrature", "[
 
 TEST_CASE("Collision conserves mass to round-off: dense, compressed and grouped", "[kinetic]") {
   const Kernel kernel(1.5, 5, 5);
-  const auto g = grid(8, 96, -3, 3);
+  const auto g = unit_box_grid(8, 96, -3, 3);
   std::vector<double> mass(8);
   for (std::size_t i = 0; i < mass.size(); ++i) mass[i] = i < 4 ? 1.0 : 0.7;  // two kernels
   const wavekin::CollisionOperator<1, Kernel> dense(g, kernel, 1.0);
@@ -89,7 +88,7 @@ TEST_CASE("Collision conserves mass to round-off: dense, compressed and grouped"
 
 TEST_CASE("Grouped m_0 applies each point's own kernel", "[kinetic]") {
   const Kernel kernel(1.0, 3, 2);
-  const auto g = grid(4, 48, -2, 2);
+  const auto g = unit_box_grid(4, 48, -2, 2);
   const std::vector<double> mass{1.0, 0.5, 1.0, 0.5};
   const wavekin::CollisionOperator<1, Kernel> grouped(g, kernel, mass);
   const wavekin::CollisionOperator<1, Kernel> one(g, kernel, 1.0), half(g, kernel, 0.5);
@@ -108,7 +107,7 @@ TEST_CASE("Grouped m_0 applies each point's own kernel", "[kinetic]") {
 
 TEST_CASE("Compressed kernel meets its stated bound", "[kinetic]") {
   const Kernel kernel(1.5, 100, 100);
-  const auto g = grid(4, 512, 0.5, 2.5);
+  const auto g = unit_box_grid(4, 512, 0.5, 2.5);
   const wavekin::CollisionOperator<1, Kernel> dense(g, kernel, 1.0);
   for (const double tol : {1e-2, 1e-4}) {
     const wavekin::CollisionOperator<1, Kernel> compressed(g, kernel, 1.0,
@@ -131,7 +130,7 @@ TEST_CASE("Compressed kernel meets its stated bound", "[kinetic]") {
 
 TEST_CASE("Collision step is third order against the matrix exponential", "[kinetic]") {
   const Kernel kernel(1.0, 2, 2);
-  const auto g = grid(4, 40, -2, 2);
+  const auto g = unit_box_grid(4, 40, -2, 2);
   wavekin::CollisionOperator<1, Kernel> collision(g, kernel, 1.0);
   // Q restricted to one x-point is S − diag λ, symmetric: exp(TQ) by eigendecomposition.
   Eigen::MatrixXd q(40, 40);
@@ -169,7 +168,7 @@ TEST_CASE("Collision step is third order against the matrix exponential", "[kine
 
 TEST_CASE("Collision operator rejects bad input", "[kinetic]") {
   const Kernel kernel(1.0, 1, 1);
-  const auto g = grid(4, 12, -1, 1);
+  const auto g = unit_box_grid(4, 12, -1, 1);
   CHECK_THROWS_AS((wavekin::CollisionOperator<1, Kernel>(g, kernel, 0.0)),
                   wavekin::invalid_argument);
   CHECK_THROWS_AS((wavekin::CollisionOperator<1, Kernel>(g, kernel, std::vector<double>{1, 1, 1})),

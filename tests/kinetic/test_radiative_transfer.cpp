@@ -13,17 +13,15 @@
 #include "wavekin/kinetic/spectral_shift_transport.hpp"
 #include "wavekin/kinetic/weno_transport.hpp"
 
+#include "unit_box_grid.hpp"
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
-using Vec1 = Eigen::Matrix<double, 1, 1>;
 using Kernel = wavekin::SeparableExponentialKernel<1>;
+using wavekin_test::unit_box_grid;
 
 namespace {
 constexpr double pi = std::numbers::pi;
-
-wavekin::PhaseSpaceGrid<1> small_grid() {
-  return {wavekin::PeriodicGrid<1>({32}, Vec1(1.0)), {64}, Vec1(0.25), Vec1(2.75)};
-}
 
 double packet(double x) {
   return std::exp(-40 * (x - 0.5) * (x - 0.5));
@@ -31,7 +29,7 @@ double packet(double x) {
 }  // namespace
 
 TEST_CASE("Strang splitting of shift transport and collision is second order", "[kinetic]") {
-  const auto g = small_grid();
+  const auto g = unit_box_grid(32, 64, 0.25, 2.75);
   const Kernel kernel(1.0, 1.0, 1.0);
   auto make = [&] {
     return wavekin::RadiativeTransfer(wavekin::SpectralShiftTransport<1>(g, 1.0),
@@ -59,7 +57,7 @@ TEST_CASE("Strang splitting of shift transport and collision is second order", "
 }
 
 TEST_CASE("RTE with WENO transport and varying m_0 conserves mass to round-off", "[kinetic]") {
-  const auto g = small_grid();
+  const auto g = unit_box_grid(32, 64, 0.25, 2.75);
   auto mass = [](double, double x) { return 1 + 0.1 * std::sin(2 * pi * x); };
   auto mass_gradient = [](double, double x) { return 0.2 * pi * std::cos(2 * pi * x); };
   auto zero = [](double, double) { return 0.0; };
@@ -89,8 +87,7 @@ TEST_CASE("RTE with WENO transport and varying m_0 conserves mass to round-off",
 }
 
 TEST_CASE("Regularised monokinetic data: exact mass, O(eta^2) moments", "[kinetic]") {
-  const wavekin::PhaseSpaceGrid<1> g(wavekin::PeriodicGrid<1>({8}, Vec1(1.0)), {4096}, Vec1(-1),
-                                     Vec1(3));
+  const auto g = unit_box_grid(8, 4096, -1, 3);
   for (const double eta : {0.1, 0.05}) {
     const Eigen::VectorXd w = wavekin::monokinetic_initial_data(
         g, [](double) { return 2.0; }, 1.0, eta);
@@ -112,14 +109,13 @@ TEST_CASE("Regularised monokinetic data: exact mass, O(eta^2) moments", "[kineti
 }
 
 TEST_CASE("RadiativeTransfer rejects bad input", "[kinetic]") {
-  const auto g = small_grid();
+  const auto g = unit_box_grid(32, 64, 0.25, 2.75);
   wavekin::RadiativeTransfer rte(wavekin::SpectralShiftTransport<1>(g, 1.0),
                                  wavekin::CollisionOperator<1, Kernel>(g, Kernel(1, 1, 1), 1.0));
   Eigen::VectorXd w = Eigen::VectorXd::Ones(g.size());
   CHECK_THROWS_AS(rte.step(w, 0, -0.1), wavekin::invalid_argument);
   CHECK_THROWS_AS(wavekin::integrate_n_steps(rte, w, 0.0, 0.1, -1), wavekin::invalid_argument);
-  const wavekin::PhaseSpaceGrid<1> other(wavekin::PeriodicGrid<1>({16}, Vec1(1.0)), {64},
-                                         Vec1(0.25), Vec1(2.75));
+  const auto other = unit_box_grid(16, 64, 0.25, 2.75);
   CHECK_THROWS_AS(
       wavekin::RadiativeTransfer(wavekin::SpectralShiftTransport<1>(other, 1.0),
                                  wavekin::CollisionOperator<1, Kernel>(g, Kernel(1, 1, 1), 1.0)),

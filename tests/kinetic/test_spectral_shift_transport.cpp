@@ -8,6 +8,8 @@
 
 #include "wavekin/kinetic/spectral_shift_transport.hpp"
 
+#include "unit_box_grid.hpp"
+
 using Catch::Matchers::WithinRel;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
 
@@ -66,8 +68,7 @@ TEST_CASE("Spectral shift in 2-D moves along the vector m k t", "[kinetic]") {
 }
 
 TEST_CASE("Spectral shift rejects bad input", "[kinetic]") {
-  const wavekin::PhaseSpaceGrid<1> g(wavekin::PeriodicGrid<1>({8}, Vec1(1.0)), {6}, Vec1(-1),
-                                     Vec1(1));
+  const auto g = wavekin_test::unit_box_grid(8, 6, -1, 1);
   CHECK_THROWS_AS(wavekin::SpectralShiftTransport<1>(g, -1.0), wavekin::invalid_argument);
   wavekin::SpectralShiftTransport<1> transport(g, 1.0);
   Eigen::VectorXd w = Eigen::VectorXd::Ones(g.size());

@@ -1,13 +1,17 @@
-// Shared helpers of the random module's tests: composite Gauss–Legendre quadrature and
-// the exact standard error of averaged Gaussian product estimators (Isserlis).
+// Shared helpers of the random module's tests: composite Gauss–Legendre quadrature, the
+// exact standard error of averaged Gaussian product estimators (Isserlis), and bitwise
+// equality of running statistics.
 // SPDX-License-Identifier: MIT
 #pragma once
 
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <numbers>
 #include <utility>
 #include <vector>
+
+#include "wavekin/random/running_statistics.hpp"
 
 namespace wavekin_test {
 
@@ -59,6 +63,15 @@ double product_estimator_variance(const std::vector<std::pair<Point, Point>>& pa
       sum += covariance(a, c) * covariance(b, d) + covariance(a, d) * covariance(b, c);
   const auto k = static_cast<double>(pairs.size());
   return sum / (k * k);
+}
+
+// True when a and b hold the same statistics bit for bit (their serialized arrays).
+inline bool same_bits(const wavekin::RunningStatistics& a, const wavekin::RunningStatistics& b) {
+  const auto x = a.serialize();
+  const auto y = b.serialize();
+  // memcmp on an empty array's null data() is undefined behaviour: compare sizes first.
+  return x.size() == y.size() &&
+         (x.size() == 0 || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0);
 }
 
 }  // namespace wavekin_test

@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -27,6 +26,7 @@
 
 #include "wavekin/random/ensemble.hpp"
 
+#include "random_test_support.hpp"
 #include "test_files.hpp"
 
 namespace fs = std::filesystem;
@@ -37,6 +37,7 @@ using wavekin::ObservableSpec;
 using wavekin::RandomStream;
 using wavekin::RunningStatistics;
 using wavekin::test::TempDir;
+using wavekin_test::same_bits;
 using Sample = std::vector<Eigen::VectorXd>;
 
 namespace {
@@ -71,14 +72,6 @@ EnsembleOptions base_options(std::uint64_t samples) {
   o.display = wavekin::io::Display::never;
   o.parameters = {{"epsilon", 0.015625}};
   return o;
-}
-
-bool same_bits(const RunningStatistics& a, const RunningStatistics& b) {
-  const auto x = a.serialize();
-  const auto y = b.serialize();
-  // memcmp on an empty array's null data() is undefined behaviour: compare sizes first.
-  return x.size() == y.size() &&
-         (x.size() == 0 || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0);
 }
 
 RunningStatistics uninterrupted(const EnsembleOptions& options) {

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -16,9 +15,12 @@
 #include "wavekin/random/random_stream.hpp"
 #include "wavekin/random/running_statistics.hpp"
 
+#include "random_test_support.hpp"
+
 using Catch::Matchers::Contains;
 using wavekin::ObservableSpec;
 using wavekin::RunningStatistics;
+using wavekin_test::same_bits;
 using Sample = std::vector<Eigen::VectorXd>;
 
 namespace {
@@ -65,14 +67,6 @@ RunningStatistics accumulate(const std::vector<Sample>& samples, std::size_t beg
   RunningStatistics s(specs);
   for (std::size_t i = begin; i < end; ++i) s.add(samples[i]);
   return s;
-}
-
-bool same_bits(const RunningStatistics& a, const RunningStatistics& b) {
-  const auto x = a.serialize();
-  const auto y = b.serialize();
-  // memcmp on an empty array's null data() is undefined behaviour: compare sizes first.
-  return x.size() == y.size() &&
-         (x.size() == 0 || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0);
 }
 
 double relative_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {

@@ -1,5 +1,6 @@
 // Exact solution of the free constant-mass Schrödinger equation for a Gaussian
-// packet on a periodic box (sum of periodic images), shared by the schrodinger tests.
+// packet on a periodic box (sum of periodic images), and the distances between grid fields the
+// schrodinger tests measure errors in.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -43,6 +44,26 @@ struct GaussianPacket {
     return u;
   }
 };
+
+// The set-up of the conservation tests (a Catch fixture, TEST_CASE_METHOD): the packet
+// A = 64, x₀ = 0.5, p₀ = 0.5, ε = 0.05, m = 1 on the unit box, sampled at t = 0 on 128 points.
+struct UnitBoxPacket {
+  wavekin::PeriodicGrid<1> grid =
+      wavekin::PeriodicGrid<1>({128}, wavekin::PeriodicGrid<1>::Point(1.0));
+  double epsilon = 0.05;
+  GaussianPacket packet{64.0, 0.5, 0.5, epsilon, 1.0, 1.0};
+  std::vector<std::complex<double>> u = packet.sample(grid, 0.0);
+};
+
+// Discrete L² distance (cell volume included) between two fields on `grid`.
+template <int Dim>
+double l2_distance(const wavekin::PeriodicGrid<Dim>& grid,
+                   const std::vector<std::complex<double>>& u,
+                   const std::vector<std::complex<double>>& v) {
+  double sum = 0;
+  for (std::size_t j = 0; j < u.size(); ++j) sum += std::norm(u[j] - v[j]);
+  return std::sqrt(sum * grid.cell_volume());
+}
 
 // ∫|ρ_a − ρ_b| dx on the grid (trapezoidal rule).
 inline double density_l1_distance(const wavekin::PeriodicGrid<1>& grid,

@@ -22,6 +22,7 @@
 
 #include "allocation_counter.hpp"
 #include "gaussian_packet.hpp"
+#include "test_common.hpp"
 #include "wavekin/core/integrate.hpp"
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 #include "wavekin/schrodinger/observables.hpp"
@@ -34,26 +35,13 @@ using wavekin::FunctionCoefficient;
 using wavekin::GridFieldCoefficient;
 using wavekin::PeriodicGrid;
 using wavekin_test::GaussianPacket;
+using wavekin_test::UnitBoxPacket;
 
 using wavekin_test::allocation_count;
+using wavekin_test::l2_distance;
+using namespace wavekin::test;
 
 namespace {
-
-using cd = std::complex<double>;
-constexpr double two_pi = 2 * std::numbers::pi;
-
-bool verbose() {
-  return std::getenv("WAVEKIN_TEST_VERBOSE") != nullptr;
-}
-
-// Discrete L² distance (cell volume included) between two fields on `grid`.
-template <int Dim>
-double l2_distance(const PeriodicGrid<Dim>& grid, const std::vector<cd>& u,
-                   const std::vector<cd>& v) {
-  double sum = 0;
-  for (std::size_t j = 0; j < u.size(); ++j) sum += std::norm(u[j] - v[j]);
-  return std::sqrt(sum * grid.cell_volume());
-}
 
 // m(t, x) = (1 + 0.2 sin 2πx)(1 + 0.2 cos 2πt): P2 §4.1.2 ex. 1.
 double paper_mass(double t, double x) {
@@ -116,17 +104,14 @@ TEST_CASE("CN: constant m and V give zero Krylov iterations, however they are gi
   CHECK(l2_distance(grid, u_const, u_detected) <= 1e-14);
 }
 
-TEST_CASE("CN: L2 norm conserved with variable mass and potential over 1000 steps",
-          "[schrodinger][crank_nicolson]") {
+TEST_CASE_METHOD(UnitBoxPacket,
+                 "CN: L2 norm conserved with variable mass and potential over 1000 steps",
+                 "[schrodinger][crank_nicolson]") {
   // The step is the Cayley transform (I + iH)^{-1}(I − iH) of a Hermitian H,
   // exactly unitary; only the Krylov solve perturbs it. With relative residual
   // ≤ 1e-14 and ‖(I + iH)^{-1}‖ ≤ 1, each step moves ‖u‖ by ≤ ~1e-14 relative,
   // and the perturbations do not add coherently over 1000 steps (measured
   // drift ~1e-13): 1e-12 is the bound asked for.
-  const PeriodicGrid<1> grid({128}, PeriodicGrid<1>::Point(1.0));
-  const double epsilon = 0.05;
-  const GaussianPacket packet{64.0, 0.5, 0.5, epsilon, 1.0, 1.0};
-  auto u = packet.sample(grid, 0.0);
   CrankNicolsonOptions<> options;
   options.tolerance = 1e-14;
   CrankNicolsonSpectral cn(
@@ -144,17 +129,13 @@ TEST_CASE("CN: L2 norm conserved with variable mass and potential over 1000 step
   CHECK(cn.statistics().diagonal_steps == 0);
 }
 
-TEST_CASE("CN: discrete energy conserved for time-independent m and V",
-          "[schrodinger][crank_nicolson]") {
+TEST_CASE_METHOD(UnitBoxPacket, "CN: discrete energy conserved for time-independent m and V",
+                 "[schrodinger][crank_nicolson]") {
   // For t-independent m, V the Cayley step commutes with H, so ⟨u, H u⟩
   // (observables.hpp energy()) is conserved exactly up to the solve: a
   // relative residual δ changes E by ≲ δ‖H‖‖u‖²; ‖H‖/E ~ (ξ_max/k)² ≈ 100 here,
   // so tolerance 1e-13 bounds the drift per step by ~1e-11 and, not adding
   // coherently, 1e-10 over 200 steps (measured: 1.3e-13).
-  const PeriodicGrid<1> grid({128}, PeriodicGrid<1>::Point(1.0));
-  const double epsilon = 0.05;
-  const GaussianPacket packet{64.0, 0.5, 0.5, epsilon, 1.0, 1.0};
-  auto u = packet.sample(grid, 0.0);
   auto mass_fn = [](double, double x) { return 1 + 0.2 * std::sin(two_pi * x); };
   auto potential_fn = [](double, double x) { return 0.3 * std::cos(two_pi * x); };
   CrankNicolsonOptions<> options;
@@ -190,6 +171,18 @@ std::vector<cd> paper_mass_run(std::ptrdiff_t n, long long steps, double toleran
                            ConstantCoefficient<>(0.0), options);
   wavekin::integrate_n_steps(cn, u, 0.0, 0.1 / static_cast<double>(steps), steps);
   return u;
+}
+
+// P2 §4.1.2 ex. 1 on L = 1.25 with `points` points: the packet A = 2^7, x₀ = 0.25, p₀ = 1,
+// m = paper_mass, V = 0, `steps` steps of dt from t = 0. Returns the GMRES statistics.
+auto paper_example_gmres(double epsilon, double dt, std::ptrdiff_t points, long long steps) {
+  const PeriodicGrid<1> grid({points}, PeriodicGrid<1>::Point(1.25));
+  const GaussianPacket packet{128.0, 0.25, 1.0, epsilon, 1.0, 1.25};
+  auto u = packet.sample(grid, 0.0);
+  CrankNicolsonSpectral cn(grid, epsilon, FunctionCoefficient(paper_mass),
+                           ConstantCoefficient<>(0.0));
+  wavekin::integrate_n_steps(cn, u, 0.0, dt, steps);
+  return cn.statistics();
 }
 
 }  // namespace
@@ -253,15 +246,8 @@ TEST_CASE("CN: preconditioned GMRES needs few iterations for P2's 20% mass varia
   // iteration gains a factor ≲ δ: tolerance 1e-12 in ≲ 15 iterations; the
   // operator is normal, so GMRES does better (measured: at most 7, mean 5.9).
   // The bound 10 leaves margin for other FFT round-off; the number is printed.
-  const double epsilon = std::pow(2.0, -6), dt = std::pow(2.0, -10.2);
-  const PeriodicGrid<1> grid({320}, PeriodicGrid<1>::Point(1.25));
-  const GaussianPacket packet{128.0, 0.25, 1.0, epsilon, 1.0, 1.25};
-  auto u = packet.sample(grid, 0.0);
-  CrankNicolsonSpectral cn(grid, epsilon, FunctionCoefficient(paper_mass),
-                           ConstantCoefficient<>(0.0));
   // 0.5/Δt ≈ 588 steps is P2's whole run; 600 steps cover t ∈ [0, 0.51].
-  wavekin::integrate_n_steps(cn, u, 0.0, dt, 600);
-  const auto& stats = cn.statistics();
+  const auto stats = paper_example_gmres(std::pow(2.0, -6), std::pow(2.0, -10.2), 320, 600);
   std::printf(
       "CN GMRES on P2 ex. 1 (n = 6): max %d iterations per step, mean %.2f, max residual "
       "%.2e\n",
@@ -272,14 +258,7 @@ TEST_CASE("CN: preconditioned GMRES needs few iterations for P2's 20% mass varia
 
   // The bound does not depend on the grid: n = 8 (ε = 2^-8, Δt = 2^-12.6,
   // Δx = 2^-10, N = 1280), 100 steps, same bound.
-  const double epsilon8 = std::pow(2.0, -8), dt8 = std::pow(2.0, -12.6);
-  const PeriodicGrid<1> grid8({1280}, PeriodicGrid<1>::Point(1.25));
-  const GaussianPacket packet8{128.0, 0.25, 1.0, epsilon8, 1.0, 1.25};
-  auto u8 = packet8.sample(grid8, 0.0);
-  CrankNicolsonSpectral cn8(grid8, epsilon8, FunctionCoefficient(paper_mass),
-                            ConstantCoefficient<>(0.0));
-  wavekin::integrate_n_steps(cn8, u8, 0.0, dt8, 100);
-  const auto& stats8 = cn8.statistics();
+  const auto stats8 = paper_example_gmres(std::pow(2.0, -8), std::pow(2.0, -12.6), 1280, 100);
   std::printf("CN GMRES on P2 ex. 1 (n = 8): max %d iterations per step, mean %.2f\n",
               stats8.max_iterations,
               static_cast<double>(stats8.iterations) / static_cast<double>(stats8.steps));

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gaussian_packet.hpp"
+#include "test_common.hpp"
 #include "wavekin/core/integrate.hpp"
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 #include "wavekin/schrodinger/observables.hpp"
@@ -24,16 +25,7 @@ using wavekin::CrankNicolsonSpectral;
 using wavekin::FunctionCoefficient;
 using wavekin::PeriodicGrid;
 using wavekin::SpectralDerivative;
-
-namespace {
-
-using cd = std::complex<double>;
-constexpr double two_pi = 2 * std::numbers::pi;
-bool verbose() {
-  return std::getenv("WAVEKIN_TEST_VERBOSE") != nullptr;
-}
-
-}  // namespace
+using namespace wavekin::test;
 
 TEST_CASE("density, total_mass and l2_norm", "[schrodinger][observables]") {
   const PeriodicGrid<1> grid({8}, PeriodicGrid<1>::Point(2.0));

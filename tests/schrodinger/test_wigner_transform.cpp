@@ -14,17 +14,12 @@
 #include <vector>
 
 #include "gaussian_packet.hpp"
+#include "test_common.hpp"
 #include "wavekin/schrodinger/wigner_transform.hpp"
 
 using Catch::Matchers::Contains;
 using wavekin::PeriodicGrid;
-
-namespace {
-using cd = std::complex<double>;
-bool verbose() {
-  return std::getenv("WAVEKIN_TEST_VERBOSE") != nullptr;
-}
-}  // namespace
+using namespace wavekin::test;
 
 TEST_CASE("Wigner transform of a Gaussian packet matches the closed form",
           "[schrodinger][wigner]") {

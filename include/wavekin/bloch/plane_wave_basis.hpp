@@ -71,17 +71,10 @@ class PlaneWaveBasis {
     };
     std::vector<Entry> kept;
     Label n = low;
-    while (true) {
+    do {
       const Scalar energy = (k + lattice.reciprocal(n)).squaredNorm() / 2;
       if (energy <= energy_cutoff) kept.push_back({n, energy});
-      int axis = Dim - 1;
-      while (axis >= 0 && n[axis] == high[axis]) {
-        n[axis] = low[axis];
-        --axis;
-      }
-      if (axis < 0) break;
-      ++n[axis];
-    }
+    } while (detail::next_in_box(n, low, high));
     std::sort(kept.begin(), kept.end(), [](const Entry& a, const Entry& b) {
       if (a.energy != b.energy) return a.energy < b.energy;
       return std::lexicographical_compare(a.label.begin(), a.label.end(), b.label.begin(),

@@ -34,6 +34,27 @@ LatticeIndex<static_cast<int>(sizeof...(Ints))> lattice_index(Ints... n) {
   return out;
 }
 
+namespace detail {
+
+/// Steps `n` to the next label of the box low ≤ n ≤ high (componentwise), last axis fastest.
+/// Returns false, with n back at `low`, after the last one: `n = low; do { … } while
+/// (next_in_box(n, low, high));` visits the whole box in lexicographic order.
+/// \pre low ≤ n ≤ high componentwise.
+template <int Dim>
+bool next_in_box(LatticeIndex<Dim>& n, const LatticeIndex<Dim>& low,
+                 const LatticeIndex<Dim>& high) {
+  int axis = Dim - 1;
+  while (axis >= 0 && n[axis] == high[axis]) {
+    n[axis] = low[axis];
+    --axis;
+  }
+  if (axis < 0) return false;
+  ++n[axis];
+  return true;
+}
+
+}  // namespace detail
+
 /// \brief A point of the dual lattice, G = Σ_l n_l e^l, with its integer
 /// coordinates n and its length |G|.
 template <int Dim, RealScalar Scalar = double>
@@ -228,21 +249,14 @@ class Lattice {
         16 * std::numeric_limits<Scalar>::epsilon() * centre.norm();
     std::vector<Scalar> distance;
     IntVector n = low;
-    while (true) {
+    do {
       const Vector g = reciprocal(n);
       const Scalar d = (g - centre).norm();
       if (d <= limit) {
         result.push_back({n, g, g.norm()});
         distance.push_back(d);
       }
-      int axis = Dim - 1;
-      while (axis >= 0 && n[axis] == high[axis]) {
-        n[axis] = low[axis];
-        --axis;
-      }
-      if (axis < 0) break;
-      ++n[axis];
-    }
+    } while (detail::next_in_box(n, low, high));
     std::vector<std::size_t> order(result.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {

@@ -196,11 +196,7 @@ class CrankNicolsonSpectral {
   /// \throws convergence_error if GMRES does not reach the tolerance within
   ///      max_iterations (message: iterations and residual; u is unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
-    constexpr const char* who = "CrankNicolsonSpectral::step";
-    detail::check_wave_size(m_grid, u.size(), who);
-    require(std::isfinite(dt) && dt > 0, "{}: dt must be finite and > 0, got {}", who, dt);
-    require(std::isfinite(t), "{}: t must be finite, got {}", who, t);
-    detail::check_finite_wave<Scalar>(u, who);
+    detail::check_step_input<Dim, Scalar>(m_grid, u, t, dt, "CrankNicolsonSpectral::step");
 
     const Scalar t_half = t + dt / 2;
     sample_coefficients(t_half);

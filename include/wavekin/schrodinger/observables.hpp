@@ -7,8 +7,10 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <initializer_list>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "wavekin/core/concepts.hpp"
@@ -90,6 +92,21 @@ std::array<std::vector<Complex<Scalar>>, Dim> spectral_gradient(
   return gradient;
 }
 
+// The input checks of current() and energy() (u and every named real field on the
+// derivative's grid, epsilon finite and > 0, in that order), then ∇u.
+template <int Dim, RealScalar Scalar>
+std::array<std::vector<Complex<Scalar>>, Dim> checked_gradient(
+    SpectralDerivative<Dim, Scalar>& derivative, std::span<const Complex<Scalar>> u,
+    std::initializer_list<std::pair<std::size_t, const char*>> field_sizes, Scalar epsilon,
+    const char* who) {
+  const auto& grid = derivative.grid();
+  check_field_size(grid, u.size(), who, "u");
+  for (const auto& [size, what] : field_sizes) check_field_size(grid, size, who, what);
+  require(std::isfinite(epsilon) && epsilon > 0, "{}: epsilon must be finite and > 0, got {}", who,
+          epsilon);
+  return spectral_gradient(derivative, u);
+}
+
 }  // namespace detail
 
 /// \brief Current density J_a = ε Im(m conj(u) D_a u) (P2 (2.8)/(4.1)), a
@@ -106,13 +123,9 @@ template <int Dim, RealScalar Scalar>
     SpectralDerivative<Dim, Scalar>& derivative,
     std::type_identity_t<std::span<const Complex<Scalar>>> u,
     std::type_identity_t<std::span<const Scalar>> mass, Scalar epsilon) {
-  const auto& grid = derivative.grid();
-  detail::check_field_size(grid, u.size(), "current", "u");
-  detail::check_field_size(grid, mass.size(), "current", "mass");
-  require(std::isfinite(epsilon) && epsilon > 0, "current: epsilon must be finite and > 0, got {}",
-          epsilon);
+  const auto gradient =
+      detail::checked_gradient(derivative, u, {{mass.size(), "mass"}}, epsilon, "current");
   const std::size_t n = u.size();
-  const auto gradient = detail::spectral_gradient(derivative, u);
   std::array<std::vector<Scalar>, Dim> j;
   for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
     j[a].resize(n);
@@ -136,14 +149,10 @@ template <int Dim, RealScalar Scalar>
                             std::type_identity_t<std::span<const Scalar>> mass,
                             std::type_identity_t<std::span<const Scalar>> potential,
                             Scalar epsilon) {
+  const auto gradient = detail::checked_gradient(
+      derivative, u, {{mass.size(), "mass"}, {potential.size(), "potential"}}, epsilon, "energy");
   const auto& grid = derivative.grid();
-  detail::check_field_size(grid, u.size(), "energy", "u");
-  detail::check_field_size(grid, mass.size(), "energy", "mass");
-  detail::check_field_size(grid, potential.size(), "energy", "potential");
-  require(std::isfinite(epsilon) && epsilon > 0, "energy: epsilon must be finite and > 0, got {}",
-          epsilon);
   const std::size_t n = u.size();
-  const auto gradient = detail::spectral_gradient(derivative, u);
   double kinetic = 0, potential_part = 0;
   for (std::size_t k = 0; k < n; ++k) {
     double gradient_squared = 0;

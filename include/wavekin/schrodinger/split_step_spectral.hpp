@@ -89,11 +89,7 @@ class SplitStepSpectral {
   /// \pre u.size() == grid().size(); u finite; dt finite and > 0; t finite;
   ///      V finite at t and t + dt (else invalid_argument; u unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
-    constexpr const char* who = "SplitStepSpectral::step";
-    detail::check_wave_size(m_grid, u.size(), who);
-    require(std::isfinite(dt) && dt > 0, "{}: dt must be finite and > 0, got {}", who, dt);
-    require(std::isfinite(t), "{}: t must be finite, got {}", who, t);
-    detail::check_finite_wave<Scalar>(u, who);
+    detail::check_step_input<Dim, Scalar>(m_grid, u, t, dt, "SplitStepSpectral::step");
     // Sample both ends before touching u, so that a bad V leaves u unchanged.
     sample_potential(t);
     sample_potential_end(t + dt);

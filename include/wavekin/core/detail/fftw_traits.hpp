@@ -39,75 +39,46 @@ inline std::mutex& fftw_planner_mutex() {
 template <RealScalar Scalar>
 struct fftw_api;
 
-template <>
-struct fftw_api<double> {
-  using plan = fftw_plan;
-  using complex = fftw_complex;
+// The two specialisations differ only in FFTW's name prefix (fftw_, fftwf_), so one macro writes
+// both, with fftw3.h's own name manglers, as fftw3.h declares its APIs (FFTW_DEFINE_API).
+#define WAVEKIN_DEFINE_FFTW_API(X, R)                                                          \
+  template <>                                                                                  \
+  struct fftw_api<R> {                                                                         \
+    using plan = X(plan);                                                                      \
+    using complex = X(complex);                                                                \
+                                                                                               \
+    static complex* cast(Complex<R>* p) noexcept { return reinterpret_cast<complex*>(p); }     \
+                                                                                               \
+    static plan plan_dft(int rank, const int* n, Complex<R>* in, Complex<R>* out, int sign,    \
+                         unsigned flags) {                                                     \
+      return X(plan_dft)(rank, n, cast(in), cast(out), sign, flags);                           \
+    }                                                                                          \
+    static plan plan_dft_r2c(int rank, const int* n, R* in, Complex<R>* out, unsigned flags) { \
+      return X(plan_dft_r2c)(rank, n, in, cast(out), flags);                                   \
+    }                                                                                          \
+    static plan plan_dft_c2r(int rank, const int* n, Complex<R>* in, R* out, unsigned flags) { \
+      return X(plan_dft_c2r)(rank, n, cast(in), out, flags);                                   \
+    }                                                                                          \
+    static void execute_dft(plan p, Complex<R>* in, Complex<R>* out) {                         \
+      X(execute_dft)(p, cast(in), cast(out));                                                  \
+    }                                                                                          \
+    static void execute_dft_r2c(plan p, R* in, Complex<R>* out) {                              \
+      X(execute_dft_r2c)(p, in, cast(out));                                                    \
+    }                                                                                          \
+    static void execute_dft_c2r(plan p, Complex<R>* in, R* out) {                              \
+      X(execute_dft_c2r)(p, cast(in), out);                                                    \
+    }                                                                                          \
+    static void destroy_plan(plan p) { X(destroy_plan)(p); }                                   \
+    static void* malloc(std::size_t bytes) { return X(malloc)(bytes); }                        \
+    static void free(void* p) { X(free)(p); }                                                  \
+    static int alignment_of(R* p) { return X(alignment_of)(p); }                               \
+    static void plan_with_nthreads(int threads) { X(plan_with_nthreads)(threads); }            \
+    static int init_threads() { return X(init_threads)(); }                                    \
+  };
 
-  static complex* cast(Complex<double>* p) noexcept { return reinterpret_cast<complex*>(p); }
-
-  static plan plan_dft(int rank, const int* n, Complex<double>* in, Complex<double>* out, int sign,
-                       unsigned flags) {
-    return fftw_plan_dft(rank, n, cast(in), cast(out), sign, flags);
-  }
-  static plan plan_dft_r2c(int rank, const int* n, double* in, Complex<double>* out,
-                           unsigned flags) {
-    return fftw_plan_dft_r2c(rank, n, in, cast(out), flags);
-  }
-  static plan plan_dft_c2r(int rank, const int* n, Complex<double>* in, double* out,
-                           unsigned flags) {
-    return fftw_plan_dft_c2r(rank, n, cast(in), out, flags);
-  }
-  static void execute_dft(plan p, Complex<double>* in, Complex<double>* out) {
-    fftw_execute_dft(p, cast(in), cast(out));
-  }
-  static void execute_dft_r2c(plan p, double* in, Complex<double>* out) {
-    fftw_execute_dft_r2c(p, in, cast(out));
-  }
-  static void execute_dft_c2r(plan p, Complex<double>* in, double* out) {
-    fftw_execute_dft_c2r(p, cast(in), out);
-  }
-  static void destroy_plan(plan p) { fftw_destroy_plan(p); }
-  static void* malloc(std::size_t bytes) { return fftw_malloc(bytes); }
-  static void free(void* p) { fftw_free(p); }
-  static int alignment_of(double* p) { return fftw_alignment_of(p); }
-  static void plan_with_nthreads(int threads) { fftw_plan_with_nthreads(threads); }
-  static int init_threads() { return fftw_init_threads(); }
-};
-
-template <>
-struct fftw_api<float> {
-  using plan = fftwf_plan;
-  using complex = fftwf_complex;
-
-  static complex* cast(Complex<float>* p) noexcept { return reinterpret_cast<complex*>(p); }
-
-  static plan plan_dft(int rank, const int* n, Complex<float>* in, Complex<float>* out, int sign,
-                       unsigned flags) {
-    return fftwf_plan_dft(rank, n, cast(in), cast(out), sign, flags);
-  }
-  static plan plan_dft_r2c(int rank, const int* n, float* in, Complex<float>* out, unsigned flags) {
-    return fftwf_plan_dft_r2c(rank, n, in, cast(out), flags);
-  }
-  static plan plan_dft_c2r(int rank, const int* n, Complex<float>* in, float* out, unsigned flags) {
-    return fftwf_plan_dft_c2r(rank, n, cast(in), out, flags);
-  }
-  static void execute_dft(plan p, Complex<float>* in, Complex<float>* out) {
-    fftwf_execute_dft(p, cast(in), cast(out));
-  }
-  static void execute_dft_r2c(plan p, float* in, Complex<float>* out) {
-    fftwf_execute_dft_r2c(p, in, cast(out));
-  }
-  static void execute_dft_c2r(plan p, Complex<float>* in, float* out) {
-    fftwf_execute_dft_c2r(p, cast(in), out);
-  }
-  static void destroy_plan(plan p) { fftwf_destroy_plan(p); }
-  static void* malloc(std::size_t bytes) { return fftwf_malloc(bytes); }
-  static void free(void* p) { fftwf_free(p); }
-  static int alignment_of(float* p) { return fftwf_alignment_of(p); }
-  static void plan_with_nthreads(int threads) { fftwf_plan_with_nthreads(threads); }
-  static int init_threads() { return fftwf_init_threads(); }
-};
+WAVEKIN_DEFINE_FFTW_API(FFTW_MANGLE_DOUBLE, double)
+WAVEKIN_DEFINE_FFTW_API(FFTW_MANGLE_FLOAT, float)
+#undef WAVEKIN_DEFINE_FFTW_API
 
 /// \brief FFTW's alignment class of an array (what must match between the
 /// planning array and a new array passed to fftw_execute_dft & co.).
