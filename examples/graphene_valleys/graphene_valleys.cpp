@@ -94,6 +94,8 @@ using namespace wavekin;
 using namespace wavekin::examples::graphene;
 using examples::number;
 
+/// R̂ = θ² R̂_1: the spectrum of a correlation of variance θ² = R(0) (unit-variance shape R̂_1).
+/// (The driver's own amplitude, until the correlations carry one: core/correlation.hpp.)
 template <class Base>
 class ScaledCorrelation {
  public:
