@@ -44,6 +44,7 @@
 //     the Rabi formula is evaluated independently on the same ξ grid, and the driver reports the
 //     largest difference. Fits: least-squares slopes of log P̄_2 against log u on the far range
 //     (u ≥ 10) and the near range (u ≤ 0.1), and of log P̄_2 against log ε at fixed u.
+//  The runs themselves are crossing_study.hpp.
 //  Outputs: transfer.csv (one row per r, ε, δ), transfer_r{1,2}.npy and coherence_r{1,2}.npy
 //  (ε × δ × time), predicted_r{1,2}.npy, u.npy, times.npy, epsilons.npy, summary.json,
 //  band_crossing.png.
@@ -59,45 +60,15 @@
 
 #include <fmt/format.h>
 
-#if defined(WAVEKIN_HAS_OPENMP)
-#include <omp.h>
-#endif
-
+#include "crossing_study.hpp"
 #include "driver.hpp"
-#include "wavekin/core/core.hpp"
+#include "wavekin/core/fit.hpp"
 #include "wavekin/io/io.hpp"
-#include "wavekin/coherence/coherence.hpp"
-#include "wavekin/core/integrate.hpp"
 
 namespace {
 
 using namespace wavekin;
-using complex = std::complex<double>;
-using Momentum = Eigen::Matrix<double, 2, 1>;
-
-struct Settings {
-  double lambda = 1.0;           // slope λ♯ of (3.21)
-  double width = 1.0;            // w: σ⁰_11 = e^{−|x|²/w²}
-  double box = 16.0;             // L
-  std::ptrdiff_t points = 0;     // per axis; 0: 64, or 32 with --quick
-  double final_time = 4.0;       // T
-  std::ptrdiff_t steps = 0;      // K; 0: 200, or 100 with --quick
-  std::vector<double> epsilons;  // empty: the default list
-  double u_min = 0.01, u_max = 100.0;
-  std::ptrdiff_t u_count = 0;         // 0: 33, or 17 with --quick
-  double u_near = 0.1, u_far = 10.0;  // the traces' δ/ε^{1/r}, and the fit ranges' ends
-};
-
-// One (r, ε) run: per δ, the time series of P_2 and of the coherence size, and the prediction.
-struct Run {
-  int order = 1;
-  double epsilon = 0;
-  std::vector<std::vector<double>> transfer, coherence, predicted;  // [δ][time sample]
-  double max_prediction_gap = 0;                                    // max |P_2 − Rabi prediction|
-  double max_row_norm_drift = 0;                                    // max |P_1 + P_2 − 1|
-  double max_population_drift = 0;  // max |∫σ_11 dx − ∫σ⁰_11 dx| / ∫σ⁰_11 dx
-  double max_row2 = 0;              // max |σ_2l| (zero by (3.16))
-};
+using namespace wavekin::examples::crossing;
 
 // F_r(u) of methods item 4, the ε → 0 limit of P̄_2/ε^{2−2/r} for r ≥ 2, with the time mean
 // taken over the driver's samples t_k = kT/K, k = 1..K (as time_mean), so that the comparison
@@ -118,143 +89,15 @@ double time_mean(const std::vector<double>& series) {
   return sum / static_cast<double>(series.size() - 1);
 }
 
-// Least-squares slope of log y against log x over the pairs with lo <= x <= hi.
+// Least-squares slope of log y against log x over the pairs with lo <= x <= hi (the ends
+// widened by 1e-12 relative: u is a geometric grid whose ends carry rounding).
 double log_slope(const std::vector<double>& x, const std::vector<double>& y, double lo, double hi) {
-  std::vector<std::pair<double, double>> logs;
+  std::vector<double> xs, ys;
   for (std::size_t i = 0; i < x.size(); ++i)
-    if (x[i] >= lo * (1 - 1e-12) && x[i] <= hi * (1 + 1e-12) && y[i] > 0)
-      logs.emplace_back(std::log(x[i]), std::log(y[i]));
-  if (logs.size() < 2) return std::nan("");
-  double mx = 0, my = 0;
-  for (const auto& [a, b] : logs) mx += a, my += b;
-  mx /= double(logs.size());
-  my /= double(logs.size());
-  double cov = 0, var = 0;
-  for (const auto& [a, b] : logs) cov += (a - mx) * (b - my), var += (a - mx) * (a - mx);
-  return cov / var;
+    if (x[i] >= lo * (1 - 1e-12) && x[i] <= hi * (1 + 1e-12)) xs.push_back(x[i]), ys.push_back(y[i]);
+  return log_log_slope(xs, ys);
 }
 
-class Study {
- public:
-  Study(const Settings& s, std::vector<double> u)
-      : m_s(s),
-        m_u(std::move(u)),
-        m_grid(PeriodicGrid<2>::Counts{s.points, s.points}, Momentum::Constant(s.box),
-               Momentum::Constant(-s.box / 2)) {}
-
-  Run run(int order, double epsilon) const {
-    const double scale = std::pow(epsilon, 1.0 / order);
-    MomentumQuadrature<2> quadrature;
-    for (const double u : m_u) {
-      quadrature.points.emplace_back(u * scale, 0.0);
-      quadrature.weights.push_back(1.0);
-    }
-    auto bands = order == 1 ? dirac_band_data(quadrature.points, m_s.lambda)
-                            : quadratic_touching_band_data(quadrature.points, m_s.lambda);
-    CoherenceField<2, 2> field(m_grid, quadrature, 2);
-    const double w = m_s.width;
-    field.set_band_projected(
-        [w](const Momentum& x) {
-          Eigen::Vector2cd a(std::exp(-x.squaredNorm() / (2 * w * w)), 0.0);
-          return a;
-        },
-        [](const Momentum&) { return 1.0; });
-    CoherenceLiouville<2> liouville(m_grid, std::move(bands), epsilon);
-
-    Run out;
-    out.order = order;
-    out.epsilon = epsilon;
-    const auto np = static_cast<Eigen::Index>(m_u.size());
-    const std::ptrdiff_t nx = m_grid.size();
-    const double dv = m_grid.cell_volume();
-    std::vector<double> norm0(m_u.size()), peak0(m_u.size());
-    std::vector<complex> mass0(m_u.size());
-    for (Eigen::Index q = 0; q < np; ++q) {
-      const auto b = field.block(q, 0, 0);
-      double n2 = 0, peak = 0;
-      for (const complex v : b) n2 += std::norm(v), peak = std::max(peak, std::abs(v));
-      norm0[std::size_t(q)] = n2 * dv;
-      peak0[std::size_t(q)] = peak;
-      mass0[std::size_t(q)] = field.x_integral(q, 0, 0);
-    }
-    out.transfer.assign(m_u.size(), {});
-    out.coherence.assign(m_u.size(), {});
-    const double dt = m_s.final_time / double(m_s.steps);
-    integrate_n_steps(liouville, field, 0.0, dt, m_s.steps,
-                      [&](const auto& field, double, std::int64_t) {
-      for (Eigen::Index q = 0; q < np; ++q) {
-        const auto i = std::size_t(q);
-        double n11 = 0, n12 = 0, peak = 0, row2 = 0;
-        for (std::ptrdiff_t x = 0; x < nx; ++x) {
-          n11 += std::norm(field(q, 0, 0, x));
-          n12 += std::norm(field(q, 0, 1, x));
-          peak = std::max(peak, std::abs(field(q, 0, 1, x)));
-          row2 = std::max({row2, std::abs(field(q, 1, 0, x)), std::abs(field(q, 1, 1, x))});
-        }
-        const double p2 = n12 * dv / norm0[i];
-        out.transfer[i].push_back(p2);
-        out.coherence[i].push_back(peak / peak0[i]);
-        out.max_row_norm_drift =
-            std::max(out.max_row_norm_drift, std::abs(n11 * dv / norm0[i] + p2 - 1));
-        out.max_population_drift =
-            std::max(out.max_population_drift,
-                     std::abs(field.x_integral(q, 0, 0) - mass0[i]) / std::abs(mass0[i]));
-        out.max_row2 = std::max(out.max_row2, row2);
-      }
-    });
-    out.predicted = predict(order, epsilon, field.quadrature().points);
-    for (std::size_t i = 0; i < m_u.size(); ++i)
-      for (std::size_t k = 0; k < out.transfer[i].size(); ++k)
-        out.max_prediction_gap =
-            std::max(out.max_prediction_gap, std::abs(out.transfer[i][k] - out.predicted[i][k]));
-    return out;
-  }
-
-  [[nodiscard]] const PeriodicGrid<2>& grid() const { return m_grid; }
-
- private:
-  // The Rabi formula of methods item 4 on the integrator's ξ grid (Nyquist slots ξ = 0), weighted
-  // by |FFT σ⁰_11|²; written from the models' H, not from BandData.
-  std::vector<std::vector<double>> predict(int order, double epsilon,
-                                           const std::vector<Momentum>& points) const {
-    const auto xi_x = m_grid.wavenumbers(0, NyquistMode::zero);
-    const auto xi_y = m_grid.wavenumbers(1, NyquistMode::zero);
-    std::vector<complex> s(std::size_t(m_grid.size()));
-    for (std::ptrdiff_t k = 0; k < m_grid.size(); ++k)
-      s[std::size_t(k)] = std::exp(-m_grid.point(k).squaredNorm() / (m_s.width * m_s.width));
-    Fft<2> fft(m_grid);
-    fft.forward(s.data());
-    double total = 0;
-    for (const complex v : s) total += std::norm(v);
-    const double r = order;
-    std::vector<std::vector<double>> out;
-    for (const Momentum& p : points) {
-      const double delta = p[0];
-      const double rate = m_s.lambda * std::pow(delta, r - 1);  // λδ^{r−1}
-      std::vector<double> series;
-      for (std::ptrdiff_t step = 0; step <= m_s.steps; ++step) {
-        const double t = m_s.final_time * double(step) / double(m_s.steps);
-        double sum = 0;
-        for (std::ptrdiff_t k = 0; k < m_grid.size(); ++k) {
-          const auto index = m_grid.multi_index(k);
-          const double sx = delta / epsilon - r * xi_x[std::size_t(index[0])];
-          const double cy = r * xi_y[std::size_t(index[1])];
-          const double omega2 = sx * sx + cy * cy;
-          if (omega2 == 0) continue;
-          const double rabi = std::sin(rate * t * std::sqrt(omega2));
-          sum += std::norm(s[std::size_t(k)]) * cy * cy / omega2 * rabi * rabi;
-        }
-        series.push_back(sum / total);
-      }
-      out.push_back(std::move(series));
-    }
-    return out;
-  }
-
-  Settings m_s;
-  std::vector<double> m_u;
-  PeriodicGrid<2> m_grid;
-};
 
 std::size_t nearest(const std::vector<double>& u, double target) {
   std::size_t best = 0;
@@ -273,13 +116,6 @@ void write_series(const examples::Driver& driver, const std::string& name,
 }
 
 void run_study(examples::Driver& driver, Settings s) {
-  const bool quick = driver.quick();
-  if (s.points == 0) s.points = quick ? 32 : 64;
-  if (s.steps == 0) s.steps = quick ? 100 : 200;
-  if (s.u_count == 0) s.u_count = quick ? 17 : 33;
-  if (s.epsilons.empty())
-    s.epsilons = quick ? std::vector<double>{0.04, 0.01}
-                       : std::vector<double>{0.04, 0.02, 0.01, 0.005, 0.0025};
   require(std::isfinite(s.lambda) && s.lambda > 0, "band_crossing: --lambda = {} must be > 0",
           s.lambda);
   require(std::isfinite(s.width) && s.width > 0, "band_crossing: --width = {} must be > 0",
@@ -296,9 +132,6 @@ void run_study(examples::Driver& driver, Settings s) {
   for (const double e : s.epsilons)
     require(std::isfinite(e) && e > 0 && e < 1, "band_crossing: epsilon = {} must be in (0, 1)", e);
   std::sort(s.epsilons.begin(), s.epsilons.end(), std::greater<>());
-#if defined(WAVEKIN_HAS_OPENMP)
-  omp_set_num_threads(driver.threads());
-#endif
 
   std::vector<double> u;
   for (std::ptrdiff_t i = 0; i < s.u_count; ++i)
@@ -474,16 +307,14 @@ int main(int argc, char** argv) {
   cli.add_option("--width", settings.width, "packet width w, sigma0_11 = exp(-|x|^2/w^2)")
       ->capture_default_str();
   cli.add_option("--box", settings.box, "periodic box length L")->capture_default_str();
-  cli.add_option("--points", settings.points, "grid points per axis (0: 64, --quick 32)")
-      ->capture_default_str();
+  driver.option<std::ptrdiff_t>("--points", settings.points, 64, 32, "grid points per axis");
   cli.add_option("--time", settings.final_time, "final time T")->capture_default_str();
-  cli.add_option("--steps", settings.steps, "time samples K (0: 200, --quick 100)")
-      ->capture_default_str();
-  cli.add_option("--epsilons", settings.epsilons, "values of eps (default 0.04 ... 0.0025)");
+  driver.option<std::ptrdiff_t>("--steps", settings.steps, 200, 100, "time samples K");
+  driver.option("--epsilons", settings.epsilons, {0.04, 0.02, 0.01, 0.005, 0.0025}, {0.04, 0.01},
+                "values of eps");
   cli.add_option("--u-min", settings.u_min, "smallest delta/eps^(1/r)")->capture_default_str();
   cli.add_option("--u-max", settings.u_max, "largest delta/eps^(1/r)")->capture_default_str();
-  cli.add_option("--u-count", settings.u_count, "number of delta values (0: 33, --quick 17)")
-      ->capture_default_str();
+  driver.option<std::ptrdiff_t>("--u-count", settings.u_count, 33, 17, "number of delta values");
   cli.add_option("--u-near", settings.u_near, "near trace and end of the near fit range")
       ->capture_default_str();
   cli.add_option("--u-far", settings.u_far, "far trace and start of the far fit range")

@@ -37,11 +37,8 @@
 
 #include <fmt/format.h>
 
-#if defined(WAVEKIN_HAS_OPENMP)
-#include <omp.h>
-#endif
-
 #include "driver.hpp"
+#include "results.hpp"
 #include "wavekin/bloch/bloch.hpp"
 #include "wavekin/core/core.hpp"
 #include "wavekin/io/io.hpp"
@@ -62,88 +59,14 @@ struct Settings {
   Eigen::Index bands = 8;
   std::string path;  // empty: the lattice's default path
   Eigen::Index grid = 0;
-  Eigen::Index points = 0;  // 0: 60, or 20 with --quick
+  Eigen::Index points = 60;  // steps per path segment (--quick: 20)
   std::optional<bool> crossing;
   std::string crossing_at;
   Eigen::Index crossing_band = 0;  // 1-based lower band; 0: the default
 };
 
-// A labelled point of the zone in lattice coordinates θ (k = Σ θ_l e^l).
-template <int Dim>
-struct NamedPoint {
-  std::string label;
-  Eigen::Matrix<double, Dim, 1> theta;
-};
-
-// The high-symmetry points of each lattice (conventions.md: K = (e^1 − e^2)/3).
-template <int Dim>
-std::vector<NamedPoint<Dim>> high_symmetry_points(const std::string& lattice) {
-  using V = Eigen::Matrix<double, Dim, 1>;
-  std::vector<NamedPoint<Dim>> out{{"G", V::Zero()}};
-  if constexpr (Dim == 1) {
-    out.push_back({"X", V(0.5)});
-  } else if constexpr (Dim == 2) {
-    if (lattice == "square") {
-      out.push_back({"X", V(0.5, 0)});
-      out.push_back({"M", V(0.5, 0.5)});
-    } else {
-      out.push_back({"M", V(0.5, 0)});
-      out.push_back({"K", V(1.0 / 3, -1.0 / 3)});
-    }
-  } else {
-    out.push_back({"X", V(0.5, 0, 0)});
-    out.push_back({"M", V(0.5, 0.5, 0)});
-    out.push_back({"R", V(0.5, 0.5, 0.5)});
-  }
-  return out;
-}
-
-std::string default_path(const std::string& lattice) {
-  if (lattice == "line") return "G-X";
-  if (lattice == "square") return "G-X-M-G";
-  if (lattice == "triangular") return "G-M-K-G";
-  return "G-X-M-G-R";
-}
-
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::string current;
-  for (const char c : text) {
-    if (c == separator) {
-      parts.push_back(current);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  parts.push_back(current);
-  return parts;
-}
-
-template <int Dim>
-const NamedPoint<Dim>& find_point(const std::vector<NamedPoint<Dim>>& points,
-                                  const std::string& label, const std::string& lattice) {
-  for (const auto& p : points)
-    if (p.label == label) return p;
-  std::string known;
-  for (const auto& p : points) known += (known.empty() ? "" : ", ") + p.label;
-  throw invalid_argument(fmt::format("no high-symmetry point '{}' on the {} lattice "
-                                     "(known: {}; G is Gamma)",
-                                     label, lattice, known));
-}
-
-// Pretty label for printing (G → Γ).
+// Printed labels: G → Γ.
 std::string pretty(const std::string& label) { return label == "G" ? "Γ" : label; }
-
-template <int Dim>
-std::string format_vector(const Eigen::Matrix<double, Dim, 1>& v) {
-  return fmt::format("({:+.6f})", fmt::join(v.data(), v.data() + Dim, ", "));
-}
-
-template <int Dim>
-std::vector<double> to_list(const Eigen::Matrix<double, Dim, 1>& v) {
-  return {v.data(), v.data() + Dim};
-}
 
 // λ♯ has units energy / k^r = length^(r−2).
 std::string slope_unit(double order) {
@@ -158,15 +81,14 @@ void compute(examples::Driver& driver, const Settings& s, const Lattice<Dim>& la
              Potential potential, const std::string& potential_text, double ecut) {
   using Vector = Eigen::Matrix<double, Dim, 1>;
   auto& summary = driver.summary();
-  const bool quick = driver.quick();
   const BlochSolver solver(lattice, std::move(potential), {.energy_cutoff = ecut});
-  const auto points = high_symmetry_points<Dim>(s.lattice);
-  const Eigen::Index bands = s.bands;
-  const Eigen::Index steps = s.points > 0 ? s.points : (quick ? 20 : 60);
+  const auto points = high_symmetry_points(lattice);
+  const Eigen::Index bands = s.bands, steps = s.points;
+  const std::string path_text = s.path.empty() ? default_k_path(lattice) : s.path;
+  if (s.grid == 0) summary.parameter("path", path_text);
 
   // --- 1. Band table: path or grid.
-  std::vector<std::string> labels;
-  std::vector<Vector> vertices;
+  std::optional<KPath<Dim>> path;
   std::optional<BandTable<Dim>> table;
   {
     const auto basis_at_gamma = solver.basis(Vector::Zero()).size();
@@ -175,13 +97,9 @@ void compute(examples::Driver& driver, const Settings& s, const Lattice<Dim>& la
     fmt::print("   plane waves 1/2|k+G|^2 <= E_cut = {} ({} at Gamma), dense Hermitian "
                "eigensolver below 1500, Lanczos (Spectra) above; lowest {} bands\n",
                ecut, basis_at_gamma, bands);
-    if (s.grid > 0)
-      fmt::print("   uniform {}^{} grid of the zone; gauge by parallel transport\n", s.grid, Dim);
-    else
-      fmt::print("   path {} with {} steps per segment; gauge by parallel transport\n",
-                 s.path.empty() ? default_path(s.lattice) : s.path, steps);
     summary.parameter("plane_waves_at_gamma", basis_at_gamma, "1");
     if (s.grid > 0) {
+      fmt::print("   uniform {}^{} grid of the zone; gauge by parallel transport\n", s.grid, Dim);
       std::array<Eigen::Index, Dim> shape;
       shape.fill(s.grid);
       const auto total = static_cast<std::size_t>(std::pow(double(s.grid), Dim));
@@ -190,79 +108,61 @@ void compute(examples::Driver& driver, const Settings& s, const Lattice<Dim>& la
                                                  [&] { progress.advance(); }));
       progress.finish();
     } else {
-      const std::string path_text = s.path.empty() ? default_path(s.lattice) : s.path;
-      labels = split(path_text, '-');
-      require(labels.size() >= 2, "--path '{}' needs at least two points, e.g. G-X",
-              path_text);
-      for (const auto& label : labels)
-        vertices.push_back(lattice.dual_basis() * find_point(points, label, s.lattice).theta);
-      io::ProgressReporter progress(static_cast<std::size_t>(steps) * (labels.size() - 1) + 1,
-                                    "k points");
-      table.emplace(BandTable<Dim>::path(solver, vertices, steps, bands, ParallelTransportGauge{},
-                                         [&] { progress.advance(); }));
+      fmt::print("   path {} with {} steps per segment; gauge by parallel transport\n", path_text,
+                 steps);
+      path.emplace(lattice, path_text);
+      const auto segments = path->points().size() - 1;
+      io::ProgressReporter progress(static_cast<std::size_t>(steps) * segments + 1, "k points");
+      table.emplace(BandTable<Dim>::path(solver, path->vertices(), steps, bands,
+                                         ParallelTransportGauge{}, [&] { progress.advance(); }));
       progress.finish();
     }
   }
   const Eigen::MatrixXd energies = table->energies();
-  const Eigen::Index n_k = table->size();
+  const auto n_k = energies.rows();
 
   // --- 2. Files: bands.npy, kpath.npy, bands.csv.
   {
-    // NPY is row-major: copy to a row-major buffer.
-    std::vector<double> e_rows(static_cast<std::size_t>(n_k * bands));
-    std::vector<double> k_rows(static_cast<std::size_t>(n_k * (Dim + 1)));
-    std::vector<std::string> columns{table->is_grid() ? "grid_index" : "path_distance"};
-    for (int l = 0; l < Dim; ++l) columns.push_back(fmt::format("k_{}", l + 1));
-    for (Eigen::Index m = 0; m < bands; ++m) columns.push_back(fmt::format("E_{}", m + 1));
-    io::CsvWriter csv(driver.output("bands.csv"), columns);
-    std::vector<double> row(columns.size());
+    std::vector<std::vector<double>> k_columns(Dim + 1), e_columns(static_cast<std::size_t>(bands));
+    std::vector<std::string> names{table->is_grid() ? "grid_index" : "path_distance"};
+    for (int l = 0; l < Dim; ++l) names.push_back(fmt::format("k_{}", l + 1));
+    for (Eigen::Index m = 0; m < bands; ++m) names.push_back(fmt::format("E_{}", m + 1));
     for (Eigen::Index i = 0; i < n_k; ++i) {
-      const double x = table->is_grid() ? double(i) : table->distance(i);
-      k_rows[static_cast<std::size_t>(i * (Dim + 1))] = x;
-      row[0] = x;
-      for (int l = 0; l < Dim; ++l) {
-        k_rows[static_cast<std::size_t>(i * (Dim + 1) + 1 + l)] = table->k(i)[l];
-        row[static_cast<std::size_t>(1 + l)] = table->k(i)[l];
-      }
-      for (Eigen::Index m = 0; m < bands; ++m) {
-        e_rows[static_cast<std::size_t>(i * bands + m)] = energies(i, m);
-        row[static_cast<std::size_t>(1 + Dim + m)] = energies(i, m);
-      }
-      csv.row(row);
+      k_columns[0].push_back(table->is_grid() ? double(i) : table->distance(i));
+      for (int l = 0; l < Dim; ++l) k_columns[std::size_t(l + 1)].push_back(table->k(i)[l]);
+      for (Eigen::Index m = 0; m < bands; ++m) e_columns[std::size_t(m)].push_back(energies(i, m));
     }
-    csv.close();
-    io::write_npy(driver.output("bands.npy"), e_rows.data(),
-                  std::array<std::size_t, 2>{static_cast<std::size_t>(n_k),
-                                             static_cast<std::size_t>(bands)});
-    io::write_npy(driver.output("kpath.npy"), k_rows.data(),
-                  std::array<std::size_t, 2>{static_cast<std::size_t>(n_k),
-                                             static_cast<std::size_t>(Dim + 1)});
+    examples::write_columns_npy(driver.output("bands.npy"), e_columns);
+    examples::write_columns_npy(driver.output("kpath.npy"), k_columns);
+    auto all = k_columns;
+    all.insert(all.end(), e_columns.begin(), e_columns.end());
+    io::write_csv(driver.output("bands.csv"), names, all);
   }
 
   // --- 3. Energies at the high-symmetry points, and the gap between bands 1 and 2.
   nlohmann::json table_json = nlohmann::json::array();
   fmt::print("Band energies [{}] at the high-symmetry points:\n", energy_unit);
   for (const auto& p : points) {
-    const Vector k = lattice.dual_basis() * p.theta;
+    const Vector k = p.k;
     const auto state = solver.solve(k, bands);
     std::vector<double> e(state.energies.data(), state.energies.data() + bands);
-    fmt::print("   {:2s} k = {}: {:.6f}\n", pretty(p.label), format_vector<Dim>(k),
+    fmt::print("   {:2s} k = {}: {:.6f}\n", pretty(p.label), examples::format_vector(k),
                fmt::join(e.begin(), e.begin() + std::min<Eigen::Index>(bands, 6), "  "));
     table_json.push_back({{"label", p.label},
-                          {"k", to_list<Dim>(k)},
-                          {"theta", to_list<Dim>(p.theta)},
+                          {"k", examples::to_list(k)},
+                          {"theta", examples::to_list(p.theta)},
                           {"energies", e}});
     for (Eigen::Index m = 0; m < std::min<Eigen::Index>(bands, 2); ++m)
       summary.result(fmt::format("energy_band{}_at_{}", m + 1, p.label), e[static_cast<std::size_t>(m)],
                      energy_unit,
                      fmt::format("E_{} at {} (k = {} in lattice coordinates of e^l)", m + 1,
-                                 p.label, format_vector<Dim>(p.theta)));
+                                 p.label, examples::format_vector(p.theta)));
   }
   nlohmann::json vertices_json = nlohmann::json::array();
   if (!table->is_grid()) {
-    for (std::size_t v = 0; v < labels.size(); ++v)
+    for (std::size_t v = 0; v < path->points().size(); ++v)
       vertices_json.push_back(
-          {{"label", labels[v]},
+          {{"label", path->points()[v].label},
            {"path_distance", table->distance(static_cast<Eigen::Index>(v) * steps)}});
   }
   summary.set("high_symmetry_points",
@@ -272,10 +172,10 @@ void compute(examples::Driver& driver, const Settings& s, const Lattice<Dim>& la
     const Eigen::VectorXd gap = energies.col(1) - energies.col(0);
     const double min_gap = gap.minCoeff(&where);
     fmt::print("Min gap E_2 - E_1 on the {}: {:.3e} at k = {}\n",
-               table->is_grid() ? "grid" : "path", min_gap, format_vector<Dim>(table->k(where)));
+               table->is_grid() ? "grid" : "path", min_gap, examples::format_vector(table->k(where)));
     summary.result("min_gap_bands_1_2", min_gap, energy_unit,
                    fmt::format("min over the {} of E_2 - E_1", table->is_grid() ? "grid" : "path"));
-    summary.set("min_gap_bands_1_2_at_k", to_list<Dim>(table->k(where)));
+    summary.set("min_gap_bands_1_2_at_k", examples::to_list(table->k(where)));
   }
 
   // --- 4. Crossing.
@@ -295,7 +195,7 @@ void compute(examples::Driver& driver, const Settings& s, const Lattice<Dim>& la
                            : (s.lattice == "square" || s.lattice == "cubic") ? 2 : 1) - 1;
   require(lower + 2 <= bands, "--crossing-band {} needs --bands >= {}", lower + 1,
           lower + 2);
-  const Vector centre = lattice.dual_basis() * find_point(points, at, s.lattice).theta;
+  const Vector centre = high_symmetry_point(lattice, at).k;
   // Start slightly off the symmetry point (the search must find it, not be given it);
   // lengths scale with the zone, 2π/a.
   Vector offset;
@@ -313,23 +213,17 @@ void compute(examples::Driver& driver, const Settings& s, const Lattice<Dim>& la
   }
   // Where p* lies on the path (for the plot), if it does.
   std::optional<double> on_path;
-  if (!table->is_grid()) {
-    for (std::size_t v = 1; v < vertices.size(); ++v) {
-      const Vector seg = vertices[v] - vertices[v - 1];
-      const double t = std::clamp((crossing.point - vertices[v - 1]).dot(seg) / seg.squaredNorm(),
-                                  0.0, 1.0);
-      if ((vertices[v - 1] + t * seg - crossing.point).norm() <= 1e-4 / s.a) {
-        on_path = table->distance(static_cast<Eigen::Index>(v - 1) * steps) + t * seg.norm();
-        break;
-      }
-    }
+  if (const auto where = path ? path->locate(crossing.point, 1e-4 / s.a) : std::nullopt) {
+    const auto [v, t] = *where;
+    on_path = table->distance(static_cast<Eigen::Index>(v) * steps) +
+              t * (path->points()[v + 1].k - path->points()[v].k).norm();
   }
   const std::string unit = slope_unit(crossing.order);
   fmt::print("Crossing of bands {} and {}: Nelder-Mead on the gap from near {}, then r and "
              "lambda# from the half-gap at radii rho, rho/2 (P1 (3.21), (5.1)):\n",
              lower + 1, lower + 2, pretty(at));
   fmt::print("   p* = {}, |p* - {}| = {:.2e}, E_* = {:.6f}, gap at p* = {:.2e} [{}]\n",
-             format_vector<Dim>(crossing.point), pretty(at), (crossing.point - centre).norm(),
+             examples::format_vector(crossing.point), pretty(at), (crossing.point - centre).norm(),
              crossing.energy, crossing.gap, energy_unit);
   fmt::print("   order r = {:.4f}, lambda# = {:.6f} [{}] (mean over +-axes, anisotropy {:.2e})\n",
              crossing.order, crossing.slope, unit, crossing.anisotropy);
@@ -364,22 +258,18 @@ void compute(examples::Driver& driver, const Settings& s, const Lattice<Dim>& la
     summary.result("crossing_slope_lambda_sharp_diagonal", diagonal->slope,
                    slope_unit(diagonal->order), "lambda# along the (1,1) Cartesian diagonal");
   }
-  nlohmann::json c{{"point", to_list<Dim>(crossing.point)},
-                   {"energy", crossing.energy},
-                   {"gap", crossing.gap},
-                   {"order", crossing.order},
-                   {"slope", crossing.slope},
-                   {"slope_unit", unit},
-                   {"lower_band", lower + 1},
-                   {"searched_from", at}};
-  c["path_distance"] = on_path ? nlohmann::json(*on_path) : nlohmann::json(nullptr);
-  summary.set("crossing", c);
+  summary.set("crossing", {{"point", examples::to_list(crossing.point)},
+                           {"energy", crossing.energy},
+                           {"gap", crossing.gap},
+                           {"order", crossing.order},
+                           {"slope", crossing.slope},
+                           {"slope_unit", unit},
+                           {"lower_band", lower + 1},
+                           {"searched_from", at},
+                           {"path_distance", examples::finite_or_null(on_path.value_or(std::nan("")))}});
 }
 
 void run(examples::Driver& driver, Settings s) {
-#if defined(WAVEKIN_HAS_OPENMP)
-  omp_set_num_threads(driver.threads());
-#endif
   require(std::isfinite(s.a) && s.a > 0, "--a {} must be > 0", s.a);
   require(s.bands >= 1, "--bands {} must be >= 1", s.bands);
   if (s.potential.empty())
@@ -407,21 +297,16 @@ void run(examples::Driver& driver, Settings s) {
   if (s.potential != "honeycomb") unused(s.sigma.has_value(), "--sigma", "honeycomb");
   if (s.potential != "cosine") unused(s.v1.has_value(), "--V1", "cosine");
   if (s.potential == "empty") unused(s.v0.has_value(), "--V0", "a non-empty potential");
-  require(s.grid == 0 || s.points == 0, "--points sets the steps of a path; it has no meaning "
-          "with --grid");
-  const bool quick = driver.quick();
   const double a = s.a;
   auto& summary = driver.summary();
   summary.parameter("lattice", s.lattice);
   summary.parameter("lattice_constant_a", a, "length");
   summary.parameter("potential", s.potential);
   summary.parameter("bands", s.bands, "1");
-  if (s.grid > 0) {
+  if (s.grid > 0)
     summary.parameter("grid_points_per_axis", s.grid, "1");
-  } else {
-    summary.parameter("path", s.path.empty() ? default_path(s.lattice) : s.path);
-    summary.parameter("points_per_segment", s.points > 0 ? s.points : (quick ? 20 : 60), "1");
-  }
+  else
+    summary.parameter("points_per_segment", s.points, "1");
   // Cutoffs: ½|G|² ≤ E_cut keeps |G| ≤ √(2E_cut); defaults scaled by 1/a².
   const double default_ecut = s.potential == "honeycomb" ? 400
                               : s.lattice == "line"         ? 2000
@@ -537,11 +422,12 @@ int main(int argc, char** argv) {
       "--path", s.path,
       "high-symmetry path, labels joined by '-' (G = Gamma); default line G-X, square "
       "G-X-M-G, triangular G-M-K-G, cubic G-X-M-G-R");
-  cli.add_option("--grid", s.grid, "uniform N^d grid of the zone instead of a path")
+  auto* grid = cli.add_option("--grid", s.grid, "uniform N^d grid of the zone instead of a path")
+                   ->check(CLI::Range(1, 100000))
+                   ->excludes(path);
+  driver.option<Eigen::Index>("--points", s.points, 60, 20, "steps per path segment")
       ->check(CLI::Range(1, 100000))
-      ->excludes(path);
-  cli.add_option("--points", s.points, "steps per path segment (default 60, 20 with --quick)")
-      ->check(CLI::Range(1, 100000));
+      ->excludes(grid);
   bool crossing_on = false, crossing_off = false;
   auto* on = cli.add_flag("--crossing", crossing_on,
                           "locate a band crossing and fit r and lambda# (default on for honeycomb)");

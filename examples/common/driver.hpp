@@ -1,5 +1,6 @@
 // examples/common/driver.hpp — what every example driver shares: the command line
-// (--out, --quick, --threads, --help), the output folder, summary.json and the plot call.
+// (--out, --quick, --threads, --help), option defaults per mode, the thread setup (OpenMP and
+// FFTW), the output folder, summary.json and the plot call.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -11,12 +12,18 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <wavekin_build_info.hpp>
 
 #include "wavekin/core/error.hpp"
+#include "wavekin/core/fft.hpp"
 #include "wavekin/io/summary.hpp"
 
 namespace wavekin::examples {
@@ -26,6 +33,12 @@ namespace wavekin::examples {
 ///
 /// A body throws wavekin::error for bad input; the driver prints the message
 /// and exits with status 2 (1 for anything unexpected, 3 for a failed plot).
+///
+/// Threads: `--threads N` is applied once, before the body runs: omp_set_num_threads(N) when
+/// built with OpenMP, and fft_options() (FftOptions::threads = N) for every FFT the body plans.
+/// The hidden flag `--print-threads` prints what was set up ("openmp_max_threads N",
+/// "fftw_threads N") and exits 0 without running the body: tests/examples checks it for every
+/// driver.
 class Driver {
  public:
   Driver(std::string name, std::string description)
@@ -38,12 +51,38 @@ class Driver {
     m_app.add_option("--threads", m_threads, "threads for FFTW and OpenMP")
         ->capture_default_str()
         ->check(CLI::Range(1, 4096));
+    m_app.add_flag("--print-threads", m_print_threads, "print the thread setup and exit")
+        ->group("");  // hidden: for tests
+  }
+
+  /// \brief A driver option whose default depends on the mode: `full` for a full run,
+  /// `quick` with --quick, unless the option is given on the command line.
+  template <class T>
+  CLI::Option* option(const std::string& name, T& value, T full, T quick,
+                      const std::string& description) {
+    value = full;
+    auto* added = m_app.add_option(name, value,
+                                   fmt::format("{} (default {}, --quick {})", description,
+                                               CLI::detail::to_string(full),
+                                               CLI::detail::to_string(quick)));
+    m_quick_defaults.emplace_back([added, &value, quick = std::move(quick)] {
+      if (added->count() == 0) value = quick;
+    });
+    return added;
+  }
+
+  /// \brief `full` for a full run, `quick` with --quick (a size that is not an option).
+  template <class T>
+  [[nodiscard]] T by_mode(T full, T quick) const {
+    return m_quick ? quick : full;
   }
 
   /// \brief The CLI11 app, for the driver's own options.
   CLI::App& cli() { return m_app; }
   [[nodiscard]] bool quick() const { return m_quick; }
   [[nodiscard]] int threads() const { return m_threads; }
+  /// \brief The FFT options of this run (FFTW threads from --threads).
+  [[nodiscard]] FftOptions fft_options() const { return FftOptions{.threads = m_threads}; }
   [[nodiscard]] const std::filesystem::path& out_dir() const { return m_out; }
   /// \brief A file in the output folder.
   [[nodiscard]] std::filesystem::path output(const std::string& file) const { return m_out / file; }
@@ -55,6 +94,14 @@ class Driver {
       m_app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
       return m_app.exit(e);
+    }
+    if (m_quick)
+      for (const auto& apply : m_quick_defaults) apply();
+    setup_threads();
+    if (m_print_threads) {
+      fmt::print("openmp_max_threads {}\nfftw_threads {}\n", openmp_max_threads(),
+                 fft_options().threads);
+      return 0;
     }
     try {
       std::filesystem::create_directories(m_out);
@@ -75,6 +122,20 @@ class Driver {
   }
 
  private:
+  void setup_threads() const {
+#if defined(_OPENMP)
+    omp_set_num_threads(m_threads);
+#endif
+  }
+
+  static int openmp_max_threads() {
+#if defined(_OPENMP)
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+  }
+
   // Finds a python3 that has matplotlib: $WAVEKIN_PYTHON, Debian's
   // /usr/bin/python3 (where python3-matplotlib installs), then python3 on PATH.
   static std::optional<std::string> python_with_matplotlib() {
@@ -114,7 +175,9 @@ class Driver {
   io::Summary m_summary;
   std::filesystem::path m_out;
   bool m_quick = false;
+  bool m_print_threads = false;
   int m_threads = 1;
+  std::vector<std::function<void()>> m_quick_defaults;
 };
 
 }  // namespace wavekin::examples

@@ -73,7 +73,7 @@ double ball_volume(int dim, double g) {
 
 // Max error of the derivative along axis 0 of f = Π_a exp(sin(2π x_a / L_a)).
 template <int Dim>
-double derivative_error(std::ptrdiff_t n, int threads) {
+double derivative_error(std::ptrdiff_t n, const FftOptions& fft) {
   typename PeriodicGrid<Dim>::Point lengths, origin;
   for (int a = 0; a < Dim; ++a) {
     lengths[a] = 1.25 + 0.5 * a;  // a non-cubic box, origin off zero
@@ -82,7 +82,7 @@ double derivative_error(std::ptrdiff_t n, int threads) {
   typename PeriodicGrid<Dim>::Counts counts;
   counts.fill(n);
   const PeriodicGrid<Dim> grid(counts, lengths, origin);
-  SpectralDerivative<Dim> derivative(grid, FftOptions{.threads = threads});
+  SpectralDerivative<Dim> derivative(grid, fft);
   std::vector<cplx> f(static_cast<std::size_t>(grid.size())), df(f.size());
   std::vector<double> exact(f.size());
   for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {
@@ -99,7 +99,6 @@ double derivative_error(std::ptrdiff_t n, int threads) {
 }
 
 void run(examples::Driver& driver) {
-  const bool quick = driver.quick();
 
   fmt::print("== 1. Lattices and their duals\n");
   {
@@ -118,8 +117,8 @@ void run(examples::Driver& driver) {
     const auto square = Lattice<2>::square(1.0);
     const auto triangular = Lattice<2>::triangular(1.0);
     const auto cubic = Lattice<3>::cubic(1.0);
-    const int steps = quick ? 12 : 40;
-    const double g_top = quick ? 60.0 : 200.0;
+    const int steps = driver.by_mode(40, 12);
+    const double g_top = driver.by_mode(200.0, 60.0);
     std::vector<double> table;  // rows: g, ratio square, ratio triangular, ratio cubic
     io::CsvWriter csv(driver.output("reciprocal_counts.csv"),
                       {"g", "ratio_square", "ratio_triangular", "ratio_cubic"});
@@ -151,14 +150,14 @@ void run(examples::Driver& driver) {
 
   fmt::print("== 3. Spectral derivative of exp(sin(2 pi x/L)): max error vs N\n");
   {
-    std::vector<std::ptrdiff_t> sizes{6, 8, 12, 16, 24, 32};
-    if (!quick) sizes.insert(sizes.end(), {48, 64});
+    const auto sizes = driver.by_mode(std::vector<std::ptrdiff_t>{6, 8, 12, 16, 24, 32, 48, 64},
+                                      std::vector<std::ptrdiff_t>{6, 8, 12, 16, 24, 32});
     std::vector<double> table;
     io::CsvWriter csv(driver.output("spectral_error.csv"), {"N", "error_1d", "error_2d", "error_3d"});
     for (const auto n : sizes) {
-      const double e1 = derivative_error<1>(n, driver.threads());
-      const double e2 = derivative_error<2>(n, driver.threads());
-      const double e3 = derivative_error<3>(n, driver.threads());
+      const double e1 = derivative_error<1>(n, driver.fft_options());
+      const double e2 = derivative_error<2>(n, driver.fft_options());
+      const double e3 = derivative_error<3>(n, driver.fft_options());
       fmt::print("   N = {:3d}: 1D {:.2e}   2D {:.2e}   3D {:.2e}\n", n, e1, e2, e3);
       csv.row({double(n), e1, e2, e3});
       table.insert(table.end(), {double(n), e1, e2, e3});

@@ -10,7 +10,7 @@
 //     L = 1.25. Example 2, the resonant tunnelling diode (P2 (4.12)–(4.13)):
 //     L = 2, two smooth bumps on (0.5, 0.75) and (1, 1.25) where m_0 dips to 0.5
 //     and V_0 rises to 1; m_0 = 1 and V_0 = 0 elsewhere (docs/errata.md: the
-//     transcription's "0 otherwise" for m_0 cannot be right).
+//     transcription's "0 otherwise" for m_0 cannot be right). Both are p2_examples.hpp.
 //  2. VMSE. Crank–Nicolson + Fourier spectral (P2 (4.5)), m_0 and V_0 at
 //     t_{n+½}, the implicit system solved by GMRES preconditioned with the
 //     mean-coefficient operator (tolerance --krylov-tol). ε = 2^−n, Δx = 2^{−n−2}
@@ -28,8 +28,9 @@
 //     slope of log Err against log ε is fitted by least squares over every n and
 //     over the asymptotic range n ≥ --asymptotic-from (docs/errata.md: with A fixed
 //     the packet's dispersion keeps ε ≳ 2^−7 pre-asymptotic).
-//  Each (example, n) run is saved in runs/ as soon as it finishes; a restarted
-//  driver reuses every saved run whose parameters match (--fresh to recompute).
+//  Each (example, n) run is saved as runs/ex<e>_n<n>.json (io::ResultCache) as soon as it
+//  finishes; a restarted driver reuses every saved run whose parameters match (--fresh to
+//  recompute).
 //  Outputs: errors.csv; runs/ex<e>_n<n>/{x,rho_eps,current_eps,rho_liouville,
 //  current_liouville}.npy; phase_ex<e>.npy (times × particles × [x, k, ρ_I]);
 //  wigner_ex<e>.npy, wigner_k_ex<e>.npy, wigner_x_ex<e>.npy (W^ε at n = --wigner-n);
@@ -39,7 +40,6 @@
 #include <cmath>
 #include <complex>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <numbers>
 #include <set>
@@ -50,6 +50,7 @@
 #include <nlohmann/json.hpp>
 
 #include "driver.hpp"
+#include "p2_examples.hpp"
 #include "wavekin/core/core.hpp"
 #include "wavekin/io/io.hpp"
 #include "wavekin/kinetic/kinetic.hpp"
@@ -58,99 +59,23 @@
 namespace {
 
 using namespace wavekin;
+using namespace wavekin::examples::vmse_liouville;
 using cplx = std::complex<double>;
-constexpr double pi = std::numbers::pi;
 
 // Lengths and times are in the paper's dimensionless units; ρ in 1/length.
 struct Settings {
   std::vector<int> examples{1, 2};
   int n_min = 5;
-  int n_max = 9;
+  int n_max = 9;  // --quick: 7
   int asymptotic_from = 7;
   int wigner_n = 6;
-  long particles = 1 << 15;
+  long particles = 1 << 15;  // --quick: 1 << 13
   double ode_tol = 1e-10;
   double krylov_tol = 1e-12;
   bool fresh = false;
 };
 
-// The packet of P2 (4.2), (4.4), shared by both examples.
-constexpr double packet_A = 128.0;
-constexpr double packet_x0 = 0.25;
-constexpr double packet_p0 = 1.0;
-
-// One of P2 §4.1.2's two set-ups: box, final time, Δt law and coefficients.
-struct Example {
-  int id = 0;
-  std::string name;
-  double length = 0;
-  double final_time = 0;
-  double dt_exponent_rate = 0;  // Δt = 2^{−rate·n−3}
-  std::function<double(double, double)> mass, mass_gradient, potential, potential_gradient;
-};
-
-// The smooth bump b(x) = exp(2^−6 (4/0.25² − 1/((c − x)(x − a)))) on (a, c),
-// c = a + 0.25, of P2 (4.12)–(4.13): 1 at the centre, C^∞-flat at the ends.
-double bump(double x, double a) {
-  const double c = a + 0.25;
-  if (x <= a || x >= c) return 0;
-  const double g = (c - x) * (x - a);
-  return std::exp(std::ldexp(4 / (0.25 * 0.25) - 1 / g, -6));
-}
-// b'(x) = b(x) 2^−6 g'(x)/g(x)², g' = a + c − 2x.
-double bump_derivative(double x, double a) {
-  const double c = a + 0.25;
-  if (x <= a || x >= c) return 0;
-  const double g = (c - x) * (x - a);
-  return bump(x, a) * std::ldexp((a + c - 2 * x) / (g * g), -6);
-}
-
-// Both bumps of the diode, the argument wrapped into the box [0, 2).
-double diode_profile(double x) {
-  const double y = x - 2 * std::floor(x / 2);
-  return bump(y, 0.5) + bump(y, 1.0);
-}
-double diode_profile_derivative(double x) {
-  const double y = x - 2 * std::floor(x / 2);
-  return bump_derivative(y, 0.5) + bump_derivative(y, 1.0);
-}
-
-Example make_example(int id) {
-  Example e;
-  e.id = id;
-  if (id == 1) {
-    e.name = "time-dependent mass (P2 (4.9))";
-    e.length = 1.25;
-    e.final_time = 0.5;
-    e.dt_exponent_rate = 1.2;
-    e.mass = [](double t, double x) {
-      return (1 + 0.2 * std::sin(2 * pi * x)) * (1 + 0.2 * std::cos(2 * pi * t));
-    };
-    e.mass_gradient = [](double t, double x) {
-      return 0.4 * pi * std::cos(2 * pi * x) * (1 + 0.2 * std::cos(2 * pi * t));
-    };
-    e.potential = [](double, double) { return 0.0; };
-    e.potential_gradient = [](double, double) { return 0.0; };
-  } else if (id == 2) {
-    e.name = "resonant tunnelling diode (P2 (4.12)-(4.13))";
-    e.length = 2.0;
-    e.final_time = 0.5;
-    e.dt_exponent_rate = 1.5;
-    e.mass = [](double, double x) { return 1 - 0.5 * diode_profile(x); };
-    e.mass_gradient = [](double, double x) { return -0.5 * diode_profile_derivative(x); };
-    e.potential = [](double, double x) { return diode_profile(x); };
-    e.potential_gradient = [](double, double x) { return diode_profile_derivative(x); };
-  } else {
-    throw invalid_argument(fmt::format("vmse_liouville: --examples takes 1 and 2, got {}", id));
-  }
-  return e;
-}
-
-double initial_density(double x) {
-  return std::exp(-2 * packet_A * (x - packet_x0) * (x - packet_x0));
-}
-
-// What one (example, n) run measured; saved as runs/ex<e>_n<n>/run.json.
+// What one (example, n) run measured; saved as runs/ex<e>_n<n>.json.
 struct RunResult {
   int example = 0;
   int n = 0;
@@ -164,48 +89,11 @@ struct RunResult {
   double max_residual = 0;
   long caustic_points = 0;
   double vmse_seconds = 0, liouville_seconds = 0;
-
-  [[nodiscard]] nlohmann::json to_json() const {
-    return {{"example", example},
-            {"n", n},
-            {"epsilon", epsilon},
-            {"dx", dx},
-            {"dt", dt},
-            {"steps", steps},
-            {"points", points},
-            {"err_rho", err_rho},
-            {"err_current", err_current},
-            {"mass_drift", mass_drift},
-            {"liouville_gap", liouville_gap},
-            {"mean_iterations", mean_iterations},
-            {"max_iterations", max_iterations},
-            {"max_residual", max_residual},
-            {"caustic_points", caustic_points},
-            {"vmse_seconds", vmse_seconds},
-            {"liouville_seconds", liouville_seconds}};
-  }
-  static RunResult from_json(const nlohmann::json& j) {
-    RunResult r;
-    r.example = j.at("example");
-    r.n = j.at("n");
-    r.epsilon = j.at("epsilon");
-    r.dx = j.at("dx");
-    r.dt = j.at("dt");
-    r.steps = j.at("steps");
-    r.points = j.at("points");
-    r.err_rho = j.at("err_rho");
-    r.err_current = j.at("err_current");
-    r.mass_drift = j.at("mass_drift");
-    r.liouville_gap = j.at("liouville_gap");
-    r.mean_iterations = j.at("mean_iterations");
-    r.max_iterations = j.at("max_iterations");
-    r.max_residual = j.at("max_residual");
-    r.caustic_points = j.at("caustic_points");
-    r.vmse_seconds = j.at("vmse_seconds");
-    r.liouville_seconds = j.at("liouville_seconds");
-    return r;
-  }
 };
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunResult, example, n, epsilon, dx, dt, steps, points, err_rho,
+                                   err_current, mass_drift, liouville_gap, mean_iterations,
+                                   max_iterations, max_residual, caustic_points, vmse_seconds,
+                                   liouville_seconds)
 
 // The parameters a saved run must match to be reused.
 nlohmann::json run_parameters(const Example& e, int n, const Settings& s) {
@@ -265,29 +153,22 @@ LiouvilleFields liouville_fields(const Solver& solver, const Example& e,
 class Study {
  public:
   Study(examples::Driver& driver, Settings settings)
-      : m_driver(driver), m_settings(std::move(settings)) {}
+      : m_driver(driver),
+        m_settings(std::move(settings)),
+        m_cache(driver.output("runs"), m_settings.fresh ? io::ResultCache::Mode::recompute
+                                                        : io::ResultCache::Mode::reuse) {}
 
+  // The run (e, n) from the result cache (runs/ex<e>_n<n>.json) if it holds one for these
+  // parameters, else computed and stored there: a restarted study resumes.
   RunResult run(const Example& e, int n) {
     const auto folder = m_driver.output(fmt::format("runs/ex{}_n{}", e.id, n));
-    const auto record = folder / "run.json";
-    const auto parameters = run_parameters(e, n, m_settings);
-    if (!m_settings.fresh && std::filesystem::exists(record)) {
-      try {
-        std::ifstream in(record);
-        const auto saved = nlohmann::json::parse(in);
-        if (saved.at("parameters") == parameters) {
-          fmt::print("  ex. {} n = {}: reusing the saved run in {}\n", e.id, n, folder.string());
-          return RunResult::from_json(saved.at("result"));
-        }
-      } catch (const std::exception&) {
-        // unreadable or older record: recompute
-      }
-    }
-    std::filesystem::create_directories(folder);
-    RunResult r = compute(e, n, folder);
-    io::detail::write_file_atomically(
-        record, nlohmann::json{{"parameters", parameters}, {"result", r.to_json()}}.dump(2) + "\n");
-    return r;
+    return m_cache
+        .get_or_compute(fmt::format("ex{}_n{}", e.id, n), run_parameters(e, n, m_settings),
+                        [&] {
+                          std::filesystem::create_directories(folder);
+                          return nlohmann::json(compute(e, n, folder));
+                        })
+        .get<RunResult>();
   }
 
  private:
@@ -304,7 +185,7 @@ class Study {
 
     const PeriodicGrid<1> grid({r.points}, PeriodicGrid<1>::Point(e.length));
     const auto x = grid_points(grid);
-    const FftOptions fft{.threads = m_driver.threads()};
+    const FftOptions fft = m_driver.fft_options();
 
     // VMSE.
     const auto t0 = std::chrono::steady_clock::now();
@@ -322,10 +203,10 @@ class Study {
     {
       io::ProgressReporter progress(static_cast<std::size_t>(r.steps),
                                     fmt::format("ex. {} n = {} CN steps", e.id, n));
-      for (long s = 0; s < r.steps; ++s) {
-        propagator.step(u, static_cast<double>(s) * r.dt, r.dt);
-        progress.advance();
-      }
+      integrate_n_steps(propagator, u, 0.0, r.dt, r.steps,
+                        [&](const auto&, double, std::int64_t k) {
+                          if (k > 0) progress.advance();
+                        });
     }
     const auto& stats = propagator.statistics();
     r.mean_iterations = static_cast<double>(stats.iterations) / static_cast<double>(stats.steps);
@@ -379,6 +260,7 @@ class Study {
 
   examples::Driver& m_driver;
   Settings m_settings;
+  io::ResultCache m_cache;
 };
 
 // The characteristic curve (x(t; y), k(t; y)) carrying W⁰ at five times, with
@@ -411,19 +293,10 @@ void write_phase_curves(const Solver& solver, const Example& e, examples::Driver
 
 // Least-squares slope of log Err against log ε over the runs with n ≥ n_from.
 double fitted_slope(const std::vector<RunResult>& runs, int n_from, double RunResult::*err) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  int count = 0;
-  for (const auto& r : runs) {
-    if (r.n < n_from) continue;
-    const double lx = std::log(r.epsilon), ly = std::log(r.*err);
-    sx += lx;
-    sy += ly;
-    sxx += lx * lx;
-    sxy += lx * ly;
-    ++count;
-  }
-  if (count < 2) return std::nan("");
-  return (count * sxy - sx * sy) / (count * sxx - sx * sx);
+  std::vector<double> eps, errors;
+  for (const auto& r : runs)
+    if (r.n >= n_from) eps.push_back(r.epsilon), errors.push_back(r.*err);
+  return log_log_slope(eps, errors);
 }
 
 void run_study(examples::Driver& driver, Settings settings) {
@@ -474,7 +347,7 @@ void run_study(examples::Driver& driver, Settings settings) {
                r.err_rho, r.err_current, r.mass_drift, r.liouville_gap, r.mean_iterations,
                double(r.max_iterations), r.max_residual, double(r.caustic_points), r.vmse_seconds,
                r.liouville_seconds});
-      runs_json.push_back(r.to_json());
+      runs_json.push_back(r);
       runs.push_back(r);
     }
     const int asym = std::min(settings.asymptotic_from, settings.n_max - 1);
@@ -522,23 +395,18 @@ int main(int argc, char** argv) {
   cli.add_option("--examples", settings.examples, "which of P2 §4.1.2's examples (1, 2)")
       ->capture_default_str();
   cli.add_option("--n-min", settings.n_min, "smallest n (epsilon = 2^-n)")->capture_default_str();
-  cli.add_option("--n-max", settings.n_max, "largest n")->capture_default_str();
+  driver.option("--n-max", settings.n_max, 9, 7, "largest n");
   cli.add_option("--asymptotic-from", settings.asymptotic_from,
                  "fit the asymptotic slope over n >= this")
       ->capture_default_str();
   cli.add_option("--wigner-n", settings.wigner_n, "n at which W^eps(T) is written")
       ->capture_default_str();
-  cli.add_option("--particles", settings.particles, "characteristics traced for the limit")
-      ->capture_default_str();
+  driver.option("--particles", settings.particles, 1L << 15, 1L << 13,
+                "characteristics traced for the limit");
   cli.add_option("--ode-tol", settings.ode_tol, "Dormand-Prince tolerance (rtol = atol)")
       ->capture_default_str();
   cli.add_option("--krylov-tol", settings.krylov_tol, "GMRES relative residual")
       ->capture_default_str();
   cli.add_flag("--fresh", settings.fresh, "recompute runs saved by an earlier invocation");
-  return driver.run(argc, argv, [&](examples::Driver& d) {
-    Settings s = settings;
-    if (d.quick() && cli.count("--n-max") == 0) s.n_max = 7;
-    if (d.quick() && cli.count("--particles") == 0) s.particles = 1 << 13;
-    run_study(d, s);
-  });
+  return driver.run(argc, argv, [&](examples::Driver& d) { run_study(d, settings); });
 }

@@ -20,8 +20,9 @@
 //     and SSP-RK3 collision substeps as the rate needs (docs/errata.md item 14).
 //  3. Observables at t = 0.4: ρ⁰ = ∫W dk and J⁰ = m_0 ∫kW dk, with mass conservation,
 //     the scattering rate at p_0 and the kernel's sparsity reported.
-//  The state is saved every --checkpoint-seconds (W and the step index, atomically); a
-//  restarted run with the same parameters resumes from it (--fresh to start over).
+//  The state is saved every --checkpoint-seconds in rte_checkpoint.bin (io::Checkpoint: W, the
+//  step index, checksum, written atomically); a restarted run with the same parameters resumes
+//  from it (--fresh to start over).
 //  Outputs: W_final.npy (N_x × N_k), x.npy, k.npy, rho_rte.npy, current_rte.npy,
 //  rte_history.csv (t, mass, ρ peak), summary.json, rte_phase_space.png.
 //  4. Monte Carlo (--mode mc or both). For each n in --mc-n: ε = 2^−n, Δx = 2^{−n−2},
@@ -43,7 +44,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -52,6 +52,8 @@
 
 #include "driver.hpp"
 #include "vmse_sample.hpp"
+#include "wavekin/core/fit.hpp"
+#include "wavekin/core/integrate.hpp"
 #include "wavekin/io/io.hpp"
 #include "wavekin/kinetic/collision_operator.hpp"
 #include "wavekin/kinetic/radiative_transfer.hpp"
@@ -89,33 +91,25 @@ PhaseSpaceGrid<1> rte_grid(const Settings& s) {
           Vec1(s.p0 + 1)};
 }
 
-// Checkpoint: W as NPY plus a JSON record of the step and the run's parameters.
-struct Checkpoint {
-  std::filesystem::path data, record;
-  nlohmann::json parameters;
-
-  [[nodiscard]] long load(Eigen::VectorXd& w) const {
-    if (!std::filesystem::exists(record) || !std::filesystem::exists(data)) return 0;
-    std::ifstream in(record);
-    const auto saved = nlohmann::json::parse(in);
-    if (saved.at("parameters") != parameters) {
-      fmt::print("  checkpoint {} is from other parameters: starting afresh\n", record.string());
-      return 0;
-    }
-    const auto array = io::read_npy<double>(data);
-    require(array.data.size() == static_cast<std::size_t>(w.size()),
-            "vmse_rte: checkpoint {} holds {} values, expected {}", data.string(),
-            array.data.size(), w.size());
-    w = Eigen::Map<const Eigen::VectorXd>(array.data.data(), w.size());
-    return saved.at("step").get<long>();
+// The step to resume from and W there, from an io::Checkpoint written by this run's parameters
+// (0 and W unchanged if there is none, or it is damaged or from other parameters).
+long resume(const std::filesystem::path& path, const nlohmann::json& parameters,
+            Eigen::VectorXd& w) {
+  if (!std::filesystem::exists(path)) return 0;
+  try {
+    const auto saved = io::read_checkpoint(path, "vmse_rte.rte");
+    io::require_matching_parameters(path, saved.parameters, parameters);
+    const auto& values = saved.array("W");
+    require<io_error>(values.size() == static_cast<std::size_t>(w.size()),
+                      "checkpoint {} holds {} values, expected {}", path.string(), values.size(),
+                      w.size());
+    w = Eigen::Map<const Eigen::VectorXd>(values.data(), w.size());
+    return saved.state.at("step").get<long>();
+  } catch (const io_error& e) {
+    fmt::print("  {}: starting afresh\n", e.what());
+    return 0;
   }
-
-  void save(const Eigen::VectorXd& w, long step) const {
-    io::write_npy(data, w.data(), {static_cast<std::size_t>(w.size())});
-    io::detail::write_file_atomically(
-        record, nlohmann::json{{"parameters", parameters}, {"step", step}}.dump(2) + "\n");
-  }
-};
+}
 
 // ρ⁰ and J⁰ at the final time on the RTE's x-grid.
 struct Moments {
@@ -153,7 +147,7 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
   CollisionOptions options;
   options.compression_tolerance = s.compression;
   RadiativeTransfer rte(
-      SpectralShiftTransport<1>(grid, 1.0, FftOptions{.threads = driver.threads()}),
+      SpectralShiftTransport<1>(grid, 1.0, driver.fft_options()),
       CollisionOperator<1, Kernel>(grid, Kernel(s.amplitude, correlation, correlation), 1.0,
                                    options));
   const double assembly_seconds =
@@ -170,16 +164,19 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
       grid, [](double x) { return std::exp(-2 * packet_A * (x - packet_x0) * (x - packet_x0)); },
       s.p0, s.eta);
   const double mass0 = w.sum() * grid.cell_volume();
-  const Checkpoint checkpoint{driver.output("rte_checkpoint.npy"),
-                              driver.output("rte_checkpoint.json"),
-                              {{"n", s.n},
-                               {"dt_exponent", s.dt_exponent},
-                               {"D", s.amplitude},
-                               {"p0", s.p0},
-                               {"eta", s.eta},
-                               {"compression", s.compression},
-                               {"final_time", s.final_time}}};
-  const long first = s.fresh ? 0 : checkpoint.load(w);
+  io::Checkpoint checkpoint;
+  checkpoint.kind = "vmse_rte.rte";
+  checkpoint.parameters = {{"n", s.n},   {"dt_exponent", s.dt_exponent},
+                           {"D", s.amplitude}, {"p0", s.p0},
+                           {"eta", s.eta}, {"compression", s.compression},
+                           {"final_time", s.final_time}};
+  const auto checkpoint_path = driver.output("rte_checkpoint.bin");
+  const auto save = [&](const Eigen::VectorXd& state, long step) {
+    checkpoint.state = {{"step", step}};
+    checkpoint.set_array("W", {state.data(), state.data() + state.size()});
+    io::write_checkpoint(checkpoint_path, checkpoint);
+  };
+  const long first = s.fresh ? 0 : resume(checkpoint_path, checkpoint.parameters, w);
   if (first > 0) fmt::print("  resuming at step {} of {}\n", first, steps);
 
   io::CsvWriter history(driver.output("rte_history.csv"), {"t", "mass", "rho_max"});
@@ -188,22 +185,24 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
   {
     io::ProgressReporter progress(static_cast<std::size_t>(steps), "RTE steps", std::cerr,
                                   io::Display::automatic, static_cast<std::size_t>(first));
-    for (long step = first; step < steps; ++step) {
-      rte.step(w, static_cast<double>(step) * dt, dt);
+    integrate_n_steps(rte, w, static_cast<double>(first) * dt, dt, steps - first,
+                      [&](const Eigen::VectorXd& state, double, std::int64_t k) {
+      if (k == 0) return;
+      const long done = first + static_cast<long>(k);
       progress.advance();
-      if ((step + 1) % std::max(1L, steps / 40) == 0) {
-        const Eigen::Map<const Eigen::MatrixXd> lines(w.data(), grid.k_size(), grid.x_size());
+      if (done % std::max(1L, steps / 40) == 0) {
+        const Eigen::Map<const Eigen::MatrixXd> lines(state.data(), grid.k_size(), grid.x_size());
         const double rho_max = lines.colwise().sum().maxCoeff() * dk;
-        history.row({static_cast<double>(step + 1) * dt, w.sum() * grid.cell_volume(), rho_max});
+        history.row({static_cast<double>(done) * dt, state.sum() * grid.cell_volume(), rho_max});
       }
       const auto now = std::chrono::steady_clock::now();
       if (std::chrono::duration<double>(now - last_save).count() >= s.checkpoint_seconds) {
-        checkpoint.save(w, step + 1);
+        save(state, done);
         last_save = now;
       }
-    }
+    });
   }
-  checkpoint.save(w, steps);
+  save(w, steps);
   const double run_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
 
@@ -294,7 +293,7 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
       {"n", "epsilon", "samples", "points", "steps", "err_rho", "err_current",
        "max_standard_error_rho", "sampling_seconds_per_sample", "propagation_seconds_per_sample",
        "kl_terms", "nonpositive_points", "err_rho_noise_bound"});
-  std::vector<double> log_eps, log_err;
+  std::vector<double> eps, errors;
   for (const int n : mc.ns) {
     require(n >= 3 && n <= 11, "vmse_rte: --mc-n values must be in [3, 11], got {}", n);
     examples::vmse::Sample vmse(
@@ -381,17 +380,11 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
     summary.result(fmt::format("mc_n{}_nonpositive_mass_points", n),
                    static_cast<double>(vmse.counts().points), "1",
                    "grid points where the sampled mass was <= 0 (clipped, or the run stopped)");
-    log_eps.push_back(std::log(vmse.epsilon()));
-    log_err.push_back(std::log(err_rho));
+    eps.push_back(vmse.epsilon());
+    errors.push_back(err_rho);
   }
-  if (log_eps.size() >= 2) {
-    const Eigen::Map<const Eigen::VectorXd> ex(log_eps.data(),
-                                               static_cast<Eigen::Index>(log_eps.size()));
-    const Eigen::Map<const Eigen::VectorXd> ey(log_err.data(),
-                                               static_cast<Eigen::Index>(log_err.size()));
-    const double mx = ex.mean(), my = ey.mean();
-    const double slope =
-        ((ex.array() - mx) * (ey.array() - my)).sum() / (ex.array() - mx).square().sum();
+  if (eps.size() >= 2) {
+    const double slope = log_log_slope(eps, errors);
     summary.result("mc_err_rho_slope", slope, "1",
                    fmt::format("least-squares slope of log Err_rho vs log eps over n = {}",
                                fmt::join(mc.ns, ", ")));
@@ -408,8 +401,8 @@ int main(int argc, char** argv) {
       "RTE solution at t = 0.4 with P2's exponential covariance");
   Settings s;
   auto& cli = driver.cli();
-  cli.add_option("--n", s.n, "dx = dk = 2^-n (P2: 10)")->capture_default_str();
-  cli.add_option("--dt-exp", s.dt_exponent, "dt = 2^-dt_exp (P2: 12)")->capture_default_str();
+  driver.option("--n", s.n, 9, 7, "dx = dk = 2^-n (P2: 10)");
+  driver.option("--dt-exp", s.dt_exponent, 12, 11, "dt = 2^-dt_exp (P2: 12)");
   cli.add_option("--D", s.amplitude, "amplitude D of the covariance")->capture_default_str();
   cli.add_option("--p0", s.p0, "initial momentum p0")->capture_default_str();
   cli.add_option("--eta", s.eta, "width of the regularised delta in k (0: 4 dk)")
@@ -424,8 +417,9 @@ int main(int argc, char** argv) {
   cli.add_option("--mode", mode, "rte, mc (needs the RTE moments: runs the RTE too) or both")
       ->capture_default_str()
       ->check(CLI::IsMember({"rte", "mc", "both"}));
-  cli.add_option("--mc-n", mc.ns, "VMSE resolutions n (eps = 2^-n)")->capture_default_str();
-  cli.add_option("--samples", mc.samples, "Monte Carlo samples per n")->capture_default_str();
+  driver.option("--mc-n", mc.ns, {5, 6, 7}, {5, 6}, "VMSE resolutions n (eps = 2^-n)");
+  driver.option("--samples", mc.samples, std::uint64_t{1000}, std::uint64_t{48},
+                "Monte Carlo samples per n");
   cli.add_option("--seed", mc.seed, "master seed of the per-sample streams")->capture_default_str();
   cli.add_option("--gamma", mc.gamma, "scaling m = m0 + eps^gamma m1 (P2: 0.5; Figs 10-11: 1, 0.4)")
       ->capture_default_str();
@@ -438,16 +432,8 @@ int main(int argc, char** argv) {
   cli.add_option("--checkpoint", mc.checkpoint_seconds, "seconds between ensemble checkpoints")
       ->capture_default_str();
   return driver.run(argc, argv, [&](examples::Driver& d) {
-    Settings settings = s;
-    MonteCarloSettings monte_carlo_settings = mc;
-    if (d.quick()) {
-      if (cli.count("--n") == 0) settings.n = 7;
-      if (cli.count("--dt-exp") == 0) settings.dt_exponent = 11;
-      if (cli.count("--mc-n") == 0) monte_carlo_settings.ns = {5, 6};
-      if (cli.count("--samples") == 0) monte_carlo_settings.samples = 48;
-    }
     d.summary().parameter("mode", mode);
-    const Moments limit = solve_rte(d, settings);
-    if (mode != "rte") monte_carlo(d, settings, monte_carlo_settings, limit);
+    const Moments limit = solve_rte(d, s);
+    if (mode != "rte") monte_carlo(d, s, mc, limit);
   });
 }

@@ -16,6 +16,7 @@
 #include "wavekin/bloch/bloch_solver.hpp"
 #include "wavekin/bloch/gauge.hpp"
 #include "wavekin/bloch/matrix_elements.hpp"
+#include "wavekin/bloch/solve_states.hpp"
 #include "wavekin/core/error.hpp"
 
 namespace wavekin {
@@ -75,7 +76,7 @@ class BandTable {
             static_cast<Scalar>(i[static_cast<std::size_t>(l)]) / static_cast<Scalar>(points[l]);
       ks[static_cast<std::size_t>(flat)] = lattice.dual_basis() * theta;
     }
-    table.m_states = solve_all(solver, ks, n_bands, on_solved);
+    table.m_states = solve_states(solver, ks, n_bands, on_solved);
     table.m_parent.reserve(static_cast<std::size_t>(total));
     // Gauge, sequentially: flat order visits every parent before its children.
     for (Eigen::Index flat = 0; flat < total; ++flat) {
@@ -120,7 +121,7 @@ class BandTable {
                          ? vertices[v]
                          : Vector(vertices[v - 1] + t * (vertices[v] - vertices[v - 1])));
       }
-    table.m_states = solve_all(solver, ks, n_bands, on_solved);
+    table.m_states = solve_states(solver, ks, n_bands, on_solved);
     Scalar length = 0;
     for (std::size_t p = 0; p < ks.size(); ++p) {
       if (p > 0) {
@@ -196,40 +197,6 @@ class BandTable {
 
  private:
   BandTable() = default;
-
-  // One solve per k: the expensive part, independent across k, so parallel
-  // over k when OpenMP is on (dynamic schedule: basis sizes vary with k).
-  // solve() is const and keeps no state, so concurrent calls are safe. An
-  // exception in a thread is caught and the first one rethrown after the loop
-  // (it must not leave an OpenMP region). The gauge is fixed afterwards,
-  // sequentially, since each point needs its parent's final gauge.
-  template <class Solver>
-  static std::vector<State> solve_all(const Solver& solver, const std::vector<Vector>& ks,
-                                      Eigen::Index n_bands, const PointCallback& on_solved) {
-    const auto count = static_cast<std::ptrdiff_t>(ks.size());
-    std::vector<std::optional<State>> solved(ks.size());
-    std::exception_ptr failure;
-#if defined(WAVEKIN_HAS_OPENMP)
-#pragma omp parallel for schedule(dynamic)
-#endif
-    for (std::ptrdiff_t p = 0; p < count; ++p) {
-      try {
-        solved[static_cast<std::size_t>(p)].emplace(
-            solver.solve(ks[static_cast<std::size_t>(p)], n_bands));
-        if (on_solved) on_solved();
-      } catch (...) {
-#if defined(WAVEKIN_HAS_OPENMP)
-#pragma omp critical(wavekin_band_table_failure)
-#endif
-        if (!failure) failure = std::current_exception();
-      }
-    }
-    if (failure) std::rethrow_exception(failure);
-    std::vector<State> out;
-    out.reserve(ks.size());
-    for (auto& state : solved) out.push_back(std::move(*state));
-    return out;
-  }
 
   GridIndex unflatten(Eigen::Index flat) const {
     GridIndex i;

@@ -5,6 +5,7 @@
 #include "wavekin/core/concepts.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/fft.hpp"
+#include "wavekin/core/fit.hpp"
 #include "wavekin/core/integrate.hpp"
 #include "wavekin/core/lattice.hpp"
 #include "wavekin/core/periodic_grid.hpp"

@@ -6,4 +6,5 @@
 #include "wavekin/io/csv.hpp"
 #include "wavekin/io/npy.hpp"
 #include "wavekin/io/progress.hpp"
+#include "wavekin/io/result_cache.hpp"
 #include "wavekin/io/summary.hpp"
