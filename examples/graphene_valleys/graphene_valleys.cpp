@@ -139,7 +139,9 @@ template <class Base>
 class ScaledCorrelation {
  public:
   ScaledCorrelation(Base base, double variance) : m_base(std::move(base)), m_variance(variance) {}
-  [[nodiscard]] double operator()(const Vector& q) const { return m_variance * m_base(q); }
+  [[nodiscard]] double spectral_density(const Vector& q) const {
+    return m_variance * m_base.spectral_density(q);
+  }
   // The truncation radius is relative to R̂(0), so the scale drops out.
   [[nodiscard]] double radius(double tolerance) const { return m_base.radius(tolerance); }
 
@@ -349,7 +351,7 @@ class Study {
       for (std::int64_t n1 = -14; n1 <= 14; ++n1) {
         const LatticeIndex<2> mu(n0, n1);
         const Vector arg = -2 * m_g.k + m_g.lattice.reciprocal(mu);
-        const double weight = kappa * r(arg);
+        const double weight = kappa * r.spectral_density(arg);
         if (weight == 0) continue;
         const Eigen::Matrix2cd a =
             overlap_A(m_g.state_kp, relabel(m_g.state_k, LatticeIndex<2>(-mu))).topLeftCorner(2, 2);
@@ -552,7 +554,7 @@ double shell_rate(const Graphene& g, const Correlation& correlation, double kapp
         const Vector arg = p - q + g.lattice.reciprocal(mu);
         if (arg.norm() > radius) continue;
         const complex a = overlap_A(state_p, relabel(state_q, LatticeIndex<2>(-mu)))(1, 1);
-        inner += correlation(arg) * std::norm(a);
+        inner += correlation.spectral_density(arg) * std::norm(a);
       }
     sum += kappa * inner * r1 / std::abs(slope);
   }
