@@ -16,10 +16,10 @@ namespace wavekin {
 
 namespace detail {
 
-// What both isotropic shapes share: ℓ and D (checked once), R(x) = D² r(x/ℓ), R̂(q) = D² ∫r ℓ^d
-// r̂(ℓ²|q|²), the radius, and the scalar overloads of d = 1. The shape supplies the unit-length
-// profile r (`profile`), its transform at ℓ = 1 over its value at 0 (`spectrum`, of ℓ²|q|²),
-// that transform's value at 0 (`transform_constant`) and the radius at ℓ = 1 (`unit_radius`).
+// What both isotropic shapes share: ℓ and D (checked once), R(x) = D² r(|x|/ℓ),
+// R̂(q) = D² C ℓ^d s(ℓ²|q|²), the radius, and the scalar overloads of d = 1. The shape supplies
+// r (`profile`), C = ∫_{ℝ^d} r(|x|) dx (`transform_constant`), the normalised transform s with
+// s(0) = 1 (`spectrum`) and the radius at ℓ = 1 (`unit_radius`).
 template <class Shape, int Dim>
 class IsotropicCorrelation {
  public:
