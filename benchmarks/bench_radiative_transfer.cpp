@@ -18,7 +18,7 @@
 
 namespace {
 
-using Kernel = wavekin::SeparableExponentialKernel<1>;
+using Kernel = wavekin::SeparableCorrelation<>;
 using Collision = wavekin::CollisionOperator<1, Kernel>;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
 

@@ -20,7 +20,7 @@
 
 namespace {
 
-using wavekin::examples::vmse::PhaseClock;
+using wavekin::PhaseClock;
 using wavekin::examples::vmse::Sample;
 using wavekin::examples::vmse::SampleSettings;
 

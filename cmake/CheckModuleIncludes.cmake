@@ -12,6 +12,7 @@ set(_allowed_kinetic     core kinetic)
 set(_allowed_schrodinger core schrodinger)
 set(_allowed_random      core io random)
 set(_allowed_coherence   core coherence)
+set(_allowed_montecarlo  core io random schrodinger montecarlo)
 # The single bridge from Bloch states into the coherence module.
 set(_bridge "wavekin/coherence/from_bloch.hpp")
 set(_bridge_extra bloch)

@@ -94,21 +94,6 @@ using namespace wavekin;
 using namespace wavekin::examples::graphene;
 using examples::number;
 
-/// R̂ = θ² R̂_1: the spectrum of a correlation of variance θ² = R(0) (unit-variance shape R̂_1).
-/// (The driver's own amplitude, until the correlations carry one: core/correlation.hpp.)
-template <class Base>
-class ScaledCorrelation {
- public:
-  ScaledCorrelation(Base base, double variance) : m_base(std::move(base)), m_variance(variance) {}
-  [[nodiscard]] double operator()(const Vector& q) const { return m_variance * m_base(q); }
-  // The truncation radius is relative to R̂(0), so the scale drops out.
-  [[nodiscard]] double radius(double tolerance) const { return m_base.radius(tolerance); }
-
- private:
-  Base m_base;
-  double m_variance;
-};
-
 void run_study(examples::Driver& driver, Settings s) {
   require(std::isfinite(s.depth), "graphene_valleys: --depth = {} must be finite", s.depth);
   require(std::isfinite(s.energy_cutoff) && s.energy_cutoff >= 50 && s.energy_cutoff <= 1000,
@@ -235,9 +220,9 @@ void run_study(examples::Driver& driver, Settings s) {
       const Piece& p = pieces[i];
       const auto result =
           p.correlation == "exponential"
-              ? study.run(p, ScaledCorrelation(ExponentialCorrelation<2>(p.length), p.variance),
+              ? study.run(p, ExponentialCorrelation<2>(p.length, std::sqrt(p.variance)),
                           driver, progress)
-              : study.run(p, ScaledCorrelation(GaussianCorrelation<2>(p.length), p.variance),
+              : study.run(p, GaussianCorrelation<2>(p.length, std::sqrt(p.variance)),
                           driver, progress);
       results[i] = from_json(cache.store(piece_file(p.name), records[i], to_json(result)));
     }
@@ -248,7 +233,7 @@ void run_study(examples::Driver& driver, Settings s) {
   {
     const Piece& p = pieces[2];
     const auto e =
-        study.step_errors(p, ScaledCorrelation(GaussianCorrelation<2>(p.length), p.variance));
+        study.step_errors(p, GaussianCorrelation<2>(p.length, std::sqrt(p.variance)));
     const double ratio = e[0] / e[1];
     fmt::print(
         "  Strang error of rho_v(T), {}: {:.3e} (K/2 steps), {:.3e} (K steps) against 2K; "
@@ -268,7 +253,7 @@ void run_study(examples::Driver& driver, Settings s) {
   // (5.2) against (5.3)–(5.4) (methods item 8), for the coupled Gaussian's R̂.
   {
     const Piece& p = pieces[2];
-    const ScaledCorrelation r(GaussianCorrelation<2>(p.length), p.variance);
+    const GaussianCorrelation<2> r(p.length, std::sqrt(p.variance));
     const double gamma = 0.5 * number(results[2].scalars, "relaxation_isotropic");
     std::vector<double> ratios;
     for (const double eps : {0.02, 0.01}) {
@@ -299,7 +284,7 @@ void run_study(examples::Driver& driver, Settings s) {
   // (5.2) as a solver (methods item 9), for the coupled Gaussian's R̂, with resume.
   {
     const Piece& p = pieces[2];
-    const ScaledCorrelation r(GaussianCorrelation<2>(p.length), p.variance);
+    const GaussianCorrelation<2> r(p.length, std::sqrt(p.variance));
     const double gamma = 0.5 * number(results[2].scalars, "relaxation_isotropic");
     const std::vector<double> epsilons =
         driver.by_mode(std::vector<double>{0.04, 0.02}, std::vector<double>{0.04});

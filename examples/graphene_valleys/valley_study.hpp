@@ -230,21 +230,21 @@ class Study {
   }
 
   // The inter-valley matrix M = κ Σ_μ R̂(K' − K + μ) AᴴA, A = A(K', K − μ) on bands 0, 1, from the
-  // independent solve at K' (AᴴA does not depend on the gauge at K'). |n_l| ≤ 14 covers every μ
-  // with a non-zero overlap (|μ| ≤ 2√(2E_cut) + |2K|) for E_cut up to ~1000.
+  // independent solve at K' (AᴴA does not depend on the gauge at K'). Only μ with |μ| ≤
+  // 2√(2E_cut) + |2K| have a non-zero overlap (both bases lie within √(2E_cut) of −K and K).
   template <class Correlation>
   [[nodiscard]] Eigen::Matrix2cd intervalley_matrix(const Correlation& r, double kappa) const {
     Eigen::Matrix2cd m = Eigen::Matrix2cd::Zero();
-    for (std::int64_t n0 = -14; n0 <= 14; ++n0)
-      for (std::int64_t n1 = -14; n1 <= 14; ++n1) {
-        const LatticeIndex<2> mu(n0, n1);
-        const Vector arg = -2 * m_g.k + m_g.lattice.reciprocal(mu);
-        const double weight = kappa * r(arg);
-        if (weight == 0) continue;
-        const Eigen::Matrix2cd a =
-            overlap_A(m_g.state_kp, relabel(m_g.state_k, LatticeIndex<2>(-mu))).topLeftCorner(2, 2);
-        m += weight * a.adjoint() * a;
-      }
+    const double reach =
+        2 * std::sqrt(2 * m_g.state_k.basis.energy_cutoff()) + 2 * m_g.k.norm();
+    for (const auto& mu : m_g.lattice.reciprocal_vectors(reach)) {
+      const Vector arg = -2 * m_g.k + mu.vector;
+      const double weight = kappa * r.spectral_density(arg);
+      if (weight == 0) continue;
+      const Eigen::Matrix2cd a =
+          overlap_A(m_g.state_kp, relabel(m_g.state_k, LatticeIndex<2>(-mu.index))).topLeftCorner(2, 2);
+      m += weight * a.adjoint() * a;
+    }
     return m;
   }
 
@@ -436,14 +436,12 @@ double shell_rate(const Graphene& g, const Correlation& correlation, double kapp
     const Vector q = kp + r1 * Vector(std::cos(angle), std::sin(angle));
     const auto state_q = g.solver.solve(q, 3);
     double inner = 0;
-    for (std::int64_t n0 = -14; n0 <= 14; ++n0)
-      for (std::int64_t n1 = -14; n1 <= 14; ++n1) {
-        const LatticeIndex<2> mu(n0, n1);
-        const Vector arg = p - q + g.lattice.reciprocal(mu);
-        if (arg.norm() > radius) continue;
-        const complex a = overlap_A(state_p, relabel(state_q, LatticeIndex<2>(-mu)))(1, 1);
-        inner += correlation(arg) * std::norm(a);
-      }
+    // R̂(p − q + μ) > tolerance·R̂(0) only for |μ − (q − p)| <= radius.
+    for (const auto& mu : g.lattice.reciprocal_vectors(radius, Vector(q - p))) {
+      const Vector arg = p - q + mu.vector;
+      const complex a = overlap_A(state_p, relabel(state_q, LatticeIndex<2>(-mu.index)))(1, 1);
+      inner += correlation.spectral_density(arg) * std::norm(a);
+    }
     sum += kappa * inner * r1 / std::abs(slope);
   }
   return sum * 2 * std::numbers::pi / rays;

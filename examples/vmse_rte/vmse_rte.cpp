@@ -64,7 +64,7 @@ namespace {
 
 using namespace wavekin;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
-using Kernel = SeparableExponentialKernel<1>;
+using Kernel = SeparableCorrelation<>;
 
 struct Settings {
   int n = 9;
@@ -307,7 +307,7 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
          .policy = mc.nonpositive == "clip" ? NonPositiveMassPolicy::clip
                                             : NonPositiveMassPolicy::error});
     const auto nx = vmse.x().size();
-    examples::vmse::PhaseClock clock;
+    PhaseClock clock;
     EnsembleOptions options;
     options.samples = mc.samples;
     options.seed = mc.seed;

@@ -7,5 +7,6 @@
 #include "wavekin/core/core.hpp"
 #include "wavekin/io/io.hpp"
 #include "wavekin/kinetic/kinetic.hpp"
+#include "wavekin/montecarlo/montecarlo.hpp"
 #include "wavekin/random/random.hpp"
 #include "wavekin/schrodinger/schrodinger.hpp"

@@ -32,7 +32,8 @@ constexpr double pi = std::numbers::pi;
 // 1D, the roots k' = ±k give (R̂(0) + R̂(2k))/|k|.
 template <class R>
 double free_rate_1d(const R& r, double k) {
-  return (r(Eigen::Matrix<double, 1, 1>(0.0)) + r(Eigen::Matrix<double, 1, 1>(2 * k))) /
+  return (r.spectral_density(Eigen::Matrix<double, 1, 1>(0.0)) +
+          r.spectral_density(Eigen::Matrix<double, 1, 1>(2 * k))) /
          std::abs(k);
 }
 
@@ -44,7 +45,8 @@ double free_rate_2d(const R& r, const Eigen::Vector2d& k) {
   double sum = 0;
   for (int i = 0; i < n; ++i) {
     const double t = 2 * pi * i / n;
-    sum += r(Eigen::Vector2d(k - k.norm() * Eigen::Vector2d(std::cos(t), std::sin(t))));
+    sum += r.spectral_density(
+        Eigen::Vector2d(k - k.norm() * Eigen::Vector2d(std::cos(t), std::sin(t))));
   }
   return sum / n;
 }
@@ -169,8 +171,8 @@ TEST_CASE("correlation policies: transforms and truncation radii", "[coherence][
   const double h = 1e-3;
   for (int i = -200000; i <= 200000; ++i) {
     const Eigen::Matrix<double, 1, 1> q(i * h);
-    sg += g(q) * h;
-    se += e(q) * h;
+    sg += g.spectral_density(q) * h;
+    se += e.spectral_density(q) * h;
   }
   // Trapezoidal rule on a smooth, rapidly decaying (Gaussian) integrand: round-off.
   CHECK(sg / (2 * pi) == Approx(1.0).epsilon(1e-12));
@@ -179,13 +181,15 @@ TEST_CASE("correlation policies: transforms and truncation radii", "[coherence][
   // Radii: R̂(radius) = tol·R̂(0).
   for (double tol : {1e-3, 1e-12}) {
     const Eigen::Matrix<double, 1, 1> zero(0.0);
-    CHECK(g(Eigen::Matrix<double, 1, 1>(g.radius(tol))) == Approx(tol * g(zero)).epsilon(1e-10));
-    CHECK(e(Eigen::Matrix<double, 1, 1>(e.radius(tol))) == Approx(tol * e(zero)).epsilon(1e-10));
+    CHECK(g.spectral_density(Eigen::Matrix<double, 1, 1>(g.radius(tol))) ==
+          Approx(tol * g.spectral_density(zero)).epsilon(1e-10));
+    CHECK(e.spectral_density(Eigen::Matrix<double, 1, 1>(e.radius(tol))) ==
+          Approx(tol * e.spectral_density(zero)).epsilon(1e-10));
   }
   // 2D and 3D prefactors: 2πℓ² and 8πℓ³ at q = 0.
-  CHECK(wavekin::ExponentialCorrelation<2>(0.5)(Eigen::Vector2d::Zero()) ==
+  CHECK(wavekin::ExponentialCorrelation<2>(0.5).spectral_density(Eigen::Vector2d::Zero()) ==
         Approx(2 * pi * 0.25).epsilon(1e-14));
-  CHECK(wavekin::ExponentialCorrelation<3>(0.5)(Eigen::Vector3d::Zero()) ==
+  CHECK(wavekin::ExponentialCorrelation<3>(0.5).spectral_density(Eigen::Vector3d::Zero()) ==
         Approx(8 * pi * 0.125).epsilon(1e-14));
   CHECK(wavekin::rte_kappa(2) == Approx(1 / (2 * pi)).epsilon(1e-15));
 }

@@ -141,8 +141,9 @@ TEST_CASE("(4.15) with V = 0: the loss rate is the free RTE rate", "[coherence][
   const wavekin::CoherentCollision<1> q(bands, r);
   for (const auto& [vertex, band] : {std::pair{20, 0}, std::pair{50, 1}}) {
     const double k = std::sqrt(2 * bands.energies(vertex, band));
-    const double truth =
-        (r(Eigen::Matrix<double, 1, 1>(0.0)) + r(Eigen::Matrix<double, 1, 1>(2 * k))) / k;
+    const double truth = (r.spectral_density(Eigen::Matrix<double, 1, 1>(0.0)) +
+                          r.spectral_density(Eigen::Matrix<double, 1, 1>(2 * k))) /
+                         k;
     const Eigen::MatrixXcd gamma = q.loss(vertex, band);
     INFO("k = " << k << " free rate " << truth << " (4.15) loss rate " << gamma(band, band));
     // As for (C.3): the 1D linear shell is off by at most h/(2k) per root; h/k with margin 2.

@@ -101,7 +101,8 @@ TEST_CASE(
         const Eigen::MatrixXcd a =
             wavekin::overlap_A(state_kp, wavekin::relabel(g.state_k, wavekin::LatticeIndex<2>(-mu)))
                 .topLeftCorner(2, 2);
-        rate += wavekin::rte_kappa(2) * r(arg) * (a.adjoint() * a).cwiseProduct(s).sum();
+        rate += wavekin::rte_kappa(2) * r.spectral_density(arg) *
+                (a.adjoint() * a).cwiseProduct(s).sum();
       }
     // Exact integrated dynamics S(t) = e^{tL} S(0) (transport freezes ξ = 0): Richardson on
     // P(h)/h = rate + c h + O(h²) leaves O(h²‖L‖²) ≈ 1e-6 relative with h = 1e-3, ‖L‖ ~ 1.

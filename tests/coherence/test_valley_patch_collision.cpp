@@ -126,8 +126,8 @@ struct TwoCones {
         const double phi = 2 * pi * k / nodes;
         const Eigen::Vector2d e(std::cos(phi), std::sin(phi));
         const Eigen::Vector2d q = c + radius * e;
-        sum += r(Eigen::Vector2d(p - q)) * std::norm(spinor(d, 1).dot(spinor(e, 1))) *
-               (radius / lambda) * (2 * pi / nodes);
+        sum += r.spectral_density(Eigen::Vector2d(p - q)) *
+               std::norm(spinor(d, 1).dot(spinor(e, 1))) * (radius / lambda) * (2 * pi / nodes);
       }
     return wavekin::rte_kappa(2) * sum;
   }

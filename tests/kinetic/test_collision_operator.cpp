@@ -18,7 +18,7 @@
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
-using Kernel = wavekin::SeparableExponentialKernel<1>;
+using Kernel = wavekin::SeparableCorrelation<>;
 using wavekin_test::unit_box_grid;
 
 namespace {

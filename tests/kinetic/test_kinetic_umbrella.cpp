@@ -20,8 +20,8 @@ TEST_CASE("kinetic umbrella exposes the Liouville solvers", "[kinetic]") {
   CHECK(solver.options().rtol == 1e-10);
   // The radiative transfer pieces are reachable too: a collision on the same grid
   // conserves mass (Σ Q[W] = 0) for a constant W.
-  const wavekin::CollisionOperator<1, wavekin::SeparableExponentialKernel<1>> collision(
-      grid, wavekin::SeparableExponentialKernel<1>(1.0, 1.0, 1.0), 1.0);
+  const wavekin::CollisionOperator<1> collision(
+      grid, wavekin::SeparableCorrelation<>(1.0, 1.0, 1.0), 1.0);
   Eigen::VectorXd q;
   collision.apply(Eigen::VectorXd::Ones(64), q);
   CHECK(q.cwiseAbs().maxCoeff() < 1e-12 * collision.max_rate());

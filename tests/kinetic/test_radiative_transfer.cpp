@@ -17,7 +17,10 @@
 
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
-using Kernel = wavekin::SeparableExponentialKernel<1>;
+using Vec1 = Eigen::Matrix<double, 1, 1>;
+using Kernel = wavekin::SeparableCorrelation<>;
+using GaussianSeparable =
+    wavekin::SeparableCorrelation<wavekin::GaussianCorrelation<1>, wavekin::GaussianCorrelation<1>>;
 using wavekin_test::unit_box_grid;
 
 namespace {
@@ -67,8 +70,7 @@ TEST_CASE("RTE with WENO transport and varying m_0 conserves mass to round-off",
   wavekin::RadiativeTransfer rte(
       wavekin::make_weno_transport(g,
                                    wavekin::make_hamiltonian<1>(mass, mass_gradient, zero, zero)),
-      wavekin::CollisionOperator<1, wavekin::GaussianKernel<1>>(
-          g, wavekin::GaussianKernel<1>(0.3, 5.0, 5.0), m0));
+      wavekin::CollisionOperator<1, GaussianSeparable>(g, GaussianSeparable(0.3, 5.0, 5.0), m0));
   CHECK(rte.collision().kernel_count() > 1);  // one kernel per distinct m_0
   Eigen::VectorXd w = wavekin::monokinetic_initial_data(g, packet, 1.5, 0.1);
   const double mass0 = w.sum();

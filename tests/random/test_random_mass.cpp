@@ -98,7 +98,7 @@ TEST_CASE("redraw continues the sample's own stream and stays reproducible", "[r
   // KL field at ε = 2^−5 with D = 5.66: s·D = 1 (s = ε^½), so ~16 % of points and a large
   // share of samples are non-positive and need redraws; P(no redraw in 60 samples) < 1e-5.
   const double eps = 0x1p-5;
-  const wavekin::SeparableExponentialCovariance covariance{1 / std::sqrt(eps), 100, 100};
+  const wavekin::SeparableCorrelation<> covariance{1 / std::sqrt(eps), 100, 100};
   const wavekin::KarhunenLoeveExpansion kl(covariance, eps, 0.4, 1.625);
   std::vector<double> x, times{0, 0.2, 0.4};
   for (int k = 0; k < 13; ++k) x.push_back(0.125 * k);

@@ -5,7 +5,7 @@
 #include "wavekin/random/random.hpp"
 
 TEST_CASE("random umbrella exposes covariances, streams, KL, samplers and the mass", "[random]") {
-  const wavekin::SeparableExponentialCovariance covariance{1.5, 100, 100};
+  const wavekin::SeparableCorrelation<> covariance{1.5, 100, 100};
   const wavekin::KarhunenLoeveExpansion kl(covariance, 0x1p-6, 0.4, 1.625);
   CHECK(kl.size() == 663);  // P2 §4.2.2
   auto sampler = wavekin::make_streaming_sampler(
@@ -14,5 +14,7 @@ TEST_CASE("random umbrella exposes covariances, streams, KL, samplers and the ma
   CHECK(sampler.steps() == 1);
   const wavekin::RandomMass mass(0x1p-6);
   CHECK(mass.scale() == 0.125);
-  CHECK(wavekin::GaussianCovariance(1, 1, 1).variance() == 1);
+  CHECK(wavekin::SeparableCorrelation<wavekin::GaussianCorrelation<1>,
+                                      wavekin::GaussianCorrelation<1>>(1, 1, 1)
+            .variance() == 1);
 }

@@ -16,10 +16,10 @@
 using Catch::Matchers::Contains;
 using wavekin::CirculantEmbedding;
 using wavekin::ExponentialLineSampler;
-using wavekin::GaussianCovariance;
+using wavekin::GaussianCorrelation;
 using wavekin::PeriodicGrid;
 using wavekin::RandomStream;
-using wavekin::SeparableExponentialCovariance;
+using wavekin::SeparableCorrelation;
 using wavekin::StreamingSampler;
 using wavekin::StreamPurpose;
 
@@ -97,12 +97,13 @@ std::vector<std::pair<const char*, Pairs>> line_estimators(std::ptrdiff_t n) {
 
 // P2 (4.15) read at (t/ε, x/ε): D = 1.5, a = b = 100, ε = 2^−10, so τ = ℓ = 0.0977;
 // 32 points on [0, 1] (h/ℓ = 0.32) and Δt = 0.05 (ρ = 0.60).
-const SeparableExponentialCovariance paper_covariance{1.5, 100, 100};
+const SeparableCorrelation<> paper_covariance{1.5, 100, 100};
 constexpr double eps = 0x1p-10, dt = 0.05;
 const PeriodicGrid<1> line = PeriodicGrid<1>::cube(32, 1.0);
 
 double line_covariance(const Node& p, const Node& q) {
-  const double tau = paper_covariance.a * eps, ell = paper_covariance.b * eps;
+  const double tau = paper_covariance.correlation_time() * eps,
+               ell = paper_covariance.correlation_length() * eps;
   return paper_covariance.variance() * std::exp(-std::abs(p.step - q.step) * dt / tau) *
          std::exp(-static_cast<double>(std::abs(p.index - q.index)) * line.spacing(0) / ell);
 }
@@ -129,7 +130,7 @@ TEST_CASE("circulant embedding in x reproduces the same exponential covariance",
   check_moments(
       [&](std::size_t sample) {
         return StreamingSampler<CirculantEmbedding<1>>(
-            embedding, paper_covariance.D, paper_covariance.a * eps, dt,
+            embedding, paper_covariance.amplitude(), paper_covariance.correlation_time() * eps, dt,
             RandomStream(12, sample, StreamPurpose::streaming));
       },
       4, 12000, line_estimators(line.size()), line_covariance);
@@ -138,7 +139,7 @@ TEST_CASE("circulant embedding in x reproduces the same exponential covariance",
 TEST_CASE("2D circulant embedding samples a Gaussian covariance", "[random]") {
   // 16 × 16 points on [0,1]², Gaussian spatial factor with length bε = 0.125 = 2h,
   // exponential time factor τ = 0.3, Δt = 0.1.
-  const GaussianCovariance covariance{0.8, 1, 4};
+  const SeparableCorrelation<GaussianCorrelation<1>, GaussianCorrelation<2>> covariance{0.8, 1, 4};
   const double epsilon = 0x1p-5;  // bε = 0.125
   const auto grid = PeriodicGrid<2>::cube(16, 1.0);
   const auto embedding = wavekin::make_circulant_embedding(covariance, epsilon, grid);
@@ -147,7 +148,7 @@ TEST_CASE("2D circulant embedding samples a Gaussian covariance", "[random]") {
   const auto target = [&](const Node& p, const Node& q) {
     const Eigen::Vector2d lag = (position(p.index) - position(q.index)) / epsilon;
     return covariance.variance() * std::exp(-std::abs(p.step - q.step) * step / tau) *
-           covariance.spatial<2>(lag);
+           covariance.spatial().value(lag);
   };
   std::vector<std::pair<const char*, Pairs>> estimators;
   const auto shifted = [&](const char* name, int level, int other_level, int di, int dj) {
@@ -168,7 +169,8 @@ TEST_CASE("2D circulant embedding samples a Gaussian covariance", "[random]") {
   check_moments(
       [&](std::size_t sample) {
         return StreamingSampler<CirculantEmbedding<2>>(
-            embedding, covariance.D, tau, step, RandomStream(13, sample, StreamPurpose::streaming));
+            embedding, covariance.amplitude(), tau, step,
+            RandomStream(13, sample, StreamPurpose::streaming));
       },
       3, 3000, estimators, target);
 }
@@ -225,13 +227,13 @@ TEST_CASE("bad sampler input is rejected with the value named", "[random]") {
                     Contains("epsilon"));
   CHECK_THROWS_WITH(wavekin::make_circulant_embedding(paper_covariance, eps, line, {1}),
                     Contains("padding") && Contains("got 1"));
-  auto negative_length = paper_covariance;
-  negative_length.b = -1;  // public members are re-checked
-  CHECK_THROWS_WITH(wavekin::make_circulant_embedding(negative_length, eps, line),
-                    Contains("correlation length") && Contains("got -1"));
+  // A bad correlation length cannot reach the embedding: the covariance rejects it when built.
+  CHECK_THROWS_WITH(
+      wavekin::make_circulant_embedding(SeparableCorrelation<>(1.5, 100, -1), eps, line),
+      Contains("correlation length") && Contains("got -1"));
   // A Gaussian as long as the box, embedded in only twice the box: the circulant has
   // clearly negative eigenvalues and the error says so and suggests the padding.
-  const GaussianCovariance wide{1, 1, 1};
+  const SeparableCorrelation<GaussianCorrelation<1>, GaussianCorrelation<2>> wide{1, 1, 1};
   const auto grid2 = PeriodicGrid<2>::cube(16, 1.0);
   CHECK_THROWS_WITH(wavekin::make_circulant_embedding(wide, 1.0, grid2),
                     Contains("negative eigenvalue") && Contains("padding"));

@@ -40,12 +40,12 @@ class BandDiagonalCollision : public detail::CollisionSummary<Dim> {
  public:
   using Matrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 
-  /// \tparam Correlation  a SpatialCorrelation (GaussianCorrelation, ExponentialCorrelation)
+  /// \tparam Correlation  a SpatialCorrelation<Dim> (core/correlation.hpp: GaussianCorrelation,
+  ///                      ExponentialCorrelation); another type stops at a static_assert saying so
   /// \pre bands consistent (vertex count, finite energies, overlap n × n); options valid.
   template <class Correlation>
-  requires SpatialCorrelation<Correlation, Dim> BandDiagonalCollision(
-      const CollisionBands<Dim>& bands, const Correlation& correlation,
-      const BandCollisionOptions& options = {})
+  BandDiagonalCollision(const CollisionBands<Dim>& bands, const Correlation& correlation,
+                        const BandCollisionOptions& options = {})
       : BandDiagonalCollision(detail::CollisionSetup<Dim, Correlation>(bands, correlation, options,
                                                                        "BandDiagonalCollision")) {}
 
@@ -103,7 +103,6 @@ class BandDiagonalCollision : public detail::CollisionSummary<Dim> {
 /// \f$\kappa\sum_m\sum_\mu\int_B\hat R(p-q+\mu)\delta(E_j(p)-E_m(q))|A_{jm}(p,q-\mu)|^2dq\f$.
 /// Cost: n·ΠN_l·Dim! simplex visits.
 template <int Dim, class Correlation>
-requires SpatialCorrelation<Correlation, Dim>
 double band_diagonal_rate(const CollisionBands<Dim>& bands, const Correlation& correlation,
                           Eigen::Index vertex, Eigen::Index band,
                           const BandCollisionOptions& options = {}) {

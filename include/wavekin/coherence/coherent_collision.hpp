@@ -47,12 +47,12 @@ class CoherentCollision : public detail::CollisionSummary<Dim> {
   using complex_type = std::complex<double>;
   using Matrix = Eigen::SparseMatrix<complex_type, Eigen::RowMajor>;
 
-  /// \tparam Correlation  a SpatialCorrelation (GaussianCorrelation, ExponentialCorrelation)
+  /// \tparam Correlation  a SpatialCorrelation<Dim> (core/correlation.hpp: GaussianCorrelation,
+  ///                      ExponentialCorrelation); another type stops at a static_assert saying so
   /// \pre bands consistent (vertex count, finite energies, overlap n × n); options valid.
   template <class Correlation>
-  requires SpatialCorrelation<Correlation, Dim> CoherentCollision(
-      const CollisionBands<Dim>& bands, const Correlation& correlation,
-      const BandCollisionOptions& options = {})
+  CoherentCollision(const CollisionBands<Dim>& bands, const Correlation& correlation,
+                    const BandCollisionOptions& options = {})
       : CoherentCollision(detail::CollisionSetup<Dim, Correlation>(bands, correlation, options,
                                                                    "CoherentCollision")) {}
 

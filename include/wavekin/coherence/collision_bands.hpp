@@ -1,5 +1,5 @@
-// wavekin/coherence/collision_bands.hpp — what the collisions of P1 (4.15), (5.2), (C.3) read:
-// spatial correlations R̂(q), the prefactor κ, options, and band energies and overlaps on a zone grid.
+// wavekin/coherence/collision_bands.hpp — what the collisions of P1 (4.15), (5.2), (C.3) read
+// besides R̂(q) (core/correlation.hpp): the prefactor κ, options, band energies and overlaps.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -19,78 +19,12 @@
 #include <Eigen/Core>
 
 #include "wavekin/coherence/coherence_field.hpp"
+#include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
 #include "wavekin/core/zone_grid.hpp"
 
 namespace wavekin {
-
-namespace detail {
-
-// The correlation length ℓ of a SpatialCorrelation policy, checked once for every policy.
-class CorrelationLength {
- public:
-  [[nodiscard]] double length() const noexcept { return m_length; }
-
- protected:
-  CorrelationLength(double length, const char* policy) : m_length(length) {
-    require(std::isfinite(length) && length > 0,
-            "{}: correlation length ell = {} must be finite and > 0", policy, length);
-  }
-  double m_length;
-};
-
-}  // namespace detail
-
-/// \brief Spatial power spectrum of the Gaussian correlation R(x) = e^{−|x|²/2ℓ²}:
-/// \f$\hat R(q) = (2\pi)^{d/2}\ell^d e^{-\ell^2|q|^2/2}\f$ (P1 §4, R̂(q) = ∫ e^{−iq·x} R(x) dx).
-template <int Dim>
-class GaussianCorrelation : public detail::CorrelationLength {
- public:
-  using Vector = Eigen::Matrix<double, Dim, 1>;
-  /// \pre ℓ finite and > 0.
-  explicit GaussianCorrelation(double length) : CorrelationLength(length, "GaussianCorrelation") {}
-  [[nodiscard]] double operator()(const Vector& q) const {
-    return std::pow(2 * std::numbers::pi, 0.5 * Dim) * std::pow(m_length, Dim) *
-           std::exp(-0.5 * m_length * m_length * q.squaredNorm());
-  }
-  /// \brief Radius beyond which R̂(q) ≤ tolerance·R̂(0): √(2 ln(1/tol)) / ℓ.
-  [[nodiscard]] double radius(double tolerance) const {
-    return std::sqrt(2 * std::log(1 / tolerance)) / m_length;
-  }
-};
-
-/// \brief Spatial power spectrum of the exponential correlation R(x) = e^{−|x|/ℓ}:
-/// \f$\hat R(q) = c_d\,\ell^d/(1+\ell^2|q|^2)^{(d+1)/2}\f$, c_d = 2^d π^{(d−1)/2} Γ((d+1)/2)
-/// (2ℓ/(1+ℓ²q²) in 1D, 2πℓ²/(1+ℓ²|q|²)^{3/2} in 2D, 8πℓ³/(1+ℓ²|q|²)² in 3D). Its tail is
-/// algebraic: the μ-sum needs a looser tolerance than the Gaussian's.
-template <int Dim>
-class ExponentialCorrelation : public detail::CorrelationLength {
- public:
-  using Vector = Eigen::Matrix<double, Dim, 1>;
-  /// \pre ℓ finite and > 0.
-  explicit ExponentialCorrelation(double length)
-      : CorrelationLength(length, "ExponentialCorrelation") {}
-  [[nodiscard]] double operator()(const Vector& q) const {
-    const double c = std::pow(2.0, Dim) * std::pow(std::numbers::pi, 0.5 * (Dim - 1)) *
-                     std::tgamma(0.5 * (Dim + 1));
-    return c * std::pow(m_length, Dim) *
-           std::pow(1 + m_length * m_length * q.squaredNorm(), -0.5 * (Dim + 1));
-  }
-  /// \brief Radius beyond which R̂(q) ≤ tolerance·R̂(0): √(tol^{−2/(d+1)} − 1) / ℓ.
-  [[nodiscard]] double radius(double tolerance) const {
-    return std::sqrt(std::pow(tolerance, -2.0 / (Dim + 1)) - 1) / m_length;
-  }
-};
-
-/// \brief A spatial power spectrum R̂(q) ≥ 0 (real, even), with the radius beyond which it
-/// stays below tolerance·R̂(0) (the truncation of the μ-sum of P1 (4.15), (C.3)).
-template <class R, int Dim>
-concept SpatialCorrelation = requires(const R& r, const Eigen::Matrix<double, Dim, 1>& q,
-                                      double t) {
-  { r(q) } -> std::convertible_to<double>;
-  { r.radius(t) } -> std::convertible_to<double>;
-};
 
 /// \brief The collision prefactor κ = (2π)^{1−d} wavekin uses (docs/conventions.md §14, docs/errata.md item 4).
 /// With V ≡ 0 the collision of P1 (4.15)/(C.3) must reduce to the free RTE

@@ -20,6 +20,7 @@
 #include "wavekin/coherence/coherence_liouville.hpp"
 #include "wavekin/coherence/collision_bands.hpp"
 #include "wavekin/coherence/detail/collision_assembly.hpp"
+#include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
 #include "wavekin/core/periodic_grid.hpp"
@@ -72,8 +73,9 @@ struct ValleyBands {
 /// and the same with K ↔ K' (5.4). Implemented literally: the δ and ∫dq of (4.15) are replaced by
 /// the sum over q ∈ {K, K'}; no relaxation term (E_1 = E_2 = E_* at both points). Intra-valley
 /// terms carry R̂(μ), inter-valley terms R̂(K − K' + μ) = R̂(2K + μ), whose smallest argument is
-/// |K| (2K ≡ −K mod Λ*). κ = rte_kappa(2) = 1/(2π) by default (docs/conventions.md §14, docs/errata.md item 4; P1 writes
-/// an extra |B|^{−1}); the μ-sum keeps R̂ > mu_tolerance·R̂(0), μ ↦ −μ symmetric.
+/// |K| (2K ≡ −K mod Λ*). κ = rte_kappa(2) = 1/(2π) by default (docs/conventions.md §14,
+/// docs/errata.md item 4; P1 writes an extra |B|^{−1}); the μ-sum keeps R̂ > mu_tolerance·R̂(0), μ ↦
+/// −μ symmetric.
 ///
 /// Gauge: that of the ValleyBands. From valley_bands_from_state: the two bands of the given state
 /// at K, as the solver returned them (any U(2) of the degenerate pair), and at K' = −K their time
@@ -94,9 +96,11 @@ struct ValleyBands {
 /// step(): Strang splitting, exp(½Δt L) · exact transport (CoherenceLiouville, ExactPropagator)
 /// · exp(½Δt L); second order in Δt (exact when L and the transport commute, e.g. for
 /// x-independent σ).
+/// \tparam Correlation a SpatialCorrelation<2> (core/correlation.hpp)
 template <class Correlation>
-requires SpatialCorrelation<Correlation, 2>
 class GrapheneValleys {
+  static_assert(detail::check_spatial_correlation<Correlation, 2>());
+
  public:
   using Grid = PeriodicGrid<2>;
   using Field = CoherenceField<2, 2>;
@@ -218,7 +222,7 @@ class GrapheneValleys {
           overlaps.emplace_back(valleys.overlap(v, u, mu.index));
           require(overlaps.back().allFinite(), "GrapheneValleys: overlap ({}, {}) is not finite",
                   v, u);
-          spectrum.push_back(correlation(Vector(delta + mu.vector)));
+          spectrum.push_back(correlation.spectral_density(Vector(delta + mu.vector)));
         }
         // (4.15) with the pair measure δ(E_l(p) − E_m(q)) dq replaced by 1 on q ∈ {K, K'}.
         for (Eigen::Index l = 0; l < 2; ++l)

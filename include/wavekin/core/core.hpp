@@ -3,6 +3,7 @@
 #pragma once
 
 #include "wavekin/core/concepts.hpp"
+#include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/fft.hpp"
 #include "wavekin/core/fit.hpp"

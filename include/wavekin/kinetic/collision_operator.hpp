@@ -16,9 +16,9 @@
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 
+#include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/kinetic/phase_space_grid.hpp"
-#include "wavekin/kinetic/scattering_kernel.hpp"
 
 namespace wavekin {
 
@@ -60,10 +60,14 @@ struct CollisionOptions {
 /// 2 N_x nnz compressed.
 ///
 /// \tparam Dim    space dimension d
-/// \tparam Kernel a ScatteringKernel<Dim> (R̂)
-template <int Dim, class Kernel>
-requires ScatteringKernel<Kernel, Dim>
+/// \tparam Kernel the correlation of m_1, a SpaceTimeCorrelation<Dim> (core/correlation.hpp) whose
+///         R̂(ω, q) sets the kernel; by default P2's (4.15), exponential in time and space
+template <int Dim, class Kernel =
+                       SeparableCorrelation<ExponentialCorrelation<1>, ExponentialCorrelation<Dim>>>
+requires PositiveDimension<Dim>
 class CollisionOperator {
+  static_assert(detail::check_space_time_correlation<Kernel, Dim>());
+
  public:
   using Field = Eigen::VectorXd;
   using Vector = Eigen::Matrix<double, Dim, 1>;

@@ -8,6 +8,5 @@
 #include "wavekin/kinetic/hamiltonian.hpp"
 #include "wavekin/kinetic/phase_space_grid.hpp"
 #include "wavekin/kinetic/radiative_transfer.hpp"
-#include "wavekin/kinetic/scattering_kernel.hpp"
 #include "wavekin/kinetic/spectral_shift_transport.hpp"
 #include "wavekin/kinetic/weno_transport.hpp"

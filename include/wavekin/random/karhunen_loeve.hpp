@@ -14,8 +14,8 @@
 
 #include <Eigen/Core>
 
+#include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
-#include "wavekin/random/covariance.hpp"
 #include "wavekin/random/random_stream.hpp"
 
 namespace wavekin {
@@ -181,11 +181,11 @@ struct KarhunenLoeveTerm {
 /// Ties are broken by (i, j), so the order is deterministic.
 class KarhunenLoeveExpansion {
  public:
-  /// \pre the covariance's D, a, b > 0; ε, T, L finite and > 0; 0 < truncation < 1
-  ///      (else invalid_argument naming the value).
-  KarhunenLoeveExpansion(const SeparableExponentialCovariance& covariance, double epsilon, double T,
+  /// \pre ε, T, L finite and > 0; 0 < truncation < 1 (else invalid_argument naming the value);
+  ///      the covariance is P2's (4.15), exponential in time and in x (d = 1).
+  KarhunenLoeveExpansion(const SeparableCorrelation<>& covariance, double epsilon, double T,
                          double L, KarhunenLoeveOptions options = {})
-      : D(covariance.D),
+      : D(covariance.amplitude()),
         m_epsilon(epsilon),
         m_temporal(make_modes(covariance, epsilon, T, L, options, true)),
         m_spatial(make_modes(covariance, epsilon, T, L, options, false)) {
@@ -284,11 +284,9 @@ class KarhunenLoeveExpansion {
   }
 
  private:
-  static ExponentialKernelModes make_modes(const SeparableExponentialCovariance& covariance,
-                                           double epsilon, double T, double L,
-                                           const KarhunenLoeveOptions& options, bool temporal) {
-    detail::check_covariance_parameters(covariance.D, covariance.a, covariance.b,
-                                        "KarhunenLoeveExpansion");
+  static ExponentialKernelModes make_modes(const SeparableCorrelation<>& covariance, double epsilon,
+                                           double T, double L, const KarhunenLoeveOptions& options,
+                                           bool temporal) {
     require(std::isfinite(epsilon) && epsilon > 0,
             "KarhunenLoeveExpansion: epsilon must be finite and > 0, got {}", epsilon);
     require(std::isfinite(T) && T > 0,
@@ -299,10 +297,10 @@ class KarhunenLoeveExpansion {
             "KarhunenLoeveExpansion: the truncation threshold must be in (0, 1), got {}",
             options.truncation);
     const double ratio = options.truncation * options.truncation;
-    return temporal ? ExponentialKernelModes::down_to_ratio(covariance.a * epsilon, T, ratio,
-                                                            options.max_terms)
-                    : ExponentialKernelModes::down_to_ratio(covariance.b * epsilon, L, ratio,
-                                                            options.max_terms);
+    return temporal ? ExponentialKernelModes::down_to_ratio(covariance.correlation_time() * epsilon,
+                                                            T, ratio, options.max_terms)
+                    : ExponentialKernelModes::down_to_ratio(
+                          covariance.correlation_length() * epsilon, L, ratio, options.max_terms);
   }
 
   double D;

@@ -3,7 +3,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "wavekin/random/covariance.hpp"
 #include "wavekin/random/ensemble.hpp"
 #include "wavekin/random/karhunen_loeve.hpp"
 #include "wavekin/random/random_mass.hpp"

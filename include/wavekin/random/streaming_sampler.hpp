@@ -16,10 +16,10 @@
 
 #include <Eigen/Core>
 
+#include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/fft.hpp"
 #include "wavekin/core/periodic_grid.hpp"
-#include "wavekin/random/covariance.hpp"
 #include "wavekin/random/random_stream.hpp"
 
 namespace wavekin {
@@ -298,32 +298,33 @@ class StreamingSampler {
 /// grid: τ = aε, AR(1) along x with length bε. Sample `sample` of a run seeded `seed`.
 /// \pre ε finite and > 0; Δt finite and > 0.
 inline StreamingSampler<ExponentialLineSampler> make_streaming_sampler(
-    const SeparableExponentialCovariance& covariance, double epsilon, const PeriodicGrid<1>& grid,
+    const SeparableCorrelation<>& covariance, double epsilon, const PeriodicGrid<1>& grid,
     double dt, std::uint64_t seed, std::uint64_t sample) {
-  detail::check_covariance_parameters(covariance.D, covariance.a, covariance.b,
-                                      "make_streaming_sampler");
   require(std::isfinite(epsilon) && epsilon > 0,
           "make_streaming_sampler: epsilon must be finite and > 0, got {}", epsilon);
-  return {std::make_shared<const ExponentialLineSampler>(grid, covariance.b * epsilon),
-          covariance.D, covariance.a * epsilon, dt,
+  return {std::make_shared<const ExponentialLineSampler>(grid,
+                                                         covariance.correlation_length() * epsilon),
+          covariance.amplitude(), covariance.correlation_time() * epsilon, dt,
           RandomStream(seed, sample, StreamPurpose::streaming)};
 }
 
 /// \brief The circulant embedding of the spatial factor of `covariance` read at x/ε,
-/// z ↦ covariance.spatial(z/ε), on `grid` (any Dim; Euclidean |z|).
+/// z ↦ r_x(z/ε), on `grid` (Euclidean |z|).
+/// \tparam Covariance a SeparableCorrelation whose spatial factor has dimension Dim
 /// \pre ε finite and > 0; see CirculantEmbedding.
 template <int Dim, class Covariance>
 std::shared_ptr<const CirculantEmbedding<Dim>> make_circulant_embedding(
     const Covariance& covariance, double epsilon, const PeriodicGrid<Dim>& grid,
     CirculantOptions options = {}) {
-  detail::check_covariance_parameters(covariance.D, covariance.a, covariance.b,
-                                      "make_circulant_embedding");
+  static_assert(Covariance::dimension == Dim,
+                "make_circulant_embedding: the covariance's spatial factor must have the grid's "
+                "dimension");
   require(std::isfinite(epsilon) && epsilon > 0,
           "make_circulant_embedding: epsilon must be finite and > 0, got {}", epsilon);
   return std::make_shared<const CirculantEmbedding<Dim>>(
       grid,
       [&](const Eigen::Matrix<double, Dim, 1>& lag) {
-        return covariance.template spatial<Dim>(Eigen::Matrix<double, Dim, 1>(lag / epsilon));
+        return covariance.spatial().value(Eigen::Matrix<double, Dim, 1>(lag / epsilon));
       },
       options);
 }

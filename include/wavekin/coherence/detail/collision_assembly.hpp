@@ -16,6 +16,7 @@
 
 #include "wavekin/coherence/collision_bands.hpp"
 #include "wavekin/coherence/energy_shell_quadrature.hpp"
+#include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
 #include "wavekin/core/zone_grid.hpp"
@@ -28,6 +29,8 @@ namespace detail {
 // set of μ, and the symmetric pair measure of the energy shells.
 template <int Dim, class Correlation>
 class CollisionSetup {
+  static_assert(check_spatial_correlation<Correlation, Dim>());
+
  public:
   using Vector = Eigen::Matrix<double, Dim, 1>;
 
@@ -74,7 +77,7 @@ class CollisionSetup {
     for (std::size_t k = 0; k < m_mu.size(); ++k) {
       const Vector arg = d + m_mu_vec[k];
       if (arg.norm() > m_radius) continue;
-      const double r = m_correlation(arg);
+      const double r = m_correlation.spectral_density(arg);
       const Eigen::MatrixXcd a = m_bands.overlap(p, q, m_mu[k]);
       require(a.rows() == band_count() && a.cols() == band_count() && a.allFinite(),
               "{}: overlap at (p {}, q {}) is {}x{} or not finite, expected finite {}x{}", m_who, p,
