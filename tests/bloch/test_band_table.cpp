@@ -15,6 +15,9 @@
 
 #if defined(WAVEKIN_HAS_OPENMP)
 #include <omp.h>
+
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_band_table {
 #endif
 
 using Catch::Matchers::Contains;
@@ -191,3 +194,5 @@ TEST_CASE("BandTable rejects bad layouts", "[bloch][band_table][errors]") {
   REQUIRE_THROWS_WITH(BandTable<2>::path(solver, {Eigen::Vector2d(0, 0)}, 0, 1),
                       Contains("steps_per_segment = 0 must be >= 1"));
 }
+
+}  // namespace wavekin_test_band_table

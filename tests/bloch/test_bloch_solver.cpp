@@ -22,6 +22,9 @@
 
 #include "skew_crystal.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_bloch_solver {
+
 using Catch::Matchers::Contains;
 using wavekin::BlochSolver;
 using wavekin::lattice_index;
@@ -393,3 +396,5 @@ TEST_CASE("BlochSolver rejects bad input, naming it", "[bloch][solver][errors]")
                         Contains("Fourier coefficient at index (2) is not finite (nan, 0)"));
   }
 }
+
+}  // namespace wavekin_test_bloch_solver

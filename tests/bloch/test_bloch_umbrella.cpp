@@ -7,6 +7,9 @@
 
 #include "wavekin/bloch/bloch.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_bloch_umbrella {
+
 TEST_CASE("bloch.hpp: one-line solver with CTAD", "[bloch]") {
   const auto lattice = wavekin::Lattice<1>::line(std::numbers::pi);
   wavekin::BlochSolver solver(lattice, wavekin::CosineSum<1>({{1.0, wavekin::lattice_index(1)}}),
@@ -21,3 +24,5 @@ TEST_CASE("bloch.hpp: one-line solver with CTAD", "[bloch]") {
   REQUIRE(state.energies[0] < 0.125);
   REQUIRE(wavekin::band_velocity(state, 0)[0] > 0);
 }
+
+}  // namespace wavekin_test_bloch_umbrella

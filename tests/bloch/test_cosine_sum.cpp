@@ -10,6 +10,9 @@
 #include "cell_quadrature.hpp"
 #include "wavekin/bloch/cosine_sum.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_cosine_sum {
+
 using Catch::Matchers::Contains;
 using wavekin::lattice_index;
 
@@ -56,3 +59,5 @@ TEST_CASE("CosineSum rejects non-finite amplitudes and phases", "[bloch][potenti
   REQUIRE_THROWS_WITH(v.add(1.0, lattice_index(0, 1), INFINITY),
                       Contains("phase of the term with index (0, 1) is inf"));
 }
+
+}  // namespace wavekin_test_cosine_sum

@@ -14,6 +14,9 @@
 #include "wavekin/bloch/honeycomb_wells.hpp"
 #include "wavekin/bloch/matrix_elements.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_crossing {
+
 using Catch::Matchers::Contains;
 
 TEST_CASE("dirac_points: K·e_1 = 2π/3, K·e_2 = −2π/3 and K' = −K", "[bloch][crossing]") {
@@ -167,3 +170,5 @@ TEST_CASE("locate_crossing reports non-convergence", "[bloch][crossing][errors]"
   REQUIRE_THROWS_WITH(wavekin::locate_crossing(solver, Eigen::Matrix<double, 1, 1>(0.2), -1),
                       Contains("lower_band = -1 must be >= 0"));
 }
+
+}  // namespace wavekin_test_crossing

@@ -11,6 +11,9 @@
 #include "wavekin/bloch/bloch_solver.hpp"
 #include "wavekin/bloch/honeycomb_wells.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_eigen_policy {
+
 using Catch::Matchers::Contains;
 
 namespace {
@@ -96,3 +99,5 @@ TEST_CASE("IterativeEigen reports non-convergence with iterations", "[bloch][eig
       solver.solve(Eigen::Vector2d(0.7, -1.9), 20),
       Contains("did not converge") && Contains("restarts (") && Contains("tolerance 1e-15"));
 }
+
+}  // namespace wavekin_test_eigen_policy

@@ -8,6 +8,9 @@
 
 #include "wavekin/bloch/fourier_coefficients.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_fourier_coefficients {
+
 using Catch::Matchers::Contains;
 using wavekin::lattice_index;
 
@@ -39,3 +42,5 @@ TEST_CASE("FourierCoefficients rejects bad entries, naming them", "[bloch][poten
   REQUIRE_THROWS_WITH(v.set_conjugate_pair(lattice_index(0), {1.0, 0.5}),
                       Contains("must be real, got (1, 0.5)"));
 }
+
+}  // namespace wavekin_test_fourier_coefficients

@@ -10,6 +10,9 @@
 #include "wavekin/bloch/gauge.hpp"
 #include "wavekin/bloch/honeycomb_wells.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_gauge {
+
 namespace {
 
 constexpr double eps = std::numeric_limits<double>::epsilon();
@@ -62,3 +65,5 @@ TEST_CASE("parallel transport undoes a U(2) rotation of the Dirac pair at K", "[
   REQUIRE((rotated.coefficients - reference.coefficients).cwiseAbs().maxCoeff() <=
           8 * static_cast<double>(reference.basis.size()) * eps);
 }
+
+}  // namespace wavekin_test_gauge

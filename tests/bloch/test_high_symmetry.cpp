@@ -13,6 +13,9 @@
 #include "wavekin/bloch/high_symmetry.hpp"
 #include "wavekin/bloch/solve_states.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_high_symmetry {
+
 using Catch::Matchers::Contains;
 using wavekin::KPath;
 using wavekin::Lattice;
@@ -80,3 +83,5 @@ TEST_CASE("solve_states equals one solve per momentum, in order", "[bloch][high_
   for (std::size_t i = 0; i < ks.size(); ++i)
     CHECK(states[i].energies == solver.solve(ks[i], 4).energies);
 }
+
+}  // namespace wavekin_test_high_symmetry

@@ -10,6 +10,9 @@
 #include "cell_quadrature.hpp"
 #include "wavekin/bloch/honeycomb_wells.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_honeycomb_wells {
+
 using Catch::Matchers::Contains;
 using wavekin::lattice_index;
 
@@ -54,3 +57,5 @@ TEST_CASE("HoneycombWells rejects bad parameters, naming them", "[bloch][potenti
   REQUIRE_THROWS_WITH(wavekin::HoneycombWells<>(std::numeric_limits<double>::quiet_NaN(), 0.1),
                       Contains("V0 = nan"));
 }
+
+}  // namespace wavekin_test_honeycomb_wells

@@ -8,6 +8,9 @@
 
 #include "wavekin/bloch/kronig_penney.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_kronig_penney {
+
 using Catch::Matchers::Contains;
 using wavekin::lattice_index;
 
@@ -41,3 +44,5 @@ TEST_CASE("KronigPenney rejects bad parameters, naming them", "[bloch][potential
   REQUIRE_THROWS_WITH(v.fourier_coefficient(wavekin::Lattice<1>::line(2.0), lattice_index(1)),
                       Contains("lattice period 2 differs from the potential's period a = 1"));
 }
+
+}  // namespace wavekin_test_kronig_penney

@@ -16,6 +16,9 @@
 
 #include "skew_crystal.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_matrix_elements {
+
 using Catch::Matchers::Contains;
 using wavekin::lattice_index;
 using wavekin_test::skew_solver;
@@ -135,3 +138,5 @@ TEST_CASE("matrix elements reject bad band indices", "[bloch][matrix_elements][e
   REQUIRE_THROWS_WITH(wavekin::interband_D(state, {0, -1}),
                       Contains("interband_D: band -1 is outside [0, 3)"));
 }
+
+}  // namespace wavekin_test_matrix_elements

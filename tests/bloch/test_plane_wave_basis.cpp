@@ -12,6 +12,9 @@
 
 #include "wavekin/bloch/plane_wave_basis.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_plane_wave_basis {
+
 using Catch::Matchers::Contains;
 using wavekin::lattice_index;
 using wavekin::PlaneWaveBasis;
@@ -114,3 +117,5 @@ TEST_CASE("PlaneWaveBasis rejects bad input, naming it", "[bloch][basis][errors]
   const PlaneWaveBasis<2> basis(lattice, Eigen::Vector2d(0, 0), 10.0);
   REQUIRE_THROWS_WITH(basis.label(basis.size()), Contains("is outside [0,"));
 }
+
+}  // namespace wavekin_test_plane_wave_basis

@@ -6,6 +6,9 @@
 
 #include "wavekin/bloch/potential.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_potential {
+
 namespace {
 
 struct Good {
@@ -42,3 +45,5 @@ TEST_CASE("lattice_index builds integer labels", "[bloch][potential]") {
   REQUIRE(n[1] == -1);
   REQUIRE(n[2] == 0);
 }
+
+}  // namespace wavekin_test_potential

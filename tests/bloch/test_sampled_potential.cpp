@@ -12,6 +12,9 @@
 #include "wavekin/bloch/cosine_sum.hpp"
 #include "wavekin/bloch/sampled_potential.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_sampled_potential {
+
 using Catch::Matchers::Contains;
 using wavekin::lattice_index;
 
@@ -62,3 +65,5 @@ TEST_CASE("SampledPotential rejects bad grids and values", "[bloch][potential][e
   values[2] = std::numeric_limits<double>::quiet_NaN();
   REQUIRE_THROWS_WITH(wavekin::SampledPotential<1>({4}, values), Contains("entry 2 is not finite"));
 }
+
+}  // namespace wavekin_test_sampled_potential

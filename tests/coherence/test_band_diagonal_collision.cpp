@@ -20,6 +20,9 @@
 
 #include "crystal_1d.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_band_diagonal_collision {
+
 namespace {
 
 using wavekin::BandCollisionOptions;
@@ -231,3 +234,5 @@ TEST_CASE("(C.3): bad input is rejected", "[coherence][collision]") {
   CHECK_THROWS_AS(wavekin::BandDiagonalCollision<1>(wrong, r), invalid_argument);
   CHECK_THROWS_AS(wavekin::empty_lattice_collision_bands<1>(lattice, {16}, 0), invalid_argument);
 }
+
+}  // namespace wavekin_test_band_diagonal_collision

@@ -17,6 +17,9 @@
 #include "wavekin/coherence/coherence_field.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_coherence_field {
+
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
@@ -221,3 +224,5 @@ TEST_CASE("coherence field and band data reject bad input", "[coherence]") {
   CHECK_THROWS_WITH(bands.D(0, 0), Contains("point 0 is outside [0, 0)"));
   CHECK_THROWS_WITH(field.current(bands), Contains("0 momentum points"));
 }
+
+}  // namespace wavekin_test_coherence_field

@@ -19,6 +19,9 @@
 #include "wavekin/coherence/coherence_field.hpp"
 #include "wavekin/coherence/coherence_liouville.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_coherence_liouville {
+
 using Catch::Matchers::Contains;
 using cplx = std::complex<double>;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
@@ -416,3 +419,5 @@ TEST_CASE("coherence Liouville rejects bad input", "[coherence]") {
   CHECK(std::equal(field.values().begin(), field.values().end(), before.values().begin(),
                    [](cplx a, cplx b) { return a == b || (std::isnan(a.real()) && std::isnan(b.real())); }));
 }
+
+}  // namespace wavekin_test_coherence_liouville

@@ -25,6 +25,9 @@
 
 #include "crystal_1d.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_coherent_collision {
+
 namespace {
 
 using wavekin::GaussianCorrelation;
@@ -293,3 +296,5 @@ TEST_CASE("(4.15) and CoherentRte: bad input is rejected", "[coherence][collisio
   wavekin::CoherenceField<1> wrong_n(grid, quad, 3);
   CHECK_THROWS_AS(rte.step(wrong_n, 0.0, 0.1), invalid_argument);
 }
+
+}  // namespace wavekin_test_coherent_collision

@@ -20,6 +20,9 @@
 #include "wavekin/bloch/fourier_coefficients.hpp"
 #include "wavekin/coherence/energy_shell_quadrature.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_energy_shell_quadrature {
+
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
@@ -881,3 +884,5 @@ TEST_CASE("energy shells on a patch reject bad supports", "[coherence][energy_sh
   // No cell of the 4×4 grid has all four corners in {0, 1, 4}: nothing is integrated.
   CHECK(patch.density_of_states(0.5, 0) == 0);
 }
+
+}  // namespace wavekin_test_energy_shell_quadrature

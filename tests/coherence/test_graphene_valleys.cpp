@@ -18,6 +18,9 @@
 #include "wavekin/coherence/graphene_valleys.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_graphene_valleys {
+
 namespace {
 
 using cplx = std::complex<double>;
@@ -207,3 +210,5 @@ TEST_CASE("GrapheneValleys: bad input throws", "[coherence][graphene]") {
   CHECK_THROWS_AS(model.step(wrong, 0.0, 0.1), invalid_argument);
   CHECK_THROWS_AS(model.point(2), invalid_argument);
 }
+
+}  // namespace wavekin_test_graphene_valleys

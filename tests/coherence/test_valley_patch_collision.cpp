@@ -25,6 +25,9 @@
 #include "wavekin/coherence/coherent_collision.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_valley_patch_collision {
+
 namespace {
 
 using wavekin::GaussianCorrelation;
@@ -355,3 +358,5 @@ TEST_CASE("patch collisions reject inconsistent supports", "[coherence][collisio
   CHECK_THROWS_WITH((wavekin::ZoneGrid<2>(cones.lattice, shape, beyond)),
                     Catch::Matchers::Contains("support entry 1 is grid index 1600"));
 }
+
+}  // namespace wavekin_test_valley_patch_collision

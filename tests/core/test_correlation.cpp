@@ -11,6 +11,9 @@
 #include "quadrature.hpp"
 #include "wavekin/core/correlation.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_correlation {
+
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
@@ -343,15 +346,20 @@ TEST_CASE("correlation: bad input is rejected, naming the value", "[correlation]
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   using wavekin::invalid_argument;
-  // Shapes: length and amplitude finite and > 0.
+  // Shapes: length finite and > 0, amplitude finite and >= 0.
   CHECK_THROWS_WITH(ExponentialCorrelation<1>(0.0),
                     Contains("ExponentialCorrelation") && Contains("length") && Contains("got 0"));
   CHECK_THROWS_WITH(ExponentialCorrelation<2>(-1.5), Contains("length") && Contains("got -1.5"));
   CHECK_THROWS_WITH(GaussianCorrelation<3>(nan),
                     Contains("GaussianCorrelation") && Contains("nan"));
   CHECK_THROWS_WITH(GaussianCorrelation<1>(inf), Contains("length") && Contains("inf"));
-  CHECK_THROWS_WITH(ExponentialCorrelation<1>(1.0, 0.0),
-                    Contains("amplitude") && Contains("got 0"));
+  // D = 0 is allowed (no random potential): R and R̂ vanish identically, the radius is the shape's.
+  const ExponentialCorrelation<2> none(1.0, 0.0);
+  CHECK(none.value(Eigen::Vector2d(0.0, 0.0)) == 0);
+  CHECK(none.spectral_density(Eigen::Vector2d(0.3, 0.0)) == 0);
+  CHECK(none.radius(1e-6) == ExponentialCorrelation<2>(1.0).radius(1e-6));
+  CHECK_THROWS_WITH(ExponentialCorrelation<1>(1.0, -1e-300),
+                    Contains("amplitude") && Contains("got -1e-300"));
   CHECK_THROWS_WITH(GaussianCorrelation<2>(1.0, -2.0), Contains("amplitude") && Contains("got -2"));
   CHECK_THROWS_WITH(GaussianCorrelation<2>(1.0, inf), Contains("amplitude") && Contains("inf"));
   // Radius tolerances in (0, 1).
@@ -373,3 +381,5 @@ TEST_CASE("correlation: bad input is rejected, naming the value", "[correlation]
       SeparableCorrelation<>(1, ExponentialCorrelation<1>(1), ExponentialCorrelation<1>(1, 3)),
       Contains("amplitude 1") && Contains("3"));
 }
+
+}  // namespace wavekin_test_correlation

@@ -9,6 +9,9 @@
 
 #include "wavekin/core/error.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_error {
+
 using Catch::Matchers::Contains;
 
 TEST_CASE("every library exception is a wavekin::error and a std::runtime_error") {
@@ -36,3 +39,5 @@ TEST_CASE("require_finite names the first non-finite entry") {
       {1.f, 0.f}, {0.f, std::numeric_limits<float>::infinity()}};
   CHECK_THROWS_WITH(wavekin::require_finite(complex_bad, "field"), Contains("entry 1"));
 }
+
+}  // namespace wavekin_test_error

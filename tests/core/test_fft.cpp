@@ -17,6 +17,9 @@
 
 #include "wavekin/core/fft.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_fft {
+
 using Catch::Matchers::Contains;
 using wavekin::Complex;
 using wavekin::Fft;
@@ -479,3 +482,5 @@ TEST_CASE("Fft and RealFft reject bad input with a message naming the value") {
   CHECK_THROWS_WITH((RealFft<1>({0})), Contains("axis 0") && Contains("0"));
   CHECK_THROWS_WITH(RealFft<1>({16}, FftOptions{.threads = 0}), Contains("threads"));
 }
+
+}  // namespace wavekin_test_fft

@@ -8,6 +8,9 @@
 
 #include "wavekin/core/fit.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_fit {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -52,3 +55,5 @@ TEST_CASE("fits with fewer than two points or one abscissa are NaN; sizes must a
   CHECK(std::isnan(wavekin::log_log_slope(std::vector<double>{1, 2}, std::vector<double>{1, -1})));
   CHECK_THROWS_AS(wavekin::least_squares_line(one, y2), wavekin::invalid_argument);
 }
+
+}  // namespace wavekin_test_fit

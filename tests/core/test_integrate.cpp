@@ -10,6 +10,9 @@
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/integrate.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_integrate {
+
 using Catch::Matchers::Contains;
 
 namespace {
@@ -87,3 +90,5 @@ TEST_CASE("integrate rejects bad times, steps and counts before stepping", "[cor
   CHECK(stepper.times.empty());
   CHECK(u == 1);
 }
+
+}  // namespace wavekin_test_integrate

@@ -10,6 +10,9 @@
 
 #include "wavekin/core/lattice.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_lattice {
+
 using Catch::Matchers::Contains;
 using wavekin::Lattice;
 
@@ -194,3 +197,5 @@ TEST_CASE("degenerate, ill-conditioned and non-finite bases are rejected") {
   CHECK_THROWS_WITH(square.reduce(Eigen::Vector2d(0.0, INFINITY)), Contains("not finite"));
   CHECK_THROWS_WITH(square.reciprocal_vectors(1e9), Contains("reduce it"));
 }
+
+}  // namespace wavekin_test_lattice

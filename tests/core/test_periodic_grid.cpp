@@ -7,6 +7,9 @@
 
 #include "wavekin/core/periodic_grid.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_periodic_grid {
+
 using Catch::Matchers::Contains;
 using wavekin::NyquistMode;
 using wavekin::PeriodicGrid;
@@ -64,3 +67,5 @@ TEST_CASE("PeriodicGrid rejects bad input with a message naming it") {
   CHECK_THROWS_WITH(grid.multi_index(64), Contains("outside"));
   CHECK_THROWS_WITH(grid.count(2), Contains("axis 2"));
 }
+
+}  // namespace wavekin_test_periodic_grid

@@ -17,6 +17,9 @@
 #include "test_common.hpp"
 #include "wavekin/core/spectral_derivative.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_spectral_derivative {
+
 using Catch::Matchers::Contains;
 using wavekin::Complex;
 using wavekin::PeriodicGrid;
@@ -453,3 +456,5 @@ TEST_CASE("SpectralDerivative rejects bad input with a message naming it") {
   CHECK_THROWS_WITH(SpectralDerivative<2>(grid, wavekin::FftOptions{.threads = 0}),
                     Contains("threads"));
 }
+
+}  // namespace wavekin_test_spectral_derivative

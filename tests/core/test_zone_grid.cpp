@@ -16,6 +16,9 @@
 #include "wavekin/core/lattice.hpp"
 #include "wavekin/core/zone_grid.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_zone_grid {
+
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
@@ -127,3 +130,5 @@ TEST_CASE("a zone grid's balls keep the vertices nearest a centre's translates",
   CHECK_FALSE(patch == grid);
   CHECK_THROWS_WITH(patch.momentum(patch.size()), Contains("outside"));
 }
+
+}  // namespace wavekin_test_zone_grid

@@ -13,6 +13,9 @@
 
 #include <fmt/format.h>
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_driver_threads {
+
 namespace {
 
 // (name, executable) of each driver, from the CMake list "name=path,name=path".
@@ -57,3 +60,5 @@ TEST_CASE("every driver sets up --threads 2 through Driver (OpenMP and FFTW)", "
     CHECK(output.find("wrote") == std::string::npos);
   }
 }
+
+}  // namespace wavekin_test_driver_threads

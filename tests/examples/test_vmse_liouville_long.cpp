@@ -13,6 +13,9 @@
 
 #include "test_files.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_vmse_liouville_long {
+
 namespace {
 
 nlohmann::json run_driver(const wavekin::test::TempDir& dir) {
@@ -74,3 +77,5 @@ TEST_CASE("VMSE converges to its Liouville limit at second order in epsilon (P2 
             result(summary, fmt::format("ex{}_n{}_err_rho", example, n)));
   }
 }
+
+}  // namespace wavekin_test_vmse_liouville_long

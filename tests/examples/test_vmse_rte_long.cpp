@@ -13,6 +13,9 @@
 #include <fmt/format.h>
 #include "test_files.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_vmse_rte_long {
+
 namespace {
 
 // Range. The local slope of Err_ρ rises with 1/ε: 0.31, 0.52, 0.81 between n = 5, 6, 7, 8
@@ -100,3 +103,5 @@ TEST_CASE("VMSE with a random mass approaches the RTE at first order in epsilon 
   CHECK(slope >= 0.6);
   CHECK(slope <= 1.4);
 }
+
+}  // namespace wavekin_test_vmse_rte_long

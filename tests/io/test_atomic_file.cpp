@@ -19,6 +19,9 @@
 
 #include "test_files.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_atomic_file {
+
 namespace fs = std::filesystem;
 using wavekin::test::slurp;
 using wavekin::test::TempDir;
@@ -153,3 +156,5 @@ TEST_CASE("failures throw io_error naming the path and the system's reason") {
     CHECK_THROWS_WITH(AtomicFile(dir.path / ""), Contains("not a file name"));
   }
 }
+
+}  // namespace wavekin_test_atomic_file

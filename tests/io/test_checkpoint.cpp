@@ -18,6 +18,9 @@
 
 #include "test_files.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_checkpoint {
+
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using wavekin::io_error;
@@ -166,3 +169,5 @@ TEST_CASE("checkpoint: parameter mismatch names the entry and both values", "[io
   changed["epsilon"] = std::nextafter(0.015625, 1.0);
   CHECK_THROWS_AS(require_matching_parameters(path, stored, changed), io_error);
 }
+
+}  // namespace wavekin_test_checkpoint

@@ -21,6 +21,9 @@
 
 #include "test_files.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_csv {
+
 namespace fs = std::filesystem;
 using wavekin::test::slurp;
 using wavekin::test::TempDir;
@@ -190,3 +193,5 @@ TEST_CASE("an unwritable path fails with io_error naming it") {
   CHECK_THROWS_AS(CsvWriter(path, {"a"}), wavekin::io_error);
   CHECK_THROWS_WITH(CsvWriter(path, {"a"}), Contains(path.string()));
 }
+
+}  // namespace wavekin_test_csv

@@ -24,6 +24,9 @@
 
 #include "test_files.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_npy {
+
 namespace fs = std::filesystem;
 using wavekin::test::slurp;
 using wavekin::test::TempDir;
@@ -434,3 +437,5 @@ np.save(d + "/scalar.npy", np.float64(6.25))
   CHECK(scalar.shape.empty());
   CHECK(scalar.data == std::vector<double>{6.25});
 }
+
+}  // namespace wavekin_test_npy

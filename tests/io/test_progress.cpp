@@ -15,6 +15,9 @@
 
 #include "wavekin/io/progress.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_progress {
+
 using Catch::Matchers::Contains;
 using Catch::Matchers::EndsWith;
 using wavekin::io::Display;
@@ -158,3 +161,5 @@ TEST_CASE("advance() from two threads sums correctly") {
   CHECK_THAT(out.str(), Contains("threads: 400000/400000 (100.0 %)"));
   CHECK(progress.eta_seconds() == 0.0);
 }
+
+}  // namespace wavekin_test_progress

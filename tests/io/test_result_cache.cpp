@@ -16,6 +16,9 @@
 
 #include "test_files.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_result_cache {
+
 using Catch::Matchers::Contains;
 using wavekin::io::ResultCache;
 using wavekin::test::slurp;
@@ -169,3 +172,5 @@ TEST_CASE("ResultCache: recompute mode ignores stored results; bad names are rej
   CHECK_THROWS_AS(reuse.path(""), wavekin::invalid_argument);
   CHECK_THROWS_AS(reuse.path("a/b"), wavekin::invalid_argument);
 }
+
+}  // namespace wavekin_test_result_cache

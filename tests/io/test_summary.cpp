@@ -23,6 +23,9 @@
 
 #include "test_files.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_summary {
+
 namespace fs = std::filesystem;
 using wavekin::test::slurp;
 using wavekin::test::TempDir;
@@ -168,3 +171,5 @@ TEST_CASE("write() produces the same document, atomically, with no temporary lef
   CHECK_THROWS_AS(summary.write(path / "below_a_file.json"), wavekin::io_error);
   CHECK_THROWS_WITH(summary.write(path / "below_a_file.json"), Contains("below_a_file.json"));
 }
+
+}  // namespace wavekin_test_summary

@@ -11,6 +11,9 @@
 
 #include "wavekin/kinetic/characteristics.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_characteristics {
+
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
@@ -204,3 +207,5 @@ TEST_CASE("Characteristics in 2D: free streaming and the block Jacobian", "[kine
   expected.topRightCorner<2, 2>() = 2 * T * Eigen::Matrix2d::Identity();
   CHECK((tr.jacobian - expected).norm() < 1e-13);
 }
+
+}  // namespace wavekin_test_characteristics

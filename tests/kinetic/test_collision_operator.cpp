@@ -15,6 +15,9 @@
 
 #include "unit_box_grid.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_collision_operator {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
@@ -187,3 +190,5 @@ TEST_CASE("Collision operator rejects bad input", "[kinetic]") {
   Eigen::VectorXd short_w(5), out;
   CHECK_THROWS_AS(collision.apply(short_w, out), wavekin::invalid_argument);
 }
+
+}  // namespace wavekin_test_collision_operator

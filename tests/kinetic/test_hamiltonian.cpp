@@ -6,6 +6,9 @@
 
 #include "wavekin/kinetic/hamiltonian.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_hamiltonian {
+
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 
@@ -58,3 +61,5 @@ TEST_CASE("Hamiltonian rejects a non-positive mass, naming the value", "[kinetic
   x << 0;
   CHECK_THROWS_AS(h.grad_k(0, x, x), wavekin::invalid_argument);
 }
+
+}  // namespace wavekin_test_hamiltonian

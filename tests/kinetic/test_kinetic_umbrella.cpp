@@ -7,6 +7,9 @@
 
 #include "wavekin/kinetic/kinetic.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_kinetic_umbrella {
+
 TEST_CASE("kinetic umbrella exposes the Liouville solvers", "[kinetic]") {
   const auto h = wavekin::make_hamiltonian<1>(
       [](double, double) { return 1.0; }, [](double, double) { return 0.0; },
@@ -28,3 +31,5 @@ TEST_CASE("kinetic umbrella exposes the Liouville solvers", "[kinetic]") {
   const wavekin::SpectralShiftTransport<1> shift(grid, 1.0);
   CHECK(std::isinf(shift.max_stable_dt(0)));
 }
+
+}  // namespace wavekin_test_kinetic_umbrella

@@ -4,6 +4,9 @@
 
 #include "wavekin/kinetic/phase_space_grid.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_phase_space_grid {
+
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
@@ -49,3 +52,5 @@ TEST_CASE("PhaseSpaceGrid rejects odd or short k grids and empty intervals", "[k
                   wavekin::invalid_argument);
   CHECK_THROWS_WITH(wavekin::PeriodicGrid<1>::cube(9, 1.0), Contains("got 9"));
 }
+
+}  // namespace wavekin_test_phase_space_grid

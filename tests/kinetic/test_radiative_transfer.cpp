@@ -15,6 +15,9 @@
 
 #include "unit_box_grid.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_radiative_transfer {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
@@ -123,3 +126,5 @@ TEST_CASE("RadiativeTransfer rejects bad input", "[kinetic]") {
                                  wavekin::CollisionOperator<1, Kernel>(g, Kernel(1, 1, 1), 1.0)),
       wavekin::invalid_argument);
 }
+
+}  // namespace wavekin_test_radiative_transfer

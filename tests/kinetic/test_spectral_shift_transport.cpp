@@ -10,6 +10,9 @@
 
 #include "unit_box_grid.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_spectral_shift_transport {
+
 using Catch::Matchers::WithinRel;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
 
@@ -76,3 +79,5 @@ TEST_CASE("Spectral shift rejects bad input", "[kinetic]") {
   Eigen::VectorXd wrong(3);
   CHECK_THROWS_AS(transport.step(wrong, 0, 0.1), wavekin::invalid_argument);
 }
+
+}  // namespace wavekin_test_spectral_shift_transport

@@ -11,6 +11,9 @@
 
 #include "wavekin/kinetic/weno_transport.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_weno_transport {
+
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
@@ -213,3 +216,5 @@ TEST_CASE("WenoTransport rejects bad input, naming the value", "[kinetic]") {
                   wavekin::invalid_argument);
   CHECK_THROWS_AS(rotation_grid(33), wavekin::invalid_argument);
 }
+
+}  // namespace wavekin_test_weno_transport

@@ -7,6 +7,9 @@
 
 #include "wavekin/montecarlo/field_source.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_field_source {
+
 using wavekin::SeparableCorrelation;
 
 namespace {
@@ -52,3 +55,5 @@ TEST_CASE("KarhunenLoeveFieldSource: the path is the expansion at the sample's x
                  Catch::Matchers::WithinAbs(source.expansion().evaluate(xi, t, x[k]), 1e-12));
   }
 }
+
+}  // namespace wavekin_test_field_source

@@ -9,6 +9,9 @@
 
 #include "wavekin/montecarlo/montecarlo.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_vmse_sample {
+
 namespace {
 
 constexpr double L = 1.625, eps = 0x1p-4;
@@ -74,3 +77,5 @@ TEST_CASE("VmseSample: inconsistent setups are rejected, naming the value", "[mo
   CHECK_THROWS_WITH(Streaming(no_steps, {}, covariance, eps, setup.grid, setup.dt),
                     Catch::Matchers::Contains("steps") && Catch::Matchers::Contains("got 0"));
 }
+
+}  // namespace wavekin_test_vmse_sample

@@ -29,6 +29,9 @@
 #include "random_test_support.hpp"
 #include "test_files.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_ensemble {
+
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using wavekin::Ensemble;
@@ -354,3 +357,5 @@ TEST_CASE("Ensemble: bad options and bad observables are rejected", "[random][en
   o.samples = 33;
   CHECK(Ensemble(specs, o).chunk_count() == 3);
 }
+
+}  // namespace wavekin_test_ensemble

@@ -14,6 +14,9 @@
 #include "random_test_support.hpp"
 #include "wavekin/random/karhunen_loeve.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_karhunen_loeve {
+
 using Catch::Matchers::Contains;
 using wavekin::ExponentialKernelModes;
 using wavekin::KarhunenLoeveExpansion;
@@ -284,3 +287,5 @@ TEST_CASE("bad KL input is rejected with the value named", "[random]") {
   CHECK_THROWS_WITH(evaluator.evaluate(std::vector<double>(kl.size()), times, out),
                     Contains("3 entries") && Contains("2 times x 2 points"));
 }
+
+}  // namespace wavekin_test_karhunen_loeve

@@ -12,6 +12,9 @@
 #include "wavekin/random/random_mass.hpp"
 #include "wavekin/random/random_stream.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_random_mass {
+
 using Catch::Matchers::Contains;
 using wavekin::NonPositiveMassPolicy;
 using wavekin::RandomMass;
@@ -168,3 +171,5 @@ TEST_CASE("bad random-mass input is rejected with the value named", "[random]") 
                         0, two, three, two, [](std::span<double>) {}, big),
                     Contains("expected 2 x 3"));
 }
+
+}  // namespace wavekin_test_random_mass

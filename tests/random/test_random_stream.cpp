@@ -10,6 +10,9 @@
 
 #include "wavekin/random/random_stream.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_random_stream {
+
 using wavekin::RandomStream;
 using wavekin::StreamPurpose;
 using wavekin::XiDistribution;
@@ -94,3 +97,5 @@ TEST_CASE("normal and uniform variates have the right moments", "[random]") {
   CHECK(u < 1);
   CHECK(std::ldexp(u, 53) == std::floor(std::ldexp(u, 53)));
 }
+
+}  // namespace wavekin_test_random_stream

@@ -4,6 +4,9 @@
 
 #include "wavekin/random/random.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_random_umbrella {
+
 TEST_CASE("random umbrella exposes covariances, streams, KL, samplers and the mass", "[random]") {
   const wavekin::SeparableCorrelation<> covariance{1.5, 100, 100};
   const wavekin::KarhunenLoeveExpansion kl(covariance, 0x1p-6, 0.4, 1.625);
@@ -18,3 +21,5 @@ TEST_CASE("random umbrella exposes covariances, streams, KL, samplers and the ma
                                       wavekin::GaussianCorrelation<1>>(1, 1, 1)
             .variance() == 1);
 }
+
+}  // namespace wavekin_test_random_umbrella

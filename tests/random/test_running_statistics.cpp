@@ -17,6 +17,9 @@
 
 #include "random_test_support.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_running_statistics {
+
 using Catch::Matchers::Contains;
 using wavekin::ObservableSpec;
 using wavekin::RunningStatistics;
@@ -219,3 +222,5 @@ TEST_CASE("RunningStatistics: bad input is rejected with a message naming it",
   RunningStatistics other({{"rho", 6, false}, {"J", 4, false}});
   CHECK_THROWS_WITH(s.merge(other), Contains("covariance true") && Contains("covariance false"));
 }
+
+}  // namespace wavekin_test_running_statistics

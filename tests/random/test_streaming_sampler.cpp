@@ -13,6 +13,9 @@
 #include "random_test_support.hpp"
 #include "wavekin/random/streaming_sampler.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_streaming_sampler {
+
 using Catch::Matchers::Contains;
 using wavekin::CirculantEmbedding;
 using wavekin::ExponentialLineSampler;
@@ -241,3 +244,5 @@ TEST_CASE("bad sampler input is rejected with the value named", "[random]") {
   RandomStream draw(1, 0);
   CHECK_THROWS_WITH(spatial->sample(draw, small), Contains("3") && Contains("32"));
 }
+
+}  // namespace wavekin_test_streaming_sampler

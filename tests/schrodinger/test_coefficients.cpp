@@ -12,6 +12,9 @@
 
 #include "wavekin/schrodinger/coefficients.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_coefficients {
+
 using Catch::Matchers::Contains;
 using wavekin::ConstantCoefficient;
 using wavekin::FunctionCoefficient;
@@ -111,3 +114,5 @@ TEST_CASE("check_positive_mass names the value, the point and the time",
       wavekin::check_finite_potential(grid, std::span<const double>(potential), 1.0, "who"),
       Contains("V = inf") && Contains("grid point 1"));
 }
+
+}  // namespace wavekin_test_coefficients

@@ -27,6 +27,9 @@
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 #include "wavekin/schrodinger/observables.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_crank_nicolson_spectral {
+
 using Catch::Matchers::Contains;
 using wavekin::ConstantCoefficient;
 using wavekin::CrankNicolsonOptions;
@@ -556,3 +559,5 @@ TEST_CASE("CN: step() allocates nothing, on the Krylov and the diagonal path",
   CHECK(allocation_count.load() > probe);
   CHECK(copy.size() == 32 * 16);
 }
+
+}  // namespace wavekin_test_crank_nicolson_spectral

@@ -18,6 +18,9 @@
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 #include "wavekin/schrodinger/observables.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_observables {
+
 using Catch::Matchers::Contains;
 using wavekin::ConstantCoefficient;
 using wavekin::CrankNicolsonOptions;
@@ -145,3 +148,5 @@ TEST_CASE("observables reject bad input naming the value", "[schrodinger][observ
                     Contains("epsilon must be finite and > 0, got 0"));
   CHECK_THROWS_WITH(wavekin::energy(derivative, u, m, m, -1.0), Contains("got -1"));
 }
+
+}  // namespace wavekin_test_observables

@@ -8,6 +8,9 @@
 
 #include "wavekin/schrodinger/schrodinger.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_schrodinger_umbrella {
+
 TEST_CASE("schrodinger.hpp declares every public type of the module", "[schrodinger]") {
   const auto grid = wavekin::PeriodicGrid<1>::cube(16, 1.0);
   wavekin::CrankNicolsonSpectral cn(grid, 0.1, wavekin::ConstantCoefficient<>(1.0),
@@ -28,3 +31,5 @@ TEST_CASE("schrodinger.hpp declares every public type of the module", "[schrodin
   CHECK(wavekin::total_mass(grid, u) == Approx(1.0).epsilon(1e-14));
   CHECK(wavekin::wigner_momentum_period(grid, 0.1) > 0);
 }
+
+}  // namespace wavekin_test_schrodinger_umbrella

@@ -22,6 +22,9 @@
 #include "wavekin/schrodinger/observables.hpp"
 #include "wavekin/schrodinger/split_step_spectral.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_split_step_spectral {
+
 using Catch::Matchers::Contains;
 using wavekin::ConstantCoefficient;
 using wavekin::FunctionCoefficient;
@@ -180,3 +183,5 @@ TEST_CASE("Split step: step() allocates nothing", "[schrodinger][split_step]") {
   split.step(view, 0.01, 0.02);  // a new dt refreshes the cached kinetic factor in place
   CHECK(allocation_count.load() - before == 0);
 }
+
+}  // namespace wavekin_test_split_step_spectral

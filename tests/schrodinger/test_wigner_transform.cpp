@@ -17,6 +17,9 @@
 #include "test_common.hpp"
 #include "wavekin/schrodinger/wigner_transform.hpp"
 
+// One namespace per test file: the module's files build as one unity TU.
+namespace wavekin_test_wigner_transform {
+
 using Catch::Matchers::Contains;
 using wavekin::PeriodicGrid;
 using namespace wavekin::test;
@@ -179,3 +182,5 @@ TEST_CASE("Wigner transform rejects bad input naming the value", "[schrodinger][
   CHECK_THROWS_WITH(generic({}), Contains("axis 0 is empty"));
   CHECK_THROWS_WITH(generic({0.0, std::nan("")}), Contains("k[0][1] = nan"));
 }
+
+}  // namespace wavekin_test_wigner_transform

@@ -59,8 +59,9 @@ class IsotropicCorrelation {
   IsotropicCorrelation(double length, double amplitude) : m_length(length), m_amplitude(amplitude) {
     require(std::isfinite(length) && length > 0,
             "{}: the correlation length ell must be finite and > 0, got {}", Shape::name, length);
-    require(std::isfinite(amplitude) && amplitude > 0,
-            "{}: the amplitude D must be finite and > 0, got {}", Shape::name, amplitude);
+    // D = 0 is R ≡ 0, no random potential (pure transport): allowed, R and R̂ vanish.
+    require(std::isfinite(amplitude) && amplitude >= 0,
+            "{}: the amplitude D must be finite and >= 0, got {}", Shape::name, amplitude);
     m_peak = variance() * (Shape::transform_constant() * std::pow(length, Dim));
   }
 
