@@ -21,17 +21,17 @@
 #include "wavekin/bloch/matrix_elements.hpp"
 
 #include "skew_crystal.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_bloch_solver {
 
-using Catch::Matchers::Contains;
+using namespace wavekin::test::matchers;
+using namespace wavekin::test::common;
 using wavekin::BlochSolver;
 using wavekin::lattice_index;
 
 namespace {
-
-constexpr double eps = std::numeric_limits<double>::epsilon();
 
 // ---- empty lattice ---------------------------------------------------------
 

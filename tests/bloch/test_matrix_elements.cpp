@@ -15,19 +15,15 @@
 #include "wavekin/bloch/matrix_elements.hpp"
 
 #include "skew_crystal.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_matrix_elements {
 
-using Catch::Matchers::Contains;
+using namespace wavekin::test::matchers;
+using namespace wavekin::test::common;
 using wavekin::lattice_index;
 using wavekin_test::skew_solver;
-
-namespace {
-
-constexpr double eps = std::numeric_limits<double>::epsilon();
-
-}  // namespace
 
 TEST_CASE("band_velocity is the finite-difference gradient of E_m (Hellmann–Feynman)",
           "[bloch][matrix_elements]") {

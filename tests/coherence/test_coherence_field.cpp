@@ -16,21 +16,16 @@
 #include "wavekin/coherence/band_data.hpp"
 #include "wavekin/coherence/coherence_field.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_coherence_field {
 
-using Catch::Matchers::Contains;
-using Catch::Matchers::WithinAbs;
-using Catch::Matchers::WithinRel;
-using cplx = std::complex<double>;
-using Vec1 = Eigen::Matrix<double, 1, 1>;
-using Vec2 = Eigen::Vector2d;
+using namespace wavekin::test::matchers;
+using namespace wavekin::test::common;
 using wavekin::invalid_argument;
 
 namespace {
-
-constexpr double pi = std::numbers::pi;
 
 // a(x) = (g(x), i c g(x)) with g(x) = exp(cos x − 1) on [0, 2π): ∫ g² dx = 2π e^{−2} I_0(2).
 constexpr double c_amp = 0.5;

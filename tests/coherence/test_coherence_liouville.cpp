@@ -18,19 +18,16 @@
 #include "wavekin/coherence/band_data.hpp"
 #include "wavekin/coherence/coherence_field.hpp"
 #include "wavekin/coherence/coherence_liouville.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_coherence_liouville {
 
-using Catch::Matchers::Contains;
-using cplx = std::complex<double>;
-using Vec1 = Eigen::Matrix<double, 1, 1>;
-using Vec2 = Eigen::Vector2d;
+using namespace wavekin::test::matchers;
+using namespace wavekin::test::common;
 using wavekin::invalid_argument;
 
 namespace {
-
-constexpr double pi = std::numbers::pi;
 
 // A two-band model with an avoided crossing and p-dependent, non-diagonal, complex D:
 // H(p) = (p²/2) I + p σ_z + δ σ_y, E = p²/2 ∓ √(p² + δ²), ∂H/∂p = p I + σ_z. A complex

@@ -19,13 +19,12 @@
 #include "wavekin/bloch/bloch_solver.hpp"
 #include "wavekin/bloch/fourier_coefficients.hpp"
 #include "wavekin/coherence/energy_shell_quadrature.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_energy_shell_quadrature {
 
-using Catch::Matchers::Contains;
-using Catch::Matchers::WithinAbs;
-using Catch::Matchers::WithinRel;
+using namespace wavekin::test::matchers;
 using wavekin::EnergyShellQuadrature;
 using wavekin::GaussianDelta;
 using wavekin::Lattice;

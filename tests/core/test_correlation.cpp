@@ -10,13 +10,12 @@
 
 #include "quadrature.hpp"
 #include "wavekin/core/correlation.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_correlation {
 
-using Catch::Matchers::Contains;
-using Catch::Matchers::WithinAbs;
-using Catch::Matchers::WithinRel;
+using namespace wavekin::test::matchers;
 using wavekin::ExponentialCorrelation;
 using wavekin::GaussianCorrelation;
 using wavekin::SeparableCorrelation;

@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "wavekin/core/fit.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_fit {
 
-using Catch::Matchers::WithinAbs;
-using Catch::Matchers::WithinRel;
+using namespace wavekin::test::matchers;
 
 TEST_CASE("log_log_slope is the exponent of a power law", "[fit]") {
   // y = 3 x^{-1.5} on x = 2^{-k}: log y = log 3 − 1.5 log x exactly up to the rounding of the

@@ -15,13 +15,12 @@
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
 #include "wavekin/core/zone_grid.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_zone_grid {
 
-using Catch::Matchers::Contains;
-using Catch::Matchers::WithinAbs;
-using Catch::Matchers::WithinRel;
+using namespace wavekin::test::matchers;
 
 TEST_CASE("a zone grid's quadrature integrates over the zone in BandTable's order", "[core][zone_grid]") {
   const auto lattice = wavekin::Lattice<2>::triangular(1.0);

@@ -20,14 +20,14 @@
 #include "wavekin/io/csv.hpp"
 
 #include "test_files.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_csv {
 
 namespace fs = std::filesystem;
-using wavekin::test::slurp;
-using wavekin::test::TempDir;
-using Catch::Matchers::Contains;
+using namespace wavekin::test;  // slurp, TempDir
+using namespace wavekin::test::matchers;
 using wavekin::io::CsvWriter;
 
 namespace {

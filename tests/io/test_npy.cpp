@@ -23,14 +23,14 @@
 #include "wavekin/io/npy.hpp"
 
 #include "test_files.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_npy {
 
 namespace fs = std::filesystem;
-using wavekin::test::slurp;
-using wavekin::test::TempDir;
-using Catch::Matchers::Contains;
+using namespace wavekin::test;  // slurp, TempDir
+using namespace wavekin::test::matchers;
 using wavekin::io::read_npy;
 using wavekin::io::write_npy;
 

@@ -14,12 +14,12 @@
 #include <vector>
 
 #include "wavekin/io/progress.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_progress {
 
-using Catch::Matchers::Contains;
-using Catch::Matchers::EndsWith;
+using namespace wavekin::test::matchers;
 using wavekin::io::Display;
 using wavekin::io::ProgressReporter;
 using clock_type = std::chrono::steady_clock;

@@ -10,13 +10,12 @@
 #include <fmt/format.h>
 
 #include "wavekin/kinetic/characteristics.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_characteristics {
 
-using Catch::Matchers::Contains;
-using Catch::Matchers::WithinAbs;
-using Catch::Matchers::WithinRel;
+using namespace wavekin::test::matchers;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
 
 namespace {

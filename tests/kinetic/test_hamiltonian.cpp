@@ -5,12 +5,12 @@
 #include <cmath>
 
 #include "wavekin/kinetic/hamiltonian.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_hamiltonian {
 
-using Catch::Matchers::Contains;
-using Catch::Matchers::WithinAbs;
+using namespace wavekin::test::matchers;
 
 TEST_CASE("Hamiltonian evaluates H, grad_k H, grad_x H and Hessians", "[kinetic]") {
   const auto h = wavekin::make_hamiltonian<1>(

@@ -3,12 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "wavekin/kinetic/phase_space_grid.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_phase_space_grid {
 
-using Catch::Matchers::Contains;
-using Catch::Matchers::WithinAbs;
+using namespace wavekin::test::matchers;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
 
 TEST_CASE("PhaseSpaceGrid<1>: points, spacings, layout and volumes", "[kinetic]") {

@@ -14,12 +14,12 @@
 #include "wavekin/kinetic/weno_transport.hpp"
 
 #include "unit_box_grid.hpp"
+#include "test_common.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_radiative_transfer {
 
-using Catch::Matchers::WithinAbs;
-using Catch::Matchers::WithinRel;
+using namespace wavekin::test::matchers;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
 using Kernel = wavekin::SeparableCorrelation<>;
 using GaussianSeparable =

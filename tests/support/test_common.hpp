@@ -1,11 +1,15 @@
-// Small helpers shared by the test files: the complex alias, 2π, and the
+// Small helpers shared by the test files: the complex alias, 2π, the Catch2 matchers, and the
 // WAVEKIN_TEST_VERBOSE switch that makes tests print what they measured.
 // SPDX-License-Identifier: MIT
 #pragma once
 
 #include <complex>
 #include <cstdlib>
+#include <limits>
 #include <numbers>
+
+#include <catch2/catch.hpp>
+#include <Eigen/Core>
 
 namespace wavekin::test {
 
@@ -18,3 +22,21 @@ inline bool verbose() {
 }
 
 }  // namespace wavekin::test
+
+/// Names many test files use: `using namespace wavekin::test::common;`.
+namespace wavekin::test::common {
+using cplx = std::complex<double>;
+using Vec1 = Eigen::Matrix<double, 1, 1>;
+using Vec2 = Eigen::Vector2d;
+inline constexpr double pi = std::numbers::pi;
+/// Machine epsilon of double, the unit of the round-off tolerances.
+inline constexpr double eps = std::numeric_limits<double>::epsilon();
+}  // namespace wavekin::test::common
+
+/// The Catch2 matchers the tests use: `using namespace wavekin::test::matchers;`.
+namespace wavekin::test::matchers {
+using Catch::Matchers::Contains;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+using Catch::Matchers::EndsWith;
+}  // namespace wavekin::test::matchers
