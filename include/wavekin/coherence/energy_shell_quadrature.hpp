@@ -145,8 +145,44 @@ class EnergyShellQuadrature {
   /// full-grid quadrature, weight for weight. Cost O(Dim!·|support|) per (E, band).
   /// \pre every N_l >= 2; energies.rows() == zone.size(), at least one column, all finite.
   EnergyShellQuadrature(const ZoneGrid<Dim, Scalar>& zone, Energies energies, Delta delta = Delta{})
-      : EnergyShellQuadrature(zone.lattice(), zone.counts(), zone.support(), std::move(energies),
-                              std::move(delta)) {}
+      : m_zone(zone),
+        m_points(zone.counts()),
+        m_energies(std::move(energies)),
+        m_delta(std::move(delta)),
+        m_dual(zone.lattice().dual_basis()),
+        m_support(zone.support()) {
+    const Lattice<Dim, Scalar>& lattice = zone.lattice();
+    const Shape& points = zone.counts();
+    Eigen::Index total = 1;
+    for (int l = 0; l < Dim; ++l) {
+      require(points[static_cast<std::size_t>(l)] >= 2,
+              "EnergyShellQuadrature: {} grid points along e^{} (need >= 2)",
+              points[static_cast<std::size_t>(l)], l + 1);
+      m_stride[static_cast<std::size_t>(l)] = total;
+      total *= points[static_cast<std::size_t>(l)];
+    }
+    m_vertex_count = m_support.empty() ? total : static_cast<Eigen::Index>(m_support.size());
+    require(m_energies.rows() == m_vertex_count,
+            "EnergyShellQuadrature: energies have {} rows, expected one per {} vertex ({})",
+            m_energies.rows(), m_support.empty() ? "grid" : "patch", m_vertex_count);
+    require(m_energies.cols() >= 1, "EnergyShellQuadrature: energies have no band (0 columns)");
+    for (Eigen::Index m = 0; m < m_energies.cols(); ++m)
+      for (Eigen::Index v = 0; v < m_vertex_count; ++v)
+        require(std::isfinite(m_energies(v, m)),
+                "EnergyShellQuadrature: energy of band {} at vertex {} is not finite ({})", m, v,
+                m_energies(v, m));
+    m_cell_volume = lattice.zone_volume() / static_cast<Scalar>(total);
+    // Round-off tolerance below which a simplex counts as flat: energies computed along
+    // different paths (the three vertices of a triangle centred on a Dirac point) agree only to
+    // ~1e-14 of the energy scale, and a flat simplex must not weigh 1/round-off.
+    m_flat = flat_tolerance() * m_energies.cwiseAbs().maxCoeff();
+    if constexpr (std::same_as<Delta, LinearSimplices>) {
+      build_simplices();
+      if (!m_support.empty()) build_patch_cells();
+    }
+  }
+
+
 
   [[nodiscard]] const Shape& points() const noexcept { return m_points; }
   [[nodiscard]] Eigen::Index vertex_count() const noexcept { return m_vertex_count; }
@@ -172,25 +208,16 @@ class EnergyShellQuadrature {
     return flat;
   }
 
-  /// \brief Whether the quadrature covers a patch of the grid (the support constructor).
-  [[nodiscard]] bool is_patch() const noexcept { return !m_support.empty(); }
+  /// \brief The grid (or patch) the quadrature lives on.
+  [[nodiscard]] const ZoneGrid<Dim, Scalar>& zone() const noexcept { return m_zone; }
+  /// \brief Whether the quadrature covers a patch of the grid.
+  [[nodiscard]] bool is_patch() const noexcept { return m_zone.is_patch(); }
   /// \brief Flat grid index of vertex v (v itself on the full grid).
   [[nodiscard]] Eigen::Index grid_index(Eigen::Index vertex) const {
-    check_vertex(vertex);
-    return is_patch() ? m_support[static_cast<std::size_t>(vertex)] : vertex;
+    return m_zone.grid_index(vertex);
   }
-
   /// \brief q_v = Σ_l (i_l / N_l) e^l of vertex v (in B).
-  [[nodiscard]] Vector momentum(Eigen::Index vertex) const {
-    vertex = grid_index(vertex);
-    Vector theta;
-    for (int l = 0; l < Dim; ++l) {
-      const auto n = m_points[static_cast<std::size_t>(l)];
-      theta[l] = static_cast<Scalar>((vertex / m_stride[static_cast<std::size_t>(l)]) % n) /
-                 static_cast<Scalar>(n);
-    }
-    return m_dual * theta;
-  }
+  [[nodiscard]] Vector momentum(Eigen::Index vertex) const { return m_zone.momentum(vertex); }
 
   /// \brief Sparse weights w_v(E) of band m, sorted by vertex, zeros left out:
   /// Σ_v w_v f_v ≈ ∫_B f(q) δ(E − E_m(q)) dq (P1 (4.15)).
@@ -237,43 +264,6 @@ class EnergyShellQuadrature {
   }
 
  private:
-  // The grid's pieces, the support validated by ZoneGrid (empty: the whole grid).
-  EnergyShellQuadrature(const Lattice<Dim, Scalar>& lattice, const Shape& points,
-                        std::vector<Eigen::Index> support, Energies energies, Delta delta)
-      : m_points(points),
-        m_energies(std::move(energies)),
-        m_delta(std::move(delta)),
-        m_dual(lattice.dual_basis()),
-        m_support(std::move(support)) {
-    Eigen::Index total = 1;
-    for (int l = 0; l < Dim; ++l) {
-      require(points[static_cast<std::size_t>(l)] >= 2,
-              "EnergyShellQuadrature: {} grid points along e^{} (need >= 2)",
-              points[static_cast<std::size_t>(l)], l + 1);
-      m_stride[static_cast<std::size_t>(l)] = total;
-      total *= points[static_cast<std::size_t>(l)];
-    }
-    m_vertex_count = m_support.empty() ? total : static_cast<Eigen::Index>(m_support.size());
-    require(m_energies.rows() == m_vertex_count,
-            "EnergyShellQuadrature: energies have {} rows, expected one per {} vertex ({})",
-            m_energies.rows(), m_support.empty() ? "grid" : "patch", m_vertex_count);
-    require(m_energies.cols() >= 1, "EnergyShellQuadrature: energies have no band (0 columns)");
-    for (Eigen::Index m = 0; m < m_energies.cols(); ++m)
-      for (Eigen::Index v = 0; v < m_vertex_count; ++v)
-        require(std::isfinite(m_energies(v, m)),
-                "EnergyShellQuadrature: energy of band {} at vertex {} is not finite ({})", m, v,
-                m_energies(v, m));
-    m_cell_volume = lattice.zone_volume() / static_cast<Scalar>(total);
-    // Round-off tolerance below which a simplex counts as flat: energies computed along
-    // different paths (the three vertices of a triangle centred on a Dirac point) agree only to
-    // ~1e-14 of the energy scale, and a flat simplex must not weigh 1/round-off.
-    m_flat = flat_tolerance() * m_energies.cwiseAbs().maxCoeff();
-    if constexpr (std::same_as<Delta, LinearSimplices>) {
-      build_simplices();
-      if (!m_support.empty()) build_patch_cells();
-    }
-  }
-
   static constexpr int simplices_per_cell = Dim == 1 ? 1 : (Dim == 2 ? 2 : 6);
   static constexpr int corners_per_cell = 1 << Dim;
   using Corners = std::array<Eigen::Index, corners_per_cell>;
@@ -318,11 +308,6 @@ class EnergyShellQuadrature {
       }
       if (inside) m_patch_cells.push_back(corner);
     }
-  }
-
-  void check_vertex(Eigen::Index vertex) const {
-    require(vertex >= 0 && vertex < m_vertex_count,
-            "EnergyShellQuadrature: vertex {} is outside [0, {})", vertex, m_vertex_count);
   }
 
   void check(Scalar energy, Eigen::Index band, const char* what) const {
@@ -406,6 +391,7 @@ class EnergyShellQuadrature {
     }
   }
 
+  ZoneGrid<Dim, Scalar> m_zone;
   Shape m_points;
   Shape m_stride{};
   Eigen::Index m_vertex_count = 0;
