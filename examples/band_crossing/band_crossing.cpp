@@ -156,7 +156,7 @@ void run_study(examples::Driver& driver, Settings s) {
       "P1 (3.16) near band crossings: lambda = {}, w = {}, L = {}, {}^2 points, T = {}, "
       "{} steps\n",
       s.lambda, s.width, s.box, s.points, s.final_time, s.steps);
-  const Study study(s, u);
+  const Study study(s, u, driver.fft_options());
   io::CsvWriter csv(driver.output("transfer.csv"),
                     {"r", "epsilon", "u", "delta", "gap", "coupling", "transfer_T", "transfer_mean",
                      "transfer_max", "predicted_mean", "coherence_max"});

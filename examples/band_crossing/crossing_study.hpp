@@ -48,9 +48,10 @@ struct Run {
 
 class Study {
  public:
-  Study(const Settings& s, std::vector<double> u)
+  Study(const Settings& s, std::vector<double> u, FftOptions fft = {})
       : m_s(s),
         m_u(std::move(u)),
+        m_fft(fft),
         m_grid(PeriodicGrid<2>::Counts{s.points, s.points}, Momentum::Constant(s.box),
                Momentum::Constant(-s.box / 2)) {}
 
@@ -71,7 +72,7 @@ class Study {
           return a;
         },
         [](const Momentum&) { return 1.0; });
-    CoherenceLiouville<2> liouville(m_grid, std::move(bands), epsilon);
+    CoherenceLiouville<2> liouville(m_grid, std::move(bands), epsilon, {.fft = m_fft});
 
     Run out;
     out.order = order;
@@ -134,7 +135,7 @@ class Study {
     std::vector<complex> s(std::size_t(m_grid.size()));
     for (std::ptrdiff_t k = 0; k < m_grid.size(); ++k)
       s[std::size_t(k)] = std::exp(-m_grid.point(k).squaredNorm() / (m_s.width * m_s.width));
-    Fft<2> fft(m_grid);
+    Fft<2> fft(m_grid, m_fft);
     fft.forward(s.data());
     double total = 0;
     for (const complex v : s) total += std::norm(v);
@@ -165,6 +166,7 @@ class Study {
 
   Settings m_s;
   std::vector<double> m_u;
+  FftOptions m_fft;
   PeriodicGrid<2> m_grid;
 };
 

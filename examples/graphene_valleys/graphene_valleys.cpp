@@ -183,7 +183,7 @@ void run_study(examples::Driver& driver, Settings s) {
       {"exponential", "exponential", s.exponential_length, s.variance, s.exponential_tolerance,
        "exponential correlation: inter-valley transfer"}};
 
-  Study study(s, g);
+  Study study(s, g, driver.fft_options());
   const nlohmann::json common{
       {"depth", s.depth}, {"well_width", s.well_width}, {"energy_cutoff", s.energy_cutoff},
       {"box", s.box},     {"points", s.points},         {"width", s.width},
@@ -308,7 +308,7 @@ void run_study(examples::Driver& driver, Settings s) {
       bool reused = true;
       const BallsResult result = balls_from_json(cache.get_or_compute(piece_file(name), record, [&] {
         reused = false;
-        return to_json(run_balls(g, s, r, ball_mu_tolerance, eps, gamma, progress));
+        return to_json(run_balls(g, s, r, ball_mu_tolerance, eps, gamma, driver.fft_options(), progress));
       }));
       if (reused) {
         for (std::ptrdiff_t k = 0; k < 2 * s.ball_steps; ++k) progress.advance();

@@ -175,9 +175,10 @@ inline const std::vector<ResultKey>& scalar_keys() {
 
 class Study {
  public:
-  Study(const Settings& s, const Graphene& g)
+  Study(const Settings& s, const Graphene& g, FftOptions fft)
       : m_s(s),
         m_g(g),
+        m_fft(fft),
         m_grid(PeriodicGrid<2>::Counts{s.points, s.points}, Vector::Constant(s.box),
                Vector::Constant(-s.box / 2)) {}
 
@@ -204,7 +205,7 @@ class Study {
   [[nodiscard]] std::array<double, 2> step_errors(const Piece& piece,
                                                   const Correlation& correlation) const {
     GrapheneValleys<Correlation> model(m_grid, valley_bands_from_state(m_g.state_k, 0), correlation,
-                                       {.mu_tolerance = piece.mu_tolerance});
+                                       {.mu_tolerance = piece.mu_tolerance}, m_fft);
     std::vector<std::vector<double>> rho;
     for (const std::ptrdiff_t k : {m_s.steps / 2, m_s.steps, 2 * m_s.steps}) {
       auto field = model.make_field();
@@ -252,7 +253,7 @@ class Study {
   PieceResult run(const Piece& piece, const Correlation& correlation,
                   const Driver& driver, io::ProgressReporter& progress) const {
     GrapheneValleys<Correlation> model(m_grid, valley_bands_from_state(m_g.state_k, 0), correlation,
-                                       {.mu_tolerance = piece.mu_tolerance});
+                                       {.mu_tolerance = piece.mu_tolerance}, m_fft);
     auto field = model.make_field();
     set_initial(field);
     const auto s0 = integrated(field);
@@ -402,6 +403,7 @@ class Study {
 
   Settings m_s;
   const Graphene& m_g;
+  FftOptions m_fft;
   PeriodicGrid<2> m_grid;
 };
 
@@ -518,7 +520,7 @@ inline const std::vector<ResultKey>& balls_scalar_keys() {
 
 template <class Correlation>
 BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& correlation,
-                      double mu_tolerance, double epsilon, double gamma,
+                      double mu_tolerance, double epsilon, double gamma, FftOptions fft,
                       io::ProgressReporter& progress) {
   using clock = std::chrono::steady_clock;
   const auto seconds = [](clock::time_point a, clock::time_point b) {
@@ -602,7 +604,7 @@ BallsResult run_balls(const Graphene& g, const Settings& s, const Correlation& c
   // w = ε·packet; a = (0, 1) ("upper") and a = (cos m, e^{iφ} sin m) ("mixed", in the solver's
   // gauge at each p). Coherences are measured gauge-invariantly, Σ_p w |∫σ_12 dx| per ball.
   const auto grid = PeriodicGrid<2>::cube(4, s.box);
-  CoherentRte<2> rte(grid, band_data_from_states(states, {0, 1}), epsilon, q);
+  CoherentRte<2> rte(grid, band_data_from_states(states, {0, 1}), epsilon, q, {.fft = fft});
   const Vector p0 = g.k + Vector(epsilon, 0);
   const double width = s.ball_packet * epsilon;
   std::vector<double> envelope(quadrature.points.size());

@@ -297,4 +297,33 @@ TEST_CASE("(4.15) and CoherentRte: bad input is rejected", "[coherence][collisio
   CHECK_THROWS_AS(rte.step(wrong_n, 0.0, 0.1), invalid_argument);
 }
 
+TEST_CASE("(4.15) with the point-sum pair measure of (5.3)-(5.4) on the empty lattice",
+          "[coherence][collision]") {
+  // V = 0 in 1D, one band, two points p0, p1 of the zone with label G = 0: A(p, q − μ) =
+  // δ_{μ,0}, so (4.15) with δ(E) dq replaced by 1 on {p0, p1} is, written out by hand,
+  // Q[σ](p0) = κ R̂(p0 − p1)[σ(p1) − σ(p0)] (the q = p0 term is gain − loss = 0), and the same
+  // with p0 ↔ p1. Exact up to round-off of the sparse assembly (1e-14 on entries of order 0.1).
+  const Lattice<1> lattice = Lattice<1>::line(1.0);
+  const double two_pi = 2 * std::numbers::pi;
+  using Vec1 = Eigen::Matrix<double, 1, 1>;
+  const Vec1 p0(0.1 * two_pi), p1(0.35 * two_pi);
+  wavekin::PointSumBands<1> bands{
+      lattice, {p0, p1}, 1,
+      [](Eigen::Index, Eigen::Index, const wavekin::LatticeIndex<1>& mu) -> Eigen::MatrixXcd {
+        return Eigen::MatrixXcd::Constant(1, 1, mu[0] == 0 ? 1.0 : 0.0);
+      }};
+  const GaussianCorrelation<1> r(0.8, 2.0);
+  const wavekin::CoherentCollision<1> q(bands, r, {.kappa = 0.7});
+  CHECK(q.vertex_count() == 2);
+  CHECK(q.mu_count(0, 1) >= 1);  // μ = 0 and the neighbours within the correlation's radius
+  const cplx s0(0.3, 0.2), s1(-0.5, 0.9);
+  const Eigen::VectorXcd out = q.apply(Eigen::Vector2cd(s0, s1));
+  const double rate = 0.7 * r.spectral_density(Vec1(p0 - p1));
+  CHECK(std::abs(out[0] - rate * (s1 - s0)) <= 1e-14);
+  CHECK(std::abs(out[1] - rate * (s0 - s1)) <= 1e-14);
+  CHECK_THROWS_AS(q.zone(), wavekin::invalid_argument);  // a point sum has no zone grid
+  bands.points.clear();
+  CHECK_THROWS_AS(wavekin::CoherentCollision<1>(bands, r), wavekin::invalid_argument);
+}
+
 }  // namespace wavekin_test_coherent_collision

@@ -56,6 +56,17 @@ class CoherentCollision : public detail::CollisionSummary<Dim> {
       : CoherentCollision(detail::CollisionSetup<Dim, Correlation>(bands, correlation, options,
                                                                    "CoherentCollision")) {}
 
+  /// \brief (4.15) with the point-sum pair measure of P1 (5.3)–(5.4): δ(E_l(p) − E_m(q)) dq
+  /// replaced by 1 for every q among the points and every pair of bands (GrapheneValleys: the
+  /// points {K, K'}). Operator, loss matrices and mu_count(p, q) as for the energy shells; no
+  /// zone grid.
+  /// \pre at least one finite point; n >= 1; an overlap callable; options valid.
+  template <class Correlation>
+  CoherentCollision(const PointSumBands<Dim>& bands, const Correlation& correlation,
+                    const BandCollisionOptions& options = {})
+      : CoherentCollision(detail::CollisionSetup<Dim, Correlation>(bands, correlation, options,
+                                                                   "CoherentCollision")) {}
+
   /// \brief The operator on s_{(v·n+j)·n+l} = σ_jl(p_v).
   [[nodiscard]] const Matrix& matrix() const noexcept { return m_operator; }
   /// \brief max_r Σ_c |Q_rc|, a bound on the spectral radius (Gershgorin); the time steppers

@@ -68,6 +68,20 @@ struct CollisionBands {
   Overlap overlap;
 };
 
+/// \brief Points, band count and overlaps of a point-sum collision: P1 (5.3)–(5.4) is (4.15) with
+/// the pair measure δ(E_l(p) − E_m(q)) dq replaced by 1 for every q in a finite set of points
+/// (the Dirac points {K, K'}) and every pair of bands. `overlap(p, q, μ)` as for CollisionBands,
+/// with p, q indices into `points`; `lattice` gives the μ-sum.
+template <int Dim>
+struct PointSumBands {
+  using Vector = Eigen::Matrix<double, Dim, 1>;
+  using Overlap = typename CollisionBands<Dim>::Overlap;
+  Lattice<Dim, double> lattice;
+  std::vector<Vector> points;
+  Eigen::Index band_count = 0;
+  Overlap overlap;
+};
+
 /// \brief The empty lattice (V ≡ 0), exactly: the n lowest bands E_b(p) = ½|p + G_b(p)|², the
 /// plane waves sorted by energy at each vertex (ties by label), Ψ_b = e^{i(p+G_b(p))·x}, so
 /// A_jm(p, q − μ) = δ_{μ, G_j(p) − G_m(q)}. Sorted bands are Λ*-periodic (what the energy-shell

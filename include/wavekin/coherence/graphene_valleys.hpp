@@ -18,8 +18,9 @@
 #include "wavekin/coherence/band_data.hpp"
 #include "wavekin/coherence/coherence_field.hpp"
 #include "wavekin/coherence/coherence_liouville.hpp"
+#include "wavekin/coherence/coherent_collision.hpp"
 #include "wavekin/coherence/collision_bands.hpp"
-#include "wavekin/coherence/detail/collision_assembly.hpp"
+#include "wavekin/core/fft.hpp"
 #include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
@@ -70,8 +71,10 @@ struct ValleyBands {
 /// \mathbf K'\}}\hat R(\mathbf K-\mathbf q+\mu)\,\overline{A_{jm}(\mathbf K,\mathbf q-\mu)}
 /// \bigl[\sigma_{mm'}(\mathbf q)A_{lm'}(\mathbf K,\mathbf q-\mu)-\sigma_{m'l}(\mathbf K)
 /// A_{m'm}(\mathbf K,\mathbf q-\mu)\bigr]\f]
-/// and the same with K ↔ K' (5.4). Implemented literally: the δ and ∫dq of (4.15) are replaced by
-/// the sum over q ∈ {K, K'}; no relaxation term (E_1 = E_2 = E_* at both points). Intra-valley
+/// and the same with K ↔ K' (5.4). That is (4.15) with its pair measure δ(E_l(p) − E_m(q)) dq
+/// replaced by 1 on q ∈ {K, K'}, and the code says so: the collision is a CoherentCollision<2> on
+/// PointSumBands {K, K'} (collision()), the same operator as the energy-shell one with the other
+/// pair measure. No relaxation term (E_1 = E_2 = E_* at both points). Intra-valley
 /// terms carry R̂(μ), inter-valley terms R̂(K − K' + μ) = R̂(2K + μ), whose smallest argument is
 /// |K| (2K ≡ −K mod Λ*). κ = rte_kappa(2) = 1/(2π) by default (docs/conventions.md §14,
 /// docs/errata.md item 4; P1 writes an extra |B|^{−1}); the μ-sum keeps R̂ > mu_tolerance·R̂(0), μ ↦
@@ -111,18 +114,13 @@ class GrapheneValleys {
   /// \param correlation R̂ (GaussianCorrelation<2>, ExponentialCorrelation<2>, …)
   /// \pre two bands at two points K ≠ 0 and K' = −K, degenerate at each (|E_2 − E_1| ≤
   ///      1e-6·max(1, |E|)); an overlap callable; options as BandCollisionOptions
-  ///      (invalid_argument otherwise).
+  ///      (invalid_argument otherwise). `fft`: planning of the transport's FFTs.
   GrapheneValleys(const Grid& grid, ValleyBands valleys, const Correlation& correlation,
-                  const BandCollisionOptions& options = {})
-      : m_grid(grid), m_liouville(grid, checked_bands(valleys), 1.0) {
-    m_kappa = std::isnan(options.kappa) ? rte_kappa(2) : options.kappa;
-    require(std::isfinite(m_kappa) && m_kappa > 0, "GrapheneValleys: kappa = {} must be > 0",
-            m_kappa);
-    require(
-        std::isfinite(options.mu_tolerance) && options.mu_tolerance > 0 && options.mu_tolerance < 1,
-        "GrapheneValleys: mu_tolerance = {} must be in (0, 1)", options.mu_tolerance);
-    assemble(valleys, correlation, options);
-  }
+                  const BandCollisionOptions& options = {}, FftOptions fft = {})
+      : m_grid(grid),
+        m_liouville(grid, checked_bands(valleys), 1.0, {.fft = fft}),
+        m_operator(point_sum(valleys), correlation, options),
+        m_collision(m_operator.matrix()) {}
 
   /// \brief The momentum points {K, K'} and a zero field on the grid (weights 1).
   [[nodiscard]] Field make_field() const {
@@ -132,10 +130,15 @@ class GrapheneValleys {
   [[nodiscard]] const Vector& point(int valley) const { return m_points.at(checked(valley)); }
   /// \brief The crossing energy E_* (mean of the two bands at K).
   [[nodiscard]] double crossing_energy() const noexcept { return m_energy; }
-  [[nodiscard]] double kappa() const noexcept { return m_kappa; }
+  [[nodiscard]] double kappa() const noexcept { return m_operator.kappa(); }
   /// \brief Number of (pair, μ) terms kept: [0] intra-valley (K←K and K'←K'), [1] inter-valley
   /// (K←K' and K'←K).
-  [[nodiscard]] std::array<std::size_t, 2> mu_counts() const noexcept { return m_mu_counts; }
+  [[nodiscard]] std::array<std::size_t, 2> mu_counts() const {
+    return {m_operator.mu_count(0, 0) + m_operator.mu_count(1, 1),
+            m_operator.mu_count(0, 1) + m_operator.mu_count(1, 0)};
+  }
+  /// \brief The collision as the (4.15) operator with the point-sum pair measure on {K, K'}.
+  [[nodiscard]] const CoherentCollision<2>& collision() const noexcept { return m_operator; }
   /// \brief D_i at valley v (the transport matrices, P1 (5.3) LHS).
   [[nodiscard]] const Eigen::MatrixXcd& D(int valley, int axis) const {
     return m_liouville.bands().D(checked(valley), axis);
@@ -196,46 +199,17 @@ class GrapheneValleys {
     return flat;
   }
 
-  void assemble(const ValleyBands& valleys, const Correlation& correlation,
-                const BandCollisionOptions& options) {
-    const double radius = correlation.radius(options.mu_tolerance);
-    require(std::isfinite(radius) && radius >= 0,
-            "GrapheneValleys: correlation radius {} is not finite", radius);
-    m_collision = Eigen::MatrixXcd::Zero(8, 8);
-    m_mu_counts = {0, 0};
-    for (int v = 0; v < 2; ++v)
-      for (int u = 0; u < 2; ++u) {
-        const Vector delta =
-            m_points[static_cast<std::size_t>(v)] - m_points[static_cast<std::size_t>(u)];
-        // R̂(δ + μ) > tolerance·R̂(0) only for |μ − (−δ)| <= radius.
-        const double estimate = valleys.lattice.reciprocal_count_estimate(radius);
-        require(estimate <= 50.0 * static_cast<double>(options.max_mu_count),
-                "GrapheneValleys: the mu-sum needs about {:.3g} lattice vectors (max_mu_count = {})",
-                estimate, options.max_mu_count);
-        const auto mus = valleys.lattice.reciprocal_vectors(radius, -delta);
-        require(mus.size() <= options.max_mu_count,
-                "GrapheneValleys: the mu-sum needs {} lattice vectors (max_mu_count = {})",
-                mus.size(), options.max_mu_count);
-        std::vector<Eigen::MatrixXcd> overlaps;
-        std::vector<double> spectrum;
-        for (const auto& mu : mus) {
-          overlaps.emplace_back(valleys.overlap(v, u, mu.index));
-          require(overlaps.back().allFinite(), "GrapheneValleys: overlap ({}, {}) is not finite",
-                  v, u);
-          spectrum.push_back(correlation.spectral_density(Vector(delta + mu.vector)));
-        }
-        // (4.15) with the pair measure δ(E_l(p) − E_m(q)) dq replaced by 1 on q ∈ {K, K'}.
-        for (Eigen::Index l = 0; l < 2; ++l)
-          for (Eigen::Index m = 0; m < 2; ++m) {
-            Eigen::MatrixXcd gain = Eigen::MatrixXcd::Zero(2, 2), loss = gain;
-            for (std::size_t k = 0; k < overlaps.size(); ++k)
-              detail::add_coherent_terms(spectrum[k], overlaps[k], l, m, gain, loss);
-            detail::scatter_coherent_terms(
-                v, u, l, m, m_kappa, gain, loss,
-                [&](Eigen::Index r, Eigen::Index c, std::complex<double> x) { m_collision(r, c) += x; });
-          }
-        m_mu_counts[v == u ? 0 : 1] += mus.size();
-      }
+  // (5.3)–(5.4) as (4.15) with the pair measure δ(E_l(p) − E_m(q)) dq replaced by 1 on
+  // q ∈ {K, K'}: the points and overlaps of the valley bands.
+  static PointSumBands<2> point_sum(const ValleyBands& valleys) {
+    auto overlap = valleys.overlap;
+    return PointSumBands<2>{
+        valleys.lattice,
+        {valleys.bands.momentum(0), valleys.bands.momentum(1)},
+        2,
+        [overlap](Eigen::Index p, Eigen::Index q, const LatticeIndex<2>& mu) -> Eigen::MatrixXcd {
+          return overlap(static_cast<int>(p), static_cast<int>(q), mu);
+        }};
   }
 
   void collide(Field& field) const {
@@ -253,8 +227,7 @@ class GrapheneValleys {
   double m_energy = 0;
   std::array<Vector, 2> m_points;
   CoherenceLiouville<2> m_liouville;
-  double m_kappa = 0;
-  std::array<std::size_t, 2> m_mu_counts{};
+  CoherentCollision<2> m_operator;
   Eigen::MatrixXcd m_collision;
   Eigen::MatrixXcd m_half;
   double m_dt = 0;
