@@ -189,7 +189,7 @@ class CrankNicolsonSpectral {
   ~CrankNicolsonSpectral() = default;
 
   /// \brief Advances u from t to t + dt in place: one step of P2 (4.5).
-  /// \pre u.size() == grid().size(); every u finite; dt finite and > 0; t
+  /// \pre u.size() == grid().size(); every u finite; dt finite and != 0 (negative: backwards); t
   ///      finite; the mass sampled at t + dt/2 finite and > 0 everywhere and
   ///      the potential finite (violations throw invalid_argument naming the
   ///      value, and for coefficients the point and time; u is unchanged).

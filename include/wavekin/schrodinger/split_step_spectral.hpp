@@ -86,7 +86,7 @@ class SplitStepSpectral {
   ~SplitStepSpectral() = default;
 
   /// \brief Advances u from t to t + dt in place.
-  /// \pre u.size() == grid().size(); u finite; dt finite and > 0; t finite;
+  /// \pre u.size() == grid().size(); u finite; dt finite and != 0 (negative: backwards); t finite;
   ///      V finite at t and t + dt (else invalid_argument; u unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
     detail::check_step_input<Dim, Scalar>(m_grid, u, t, dt, "SplitStepSpectral::step");
