@@ -31,6 +31,10 @@ namespace wavekin {
 /// default). No symmetrisation is imposed: Q is not trace-conserving for general σ (docs/errata.md
 /// items 5 and 20, docs/collision.md), and the tests measure by how much.
 ///
+/// Loss shell (BandCollisionOptions::loss_shell, LossShell): P1's δ(E_l(p) − E_m(q)) on the loss
+/// term (`column`, the default), or δ(E_m'(p) − E_m(q)) (`state`), whose trace budget vanishes
+/// identically: the operator then conserves Σ_v ∫ tr σ for every σ, to round-off.
+///
 /// Identities the tests check: for band-diagonal σ the diagonal of Q[σ] is the (C.3) collision
 /// exactly (same discretisation), so ∫∫ tr σ is conserved to round-off for such σ.
 /// Cost of assembly: n² vertices² simplex visits, one overlap call per (pair on a shell, μ),
@@ -54,7 +58,8 @@ class CoherentCollision : public detail::CollisionSummary<Dim> {
   CoherentCollision(const CollisionBands<Dim>& bands, const Correlation& correlation,
                     const BandCollisionOptions& options = {})
       : CoherentCollision(detail::CollisionSetup<Dim, Correlation>(bands, correlation, options,
-                                                                   "CoherentCollision")) {}
+                                                                   "CoherentCollision"),
+                          options.loss_shell) {}
 
   /// \brief (4.15) with the point-sum pair measure of P1 (5.3)–(5.4): δ(E_l(p) − E_m(q)) dq
   /// replaced by 1 for every q among the points and every pair of bands (GrapheneValleys: the
@@ -65,7 +70,8 @@ class CoherentCollision : public detail::CollisionSummary<Dim> {
   CoherentCollision(const PointSumBands<Dim>& bands, const Correlation& correlation,
                     const BandCollisionOptions& options = {})
       : CoherentCollision(detail::CollisionSetup<Dim, Correlation>(bands, correlation, options,
-                                                                   "CoherentCollision")) {}
+                                                                   "CoherentCollision"),
+                          options.loss_shell) {}
 
   /// \brief The operator on s_{(v·n+j)·n+l} = σ_jl(p_v).
   [[nodiscard]] const Matrix& matrix() const noexcept { return m_operator; }
@@ -76,7 +82,8 @@ class CoherentCollision : public detail::CollisionSummary<Dim> {
   /// \brief The loss matrix Γ of column band l at p_v: the loss term of (4.15) is
   /// −Σ_m' Γ_jm' σ_m'l(p), \f$\Gamma_{jm'} = \kappa\sum_m\sum_\mu\int_B\hat R(p-q+\mu)
   /// \delta(E_l(p)-E_m(q))\overline{A_{jm}}A_{m'm}\,dq\f$; Γ_ll(p) is the total scattering rate
-  /// out of (p, l) (the free RTE rate when V = 0).
+  /// out of (p, l) (the free RTE rate when V = 0). With LossShell::state the δ is
+  /// δ(E_m'(p) − E_m(q)) and Γ is the same for every l.
   /// \pre 0 <= vertex < vertex_count(), 0 <= l < band_count().
   [[nodiscard]] const Eigen::MatrixXcd& loss(Eigen::Index vertex, Eigen::Index l) const {
     require(vertex >= 0 && vertex < m_vertex_count && l >= 0 && l < m_band_count,
@@ -97,28 +104,43 @@ class CoherentCollision : public detail::CollisionSummary<Dim> {
 
  private:
   template <class Correlation>
-  explicit CoherentCollision(const detail::CollisionSetup<Dim, Correlation>& setup)
+  CoherentCollision(const detail::CollisionSetup<Dim, Correlation>& setup, LossShell shell)
       : detail::CollisionSummary<Dim>(setup) {
+    require(shell == LossShell::column || shell == LossShell::state,
+            "CoherentCollision: loss_shell {} is not a LossShell", static_cast<int>(shell));
     const Eigen::Index n = m_band_count;
     m_loss.assign(static_cast<std::size_t>(m_vertex_count * n), Eigen::MatrixXcd::Zero(n, n));
     std::vector<Eigen::Triplet<complex_type>> triplets;
+    const auto emit = [&](Eigen::Index r, Eigen::Index col, complex_type v) {
+      triplets.emplace_back(r, col, v);
+    };
     Eigen::MatrixXcd gain(n, n), loss(n, n);
     setup.for_each_pair([&](Eigen::Index row, Eigen::Index col, double weight) {
-      const Eigen::Index p = row / n, l = row % n, q = col / n, m = col % n;
+      // The pair (p, b) ← (q, m) of the measure: b is σ's column band l for the gain and (with
+      // LossShell::column) the loss; with LossShell::state the loss takes b as the band m'
+      // it acts on, for every column l.
+      const Eigen::Index p = row / n, b = row % n, q = col / n, m = col % n;
       gain.setZero();
       loss.setZero();
       bool any = false;
       setup.for_each_mu(p, q, [&](double r, const Eigen::MatrixXcd& a) {
         any = true;
-        detail::add_coherent_terms(r, a, l, m, gain, loss);
+        detail::add_coherent_terms(r, a, b, m, gain, loss);
       });
       if (!any) return;
       const double c = m_kappa * weight;
-      m_loss[static_cast<std::size_t>(row)] += c * loss;
-      detail::scatter_coherent_terms(p, q, l, m, c, gain, loss,
-                                     [&](Eigen::Index r, Eigen::Index col, complex_type v) {
-                                       triplets.emplace_back(r, col, v);
-                                     });
+      if (shell == LossShell::column) {
+        m_loss[static_cast<std::size_t>(row)] += c * loss;
+        detail::scatter_coherent_terms(p, q, b, m, c, gain, loss, emit);
+        return;
+      }
+      detail::scatter_coherent_terms(p, q, b, m, c, gain, Eigen::MatrixXcd::Zero(n, n), emit);
+      // loss(j, b) = Σ_μ r conj(A_jm) A_bm: the column m' = b of Γ, the same for every l.
+      for (Eigen::Index l = 0; l < n; ++l) {
+        m_loss[static_cast<std::size_t>(p * n + l)].col(b) += c * loss.col(b);
+        for (Eigen::Index j = 0; j < n; ++j)
+          if (loss(j, b) != complex_type(0)) emit((p * n + j) * n + l, (p * n + b) * n + l, -c * loss(j, b));
+      }
     });
     const Eigen::Index size = m_vertex_count * n * n;
     m_operator.resize(size, size);

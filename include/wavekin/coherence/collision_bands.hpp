@@ -40,6 +40,16 @@ inline double p1_kappa(int dim, double zone_volume) {
   return rte_kappa(dim) / zone_volume;
 }
 
+/// \brief Which energy shell the loss term of P1 (4.15) sits on (CoherentCollision only; for
+/// band-diagonal σ the two coincide, and (C.3) has no choice to make).
+///  - `column` (P1 as written): −σ_m'l(p) … δ(E_l(p) − E_m(q)), the energy of σ's column band l.
+///    The trace budget d/dt∫tr σ = Σ∫∫R̂ A_jm conj(A_m'm) σ_jm'(p)[δ(E_j(p) − E_m(q)) −
+///    δ(E_m'(p) − E_m(q))] is not zero for general σ (docs/collision.md).
+///  - `state`: −σ_m'l(p) … δ(E_m'(p) − E_m(q)), the energy of the state m' the loss acts on. Its
+///    trace budget vanishes identically (the gain, after p ↔ q, carries the same δ), and it
+///    differs from `column` only where σ has coherences between bands of different energy.
+enum class LossShell { column, state };
+
 /// \brief Options of the collision operators.
 struct BandCollisionOptions {
   /// Prefactor κ; NaN (the default) means rte_kappa(Dim) = (2π)^{1−d}.
@@ -49,6 +59,8 @@ struct BandCollisionOptions {
   /// Largest number of lattice vectors μ the truncated sum may need (a guard against a loose
   /// correlation tail with a tight tolerance).
   std::size_t max_mu_count = 20000;
+  /// The loss term's energy shell (CoherentCollision; see LossShell).
+  LossShell loss_shell = LossShell::column;
 };
 
 /// \brief Band energies and overlaps on a ZoneGrid (the whole zone, or a patch of it), what the

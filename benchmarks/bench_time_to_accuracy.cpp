@@ -1,0 +1,214 @@
+// Time to accuracy on P2 §4.1.2 ex. 1 (VMSE with m(t, x) = (1 + 0.2 sin 2πx)(1 + 0.2 cos 2πt),
+// packet A = 2^7, x₀ = 0.25, p₀ = 1, L = 1.25, T = 0.5, Δx = 2^{−n−2}, ε = 2^{−n}): for each
+// scheme, the cost to reach an L¹(ρ) time error of 1e-4 … 1e-7 against a converged reference.
+// SPDX-License-Identifier: MIT
+//
+// Schemes: P2's Crank–Nicolson (second order) and its symmetric compositions
+// (core/composition.hpp: triple jump and Suzuki, fourth order; Yoshida, sixth order). Each is run
+// at step counts K = K₀·2^j; the error e(K) = ∫|ρ_K − ρ_ref| dx at T is measured against
+// Yoshida-6 at 4× P2's K (its own error, against 8× P2's K, is printed: 1e-10 or below). Cost = CPU seconds of the thread, and the same in units of one FFT pair
+// on the grid timed in this process (`fft_pairs`), so rows compare across machines. The cost at a
+// target error is interpolated log-log between the two runs that bracket it.
+//
+// Run: cmake --preset bench && cmake --build --preset bench --target bench_time_to_accuracy &&
+//      build/bench/benchmarks/bench_time_to_accuracy
+// Counters per scheme: `cost_pairs_<e>` and `cost_s_<e>` for e = 1e-4 … 1e-7 (0 when the sweep
+// does not reach e), `order` (fitted slope of log e against log K), `pairs_per_step` (measured
+// FFT-pair cost of one step at P2's Δt). The table is also printed.
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <cmath>
+#include <complex>
+#include <cstdio>
+#include <ctime>
+#include <numbers>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wavekin/core/composition.hpp"
+#include "wavekin/core/fft.hpp"
+#include "wavekin/core/fit.hpp"
+#include "wavekin/core/integrate.hpp"
+#include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
+
+namespace {
+
+using cplx = std::complex<double>;
+constexpr double two_pi = 2 * std::numbers::pi;
+
+double thread_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+double paper_mass(double t, double x) {
+  return (1 + 0.2 * std::sin(two_pi * x)) * (1 + 0.2 * std::cos(two_pi * t));
+}
+
+struct Problem {
+  int n;
+  double epsilon, length, final_time = 0.5, paper_dt;
+  wavekin::PeriodicGrid<1> grid;
+  // length: P2's 1.25 (m's period is 1, so m jumps at the box edge), or 1 (m periodic).
+  explicit Problem(int n_, double length_ = 1.25)
+      : n(n_),
+        epsilon(std::exp2(-n_)),
+        length(length_),
+        paper_dt(std::exp2(-1.2 * n_ - 3)),
+        grid({static_cast<std::ptrdiff_t>(length_ * std::exp2(n_ + 2))},
+             wavekin::PeriodicGrid<1>::Point(length_)) {}
+  // P2 (4.2)/(4.4): u₀ = exp(−A(x − x₀)² + i p₀ x/ε), A = 128, x₀ = 0.25, p₀ = 1.
+  [[nodiscard]] std::vector<cplx> initial() const {
+    std::vector<cplx> u(static_cast<std::size_t>(grid.size()));
+    for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {
+      const double x = grid.point(j)[0];
+      u[static_cast<std::size_t>(j)] = std::exp(cplx(-128 * (x - 0.25) * (x - 0.25), x / epsilon));
+    }
+    return u;
+  }
+  // P2's step count, K = T/Δt rounded up.
+  [[nodiscard]] long paper_steps() const { return static_cast<long>(std::ceil(final_time / paper_dt)); }
+};
+
+using Cn = wavekin::CrankNicolsonSpectral<1, double, wavekin::FunctionCoefficient<double (*)(double, double)>>;
+
+Cn make_cn(const Problem& p) {
+  return Cn(p.grid, p.epsilon, wavekin::FunctionCoefficient<double (*)(double, double)>(&paper_mass),
+            {});
+}
+
+struct Run {
+  std::vector<cplx> u;
+  double seconds = 0;
+  double ffts = 0;  // FFTs of length N over the run (the propagator's documented count)
+};
+
+// K steps of `scheme` (nullopt: plain CN) to T.
+Run run(const Problem& p, const std::optional<wavekin::CompositionScheme>& scheme, long steps) {
+  Run out;
+  out.u = p.initial();
+  const double dt = p.final_time / static_cast<double>(steps);
+  const double start = thread_seconds();
+  wavekin::CrankNicolsonStatistics<double> stats;
+  if (scheme) {
+    wavekin::SymmetricComposition method(make_cn(p), *scheme);
+    wavekin::integrate_n_steps(method, out.u, 0.0, dt, steps);
+    stats = method.base().statistics();
+  } else {
+    auto cn = make_cn(p);
+    wavekin::integrate_n_steps(cn, out.u, 0.0, dt, steps);
+    stats = cn.statistics();
+  }
+  out.seconds = thread_seconds() - start;
+  // Per CN solve: 2 FFTs for u, 2 per operator application (1D), one application per GMRES
+  // iteration plus the right-hand side and the final residual.
+  out.ffts = 2.0 * static_cast<double>(stats.steps) +
+             2.0 * static_cast<double>(stats.iterations + 2 * stats.steps);
+  return out;
+}
+
+double density_l1(const Problem& p, const std::vector<cplx>& a, const std::vector<cplx>& b) {
+  double sum = 0;
+  for (std::size_t j = 0; j < a.size(); ++j) sum += std::abs(std::norm(a[j]) - std::norm(b[j]));
+  return sum * p.grid.cell_volume();
+}
+
+double fft_pair_seconds(const Problem& p) {
+  const wavekin::Fft<1> fft(p.grid.counts());
+  std::vector<cplx> f = p.initial(), g(f.size());
+  long pairs = 0;
+  const double start = thread_seconds();
+  double elapsed = 0;
+  do {
+    fft.forward(f.data(), g.data());
+    fft.inverse(g.data(), f.data());
+    benchmark::DoNotOptimize(f.data());
+    ++pairs;
+    elapsed = thread_seconds() - start;
+  } while (elapsed < 0.3);
+  return elapsed / static_cast<double>(pairs);
+}
+
+constexpr std::array<double, 4> targets = {1e-4, 1e-5, 1e-6, 1e-7};
+
+void time_to_accuracy(benchmark::State& state, int n, const std::string& name,
+                      double length = 1.25) {
+  const Problem p(n, length);
+  const std::optional<wavekin::CompositionScheme> scheme =
+      name == "cn" ? std::nullopt : std::optional(wavekin::CompositionScheme::named(name));
+  // Sweeps: CN from P2's K (error ~1e-4 at n = 6) up by 2^6; compositions from K/8 up by 2^4.
+  const long k0 = scheme ? std::max(8L, p.paper_steps() / 8) : p.paper_steps();
+  const int levels = scheme ? 5 : 7;
+  const auto yoshida = wavekin::CompositionScheme::yoshida6();
+  for (auto _ : state) {
+    // Yoshida-6 at 4× P2's K; its own error, against 8× P2's K, is printed and must be far
+    // below the smallest target.
+    const auto reference = run(p, yoshida, 64 * p.paper_steps()).u;
+    const double reference_error =
+        density_l1(p, run(p, yoshida, 32 * p.paper_steps()).u, reference);
+    const double pair = fft_pair_seconds(p);
+    std::vector<double> fit_k, fit_e, errors, seconds, pairs;  // fit: errors above round-off
+    for (int j = 0; j < levels; ++j) {
+      const long k = k0 << j;
+      const auto r = run(p, scheme, k);
+      const double e = density_l1(p, r.u, reference);
+      errors.push_back(e);
+      seconds.push_back(r.seconds);
+      pairs.push_back(r.seconds / pair);
+      if (e > 1e-10) {
+        fit_k.push_back(double(k));
+        fit_e.push_back(e);
+      }
+      std::printf("n = %d %-12s K = %7ld  L1(rho) error %.3e  %.3f s  %.0f FFT pairs (%.1f per step; "
+                  "%.1f FFTs counted per step)\n",
+                  n, name.c_str(), k, e, r.seconds, r.seconds / pair, r.seconds / pair / double(k),
+                  r.ffts / double(k));
+      if (k == p.paper_steps() || (scheme && j == 3)) state.counters["pairs_per_step"] = r.seconds / pair / double(k);
+    }
+    std::printf("n = %d %-12s reference error (Yoshida-6, 32K vs 64K) %.2e\n", n, name.c_str(),
+                reference_error);
+    state.counters["reference_error"] = reference_error;
+    state.counters["order"] = -wavekin::log_log_slope(fit_k, fit_e);
+    for (const double target : targets) {
+      double cost_pairs = 0, cost_s = 0;
+      for (std::size_t j = 0; j + 1 < errors.size(); ++j)
+        if (errors[j] >= target && errors[j + 1] <= target) {
+          const double w = std::log(errors[j] / target) / std::log(errors[j] / errors[j + 1]);
+          cost_pairs = std::exp((1 - w) * std::log(pairs[j]) + w * std::log(pairs[j + 1]));
+          cost_s = std::exp((1 - w) * std::log(seconds[j]) + w * std::log(seconds[j + 1]));
+          break;
+        }
+      if (errors.front() <= target && cost_pairs == 0) {
+        cost_pairs = -pairs.front();  // reached already at the coarsest K: an upper bound, negated
+        cost_s = -seconds.front();
+      }
+      char key[32];
+      std::snprintf(key, sizeof key, "cost_pairs_%.0e", target);
+      state.counters[key] = cost_pairs;
+      std::snprintf(key, sizeof key, "cost_s_%.0e", target);
+      state.counters[key] = cost_s;
+      std::printf("n = %d %-12s to %.0e: %.0f FFT pairs, %.3f s%s\n", n, name.c_str(), target,
+                  std::abs(cost_pairs), std::abs(cost_s),
+                  cost_pairs < 0 ? " (at most: reached at the coarsest K)" : "");
+    }
+  }
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(time_to_accuracy, n6_cn, 6, std::string("cn"))->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(time_to_accuracy, n6_triple_jump, 6, std::string("triple_jump"))->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(time_to_accuracy, n6_suzuki, 6, std::string("suzuki"))->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(time_to_accuracy, n6_yoshida6, 6, std::string("yoshida6"))->Iterations(1)->Unit(benchmark::kSecond);
+// The same on L = 1, where m is periodic (no jump at the box edge).
+BENCHMARK_CAPTURE(time_to_accuracy, n6_periodic_cn, 6, std::string("cn"), 1.0)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(time_to_accuracy, n6_periodic_suzuki, 6, std::string("suzuki"), 1.0)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(time_to_accuracy, n6_periodic_yoshida6, 6, std::string("yoshida6"), 1.0)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(time_to_accuracy, n8_cn, 8, std::string("cn"))->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(time_to_accuracy, n8_suzuki, 8, std::string("suzuki"))->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK_CAPTURE(time_to_accuracy, n8_yoshida6, 8, std::string("yoshida6"))->Iterations(1)->Unit(benchmark::kSecond);
+
+BENCHMARK_MAIN();
