@@ -115,27 +115,54 @@ void write_series(const examples::Driver& driver, const std::string& name,
   io::write_npy(driver.output(name), flat, {runs.size(), first.size(), first.front().size()});
 }
 
-void run_study(examples::Driver& driver, Settings s) {
-  require(std::isfinite(s.lambda) && s.lambda > 0, "band_crossing: --lambda = {} must be > 0",
-          s.lambda);
-  require(std::isfinite(s.width) && s.width > 0, "band_crossing: --width = {} must be > 0",
-          s.width);
-  require(std::isfinite(s.box) && s.box >= 12 * s.width,
-          "band_crossing: --box = {} must be >= 12 w = {} (the Gaussian must not see its images)",
-          s.box, 12 * s.width);
-  require(std::isfinite(s.final_time) && s.final_time > 0, "band_crossing: --time = {} must be > 0",
-          s.final_time);
-  require(s.steps >= 2, "band_crossing: --steps = {} must be >= 2", s.steps);
-  require(s.u_count >= 2, "band_crossing: --u-count = {} must be >= 2", s.u_count);
-  require(std::isfinite(s.u_min) && std::isfinite(s.u_max) && s.u_min > 0 && s.u_max > s.u_min,
-          "band_crossing: need 0 < --u-min < --u-max, got {} and {}", s.u_min, s.u_max);
-  for (const double e : s.epsilons)
-    require(std::isfinite(e) && e > 0 && e < 1, "band_crossing: epsilon = {} must be in (0, 1)", e);
-  std::sort(s.epsilons.begin(), s.epsilons.end(), std::greater<>());
-
+// δ/ε^{1/r}: u_count values, log-spaced from u_min to u_max.
+std::vector<double> u_grid(const Settings& s) {
   std::vector<double> u;
   for (std::ptrdiff_t i = 0; i < s.u_count; ++i)
     u.push_back(s.u_min * std::pow(s.u_max / s.u_min, double(i) / double(s.u_count - 1)));
+  return u;
+}
+
+// Every check of the options, before any work (Driver::validate; the values' signs and finiteness
+// are checked by the options themselves): consistency, memory, and fit ranges that hold >= 2 u.
+void validate(const Settings& s) {
+  require(s.box >= 12 * s.width,
+          "--box {} must be >= 12 --width = {} (the Gaussian must not see its images)", s.box,
+          12 * s.width);
+  require(s.points >= 4 && s.points % 2 == 0, "--points {} must be even and >= 4", s.points);
+  require(s.steps >= 2, "--steps {} must be >= 2", s.steps);
+  require(s.u_count >= 2, "--u-count {} must be >= 2", s.u_count);
+  require(s.u_min < s.u_max, "--u-min {} must be below --u-max {}", s.u_min, s.u_max);
+  require(!s.epsilons.empty(), "--epsilons needs at least one value");
+  for (const double e : s.epsilons) require(e < 1, "--epsilons: {} must be in (0, 1)", e);
+  const double points = double(s.points) * double(s.points), u_count = double(s.u_count);
+  examples::require_memory(2 * 64 * u_count * points,
+                           fmt::format("--points {} with --u-count {} ({} momenta x {}^2 grid "
+                                       "points x 4 entries: the coherence field and its work copy)",
+                                       s.points, s.u_count, s.u_count, s.points));
+  examples::require_memory(3 * 8 * double(s.steps + 1) * u_count * double(s.epsilons.size()),
+                           fmt::format("--steps {} with --u-count {} and {} values of --epsilons "
+                                       "(three time series per run)",
+                                       s.steps, s.u_count, s.epsilons.size()));
+  const auto u = u_grid(s);
+  const auto held = [&](double lo, double hi) {  // as log_slope counts them
+    return std::count_if(u.begin(), u.end(), [&](double x) {
+      return x >= lo * (1 - 1e-12) && x <= hi * (1 + 1e-12);
+    });
+  };
+  require(held(s.u_far, s.u_max) >= 2,
+          "--u-far {}: the far fit range [--u-far, --u-max] = [{}, {}] holds {} of the {} values "
+          "of u, the fit needs 2",
+          s.u_far, s.u_far, s.u_max, held(s.u_far, s.u_max), s.u_count);
+  require(held(s.u_min, s.u_near) >= 2,
+          "--u-near {}: the near fit range [--u-min, --u-near] = [{}, {}] holds {} of the {} "
+          "values of u, the fit needs 2",
+          s.u_near, s.u_min, s.u_near, held(s.u_min, s.u_near), s.u_count);
+}
+
+void run_study(examples::Driver& driver, Settings s) {
+  std::sort(s.epsilons.begin(), s.epsilons.end(), std::greater<>());
+  const std::vector<double> u = u_grid(s);
   std::vector<double> times;
   for (std::ptrdiff_t k = 0; k <= s.steps; ++k)
     times.push_back(s.final_time * double(k) / double(s.steps));
@@ -301,23 +328,24 @@ int main(int argc, char** argv) {
                           "interband transfer of P1 (3.16) near conical (r = 1) and quadratic "
                           "(r = 2) band crossings against delta/eps^(1/r) (P1 §3.2)");
   Settings settings;
-  auto& cli = driver.cli();
-  cli.add_option("--lambda", settings.lambda, "slope lambda of E = -+lambda|p - p*|^r")
-      ->capture_default_str();
-  cli.add_option("--width", settings.width, "packet width w, sigma0_11 = exp(-|x|^2/w^2)")
-      ->capture_default_str();
-  cli.add_option("--box", settings.box, "periodic box length L")->capture_default_str();
+  const auto& positive = examples::checks::positive;
+  driver.add("--lambda", settings.lambda, "slope lambda of E = -+lambda|p - p*|^r")->check(positive);
+  driver.add("--width", settings.width, "packet width w, sigma0_11 = exp(-|x|^2/w^2)")
+      ->check(positive);
+  driver.add("--box", settings.box, "periodic box length L")->check(positive);
   driver.option<std::ptrdiff_t>("--points", settings.points, 64, 32, "grid points per axis");
-  cli.add_option("--time", settings.final_time, "final time T")->capture_default_str();
+  driver.add("--time", settings.final_time, "final time T")->check(positive);
   driver.option<std::ptrdiff_t>("--steps", settings.steps, 200, 100, "time samples K");
   driver.option("--epsilons", settings.epsilons, {0.04, 0.02, 0.01, 0.005, 0.0025}, {0.04, 0.01},
-                "values of eps");
-  cli.add_option("--u-min", settings.u_min, "smallest delta/eps^(1/r)")->capture_default_str();
-  cli.add_option("--u-max", settings.u_max, "largest delta/eps^(1/r)")->capture_default_str();
+                "values of eps")
+      ->check(positive);
+  driver.add("--u-min", settings.u_min, "smallest delta/eps^(1/r)")->check(positive);
+  driver.add("--u-max", settings.u_max, "largest delta/eps^(1/r)")->check(positive);
   driver.option<std::ptrdiff_t>("--u-count", settings.u_count, 33, 17, "number of delta values");
-  cli.add_option("--u-near", settings.u_near, "near trace and end of the near fit range")
-      ->capture_default_str();
-  cli.add_option("--u-far", settings.u_far, "far trace and start of the far fit range")
-      ->capture_default_str();
+  driver.add("--u-near", settings.u_near, "near trace and end of the near fit range")
+      ->check(positive);
+  driver.add("--u-far", settings.u_far, "far trace and start of the far fit range")
+      ->check(positive);
+  driver.validate([&] { validate(settings); });
   return driver.run(argc, argv, [&](examples::Driver& d) { run_study(d, settings); });
 }

@@ -179,7 +179,7 @@ void compute(examples::Driver& driver, const Settings& s, const Lattice<Dim>& la
   }
 
   // --- 4. Crossing.
-  const bool search = s.crossing.value_or(s.potential == "honeycomb");
+  const bool search = *s.crossing;  // resolved by validate()
   summary.parameter("crossing_search", search);
   if (!search) return;
   const std::string at = !s.crossing_at.empty() ? s.crossing_at
@@ -269,13 +269,68 @@ void compute(examples::Driver& driver, const Settings& s, const Lattice<Dim>& la
                            {"path_distance", examples::finite_or_null(on_path.value_or(std::nan("")))}});
 }
 
-void run(examples::Driver& driver, Settings s) {
-  require(std::isfinite(s.a) && s.a > 0, "--a {} must be > 0", s.a);
-  require(s.bands >= 1, "--bands {} must be >= 1", s.bands);
+// Plane-wave cutoff: ½|G|² ≤ E_cut keeps |G| ≤ √(2E_cut); defaults scaled by 1/a².
+double cutoff(const Settings& s) {
+  const double fallback = s.potential == "honeycomb" ? 400
+                          : s.lattice == "line"         ? 2000
+                          : s.lattice == "cubic"        ? 150
+                                                        : 200;
+  return s.ecut.value_or(fallback / (s.a * s.a));
+}
+
+// The checks that need the lattice: the path, the crossing's start point and pair, the basis
+// size, and the memory of the Hamiltonians (dense, one per thread) and of the band table.
+template <int Dim>
+void validate_on(const Lattice<Dim>& lattice, const Settings& s, int threads) {
+  std::size_t k_points = 0;
+  if (s.grid == 0) {
+    const std::string path = s.path.empty() ? default_k_path(lattice) : s.path;
+    try {
+      k_points = std::size_t(s.points) * (KPath<Dim>(lattice, path).points().size() - 1) + 1;
+    } catch (const wavekin::error& e) {
+      throw invalid_argument(fmt::format("--path {}: {}", path, e.what()));
+    }
+  } else {
+    k_points = static_cast<std::size_t>(std::pow(double(s.grid), Dim));
+  }
+  if (!s.crossing_at.empty()) {
+    try {
+      static_cast<void>(high_symmetry_point(lattice, s.crossing_at));
+    } catch (const wavekin::error& e) {
+      throw invalid_argument(fmt::format("--crossing-at {}: {}", s.crossing_at, e.what()));
+    }
+  }
+  if (*s.crossing) {
+    const Eigen::Index lower =
+        s.crossing_band > 0 ? s.crossing_band : (s.lattice == "square" || s.lattice == "cubic") ? 2 : 1;
+    require(lower + 1 <= s.bands, "--crossing-band {} needs --bands >= {} (got {})", lower,
+            lower + 1, s.bands);
+  }
+  const double ecut = cutoff(s);
+  require(std::isfinite(ecut) && ecut > 0, "--ecut {} must be finite and > 0", ecut);
+  const double waves = lattice.reciprocal_count_estimate(std::sqrt(2 * ecut));
+  examples::require_memory(32 * waves * waves * threads,
+                           fmt::format("--ecut {} (about {:.3g} plane waves per k point: a dense "
+                                       "Hamiltonian and its eigenvectors per thread, --threads {})",
+                                       ecut, waves, threads));
+  examples::require_memory(16 * double(k_points) * waves * double(s.bands),
+                           fmt::format("{} {} and --bands {} ({} k points of {:.3g} plane waves "
+                                       "each: the band table)",
+                                       s.grid > 0 ? "--grid" : "--points",
+                                       s.grid > 0 ? s.grid : s.points, s.bands, k_points, waves));
+  const auto at_gamma = PlaneWaveBasis<Dim>(lattice, Eigen::Matrix<double, Dim, 1>::Zero(), ecut).size();
+  require(Eigen::Index(at_gamma) >= s.bands, "--bands {} exceeds the {} plane waves of --ecut {} at Gamma",
+          s.bands, at_gamma, ecut);
+}
+
+// Every check of the options, before any work (Driver::validate): the potential's default and its
+// fit to the lattice, parameters it does not use, then the lattice's checks (validate_on).
+void validate(Settings& s, int threads) {
   if (s.potential.empty())
     s.potential = s.lattice == "triangular" ? "honeycomb"
                   : s.lattice == "line"     ? "mathieu"
                                             : "cosine";
+  if (!s.crossing) s.crossing = s.potential == "honeycomb";
   const std::map<std::string, std::vector<std::string>> allowed{
       {"line", {"empty", "mathieu", "cosine", "kronig-penney"}},
       {"square", {"empty", "cosine"}},
@@ -297,6 +352,14 @@ void run(examples::Driver& driver, Settings s) {
   if (s.potential != "honeycomb") unused(s.sigma.has_value(), "--sigma", "honeycomb");
   if (s.potential != "cosine") unused(s.v1.has_value(), "--V1", "cosine");
   if (s.potential == "empty") unused(s.v0.has_value(), "--V0", "a non-empty potential");
+  if (s.width) require(*s.width < s.a, "--width {} must be in (0, --a = {})", *s.width, s.a);
+  if (s.lattice == "line") validate_on(Lattice<1>::line(s.a), s, threads);
+  if (s.lattice == "square") validate_on(Lattice<2>::square(s.a), s, threads);
+  if (s.lattice == "triangular") validate_on(Lattice<2>::triangular(s.a), s, threads);
+  if (s.lattice == "cubic") validate_on(Lattice<3>::cubic(s.a), s, threads);
+}
+
+void run(examples::Driver& driver, const Settings& s) {
   const double a = s.a;
   auto& summary = driver.summary();
   summary.parameter("lattice", s.lattice);
@@ -307,12 +370,7 @@ void run(examples::Driver& driver, Settings s) {
     summary.parameter("grid_points_per_axis", s.grid, "1");
   else
     summary.parameter("points_per_segment", s.points, "1");
-  // Cutoffs: ½|G|² ≤ E_cut keeps |G| ≤ √(2E_cut); defaults scaled by 1/a².
-  const double default_ecut = s.potential == "honeycomb" ? 400
-                              : s.lattice == "line"         ? 2000
-                              : s.lattice == "cubic"        ? 150
-                                                            : 200;
-  const double ecut = s.ecut.value_or(default_ecut / (a * a));
+  const double ecut = cutoff(s);
   summary.parameter("energy_cutoff", ecut, energy_unit);
   auto record = [&](const char* key, double value, const char* unit) {
     summary.parameter(key, value, unit);
@@ -398,31 +456,34 @@ int main(int argc, char** argv) {
       "1/length^2. Default: the honeycomb (graphene-like) Dirac cone at K.");
   Settings s;
   auto& cli = driver.cli();
+  namespace checks = wavekin::examples::checks;
   cli.add_option("--lattice", s.lattice, "line, square, triangular or cubic")
       ->check(CLI::IsMember({"line", "square", "triangular", "cubic"}))
       ->capture_default_str();
-  cli.add_option("--a", s.a, "lattice constant (length)")->capture_default_str();
+  driver.add("--a", s.a, "lattice constant (length)")->check(checks::positive);
   cli.add_option("--potential", s.potential,
                  "empty, mathieu (line), cosine, kronig-penney (line) or honeycomb (triangular); "
                  "default: honeycomb on triangular, mathieu on line, cosine otherwise")
       ->check(CLI::IsMember({"empty", "mathieu", "cosine", "kronig-penney", "honeycomb"}));
-  cli.add_option("--V0", s.v0,
-                 "strength (1/length^2): cosine amplitude, step height, or well depth "
-                 "(defaults 5, 0.5, 10, 20 for mathieu, 2D/3D cosine, kronig-penney, honeycomb, "
-                 "times 1/a^2)");
-  cli.add_option("--V1", s.v1, "cosine: amplitude of the second shell (1/length^2)");
-  cli.add_option("--width", s.width, "kronig-penney: step width w in (0, a) (default 0.4 a)");
-  cli.add_option("--sigma", s.sigma, "honeycomb: Gaussian well width (default 0.15 a)");
-  cli.add_option("--ecut", s.ecut,
-                 "plane-wave cutoff: 1/2|k+G|^2 <= E_cut (1/length^2; default 200/a^2, "
-                 "400/a^2 honeycomb, 2000/a^2 line, 150/a^2 cubic)");
-  cli.add_option("--bands", s.bands, "number of bands")->capture_default_str()->check(
-      CLI::Range(1, 100000));
+  driver.add("--V0", s.v0,
+             "strength (1/length^2): cosine amplitude, step height, or well depth "
+             "(defaults 5, 0.5, 10, 20 for mathieu, 2D/3D cosine, kronig-penney, honeycomb, "
+             "times 1/a^2)");
+  driver.add("--V1", s.v1, "cosine: amplitude of the second shell (1/length^2)");
+  driver.add("--width", s.width, "kronig-penney: step width w in (0, a) (default 0.4 a)")
+      ->check(checks::positive);
+  driver.add("--sigma", s.sigma, "honeycomb: Gaussian well width (default 0.15 a)")
+      ->check(checks::positive);
+  driver.add("--ecut", s.ecut,
+             "plane-wave cutoff: 1/2|k+G|^2 <= E_cut (1/length^2; default 200/a^2, "
+             "400/a^2 honeycomb, 2000/a^2 line, 150/a^2 cubic)")
+      ->check(checks::positive);
+  driver.add("--bands", s.bands, "number of bands")->check(CLI::Range(1, 100000));
   auto* path = cli.add_option(
       "--path", s.path,
       "high-symmetry path, labels joined by '-' (G = Gamma); default line G-X, square "
       "G-X-M-G, triangular G-M-K-G, cubic G-X-M-G-R");
-  auto* grid = cli.add_option("--grid", s.grid, "uniform N^d grid of the zone instead of a path")
+  auto* grid = driver.add("--grid", s.grid, "uniform N^d grid of the zone instead of a path")
                    ->check(CLI::Range(1, 100000))
                    ->excludes(path);
   driver.option<Eigen::Index>("--points", s.points, 60, 20, "steps per path segment")
@@ -435,12 +496,13 @@ int main(int argc, char** argv) {
   cli.add_option("--crossing-at", s.crossing_at,
                  "high-symmetry point to start the search from (default K, X, M, R for "
                  "triangular, line, square, cubic)");
-  cli.add_option("--crossing-band", s.crossing_band,
-                 "lower band n (1-based) of the pair n, n+1 (default 1; 2 on square and cubic)")
+  driver.add("--crossing-band", s.crossing_band,
+             "lower band n (1-based) of the pair n, n+1 (default 1; 2 on square and cubic)")
       ->check(CLI::Range(1, 100000));
-  return driver.run(argc, argv, [&](wavekin::examples::Driver& d) {
+  driver.validate([&] {
     if (crossing_on) s.crossing = true;
     if (crossing_off) s.crossing = false;
-    run(d, s);
+    validate(s, driver.threads());
   });
+  return driver.run(argc, argv, [&](wavekin::examples::Driver& d) { run(d, s); });
 }

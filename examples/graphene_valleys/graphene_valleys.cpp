@@ -76,6 +76,7 @@
 #include <numbers>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -94,40 +95,56 @@ using namespace wavekin;
 using namespace wavekin::examples::graphene;
 using examples::number;
 
-void run_study(examples::Driver& driver, Settings s) {
-  require(std::isfinite(s.depth), "graphene_valleys: --depth = {} must be finite", s.depth);
-  require(std::isfinite(s.energy_cutoff) && s.energy_cutoff >= 50 && s.energy_cutoff <= 1000,
-          "graphene_valleys: --cutoff = {} must be in [50, 1000]", s.energy_cutoff);
-  require(std::isfinite(s.width) && s.width > 0, "graphene_valleys: --width = {} must be > 0",
-          s.width);
-  require(std::isfinite(s.box) && s.box >= 8 * s.width,
-          "graphene_valleys: --box = {} must be >= 8 w = {}", s.box, 8 * s.width);
-  require(s.points >= 8 && s.points % 2 == 0, "graphene_valleys: --points = {} must be even, >= 8",
-          s.points);
-  require(std::isfinite(s.final_time) && s.final_time > 0,
-          "graphene_valleys: --time = {} must be > 0", s.final_time);
-  require(s.steps >= 2, "graphene_valleys: --steps = {} must be >= 2", s.steps);
-  require(s.snapshots >= 1 && s.snapshots <= s.steps,
-          "graphene_valleys: --snapshots = {} must be in [1, steps]", s.snapshots);
-  require(std::isfinite(s.variance) && s.variance > 0,
-          "graphene_valleys: --variance = {} must be > 0", s.variance);
-  for (const double l : {s.long_length, s.short_length, s.exponential_length})
-    require(std::isfinite(l) && l > 0, "graphene_valleys: correlation length {} must be > 0", l);
-  require(s.exponential_tolerance > 0 && s.exponential_tolerance < 1,
-          "graphene_valleys: --exp-tolerance = {} must be in (0, 1)", s.exponential_tolerance);
-  require(std::isfinite(s.ball_radius) && s.ball_radius >= 2,
-          "graphene_valleys: --ball-radius = {} must be >= 2 (the packet sits at |p - K| = eps)",
+// Every check of the options, before any work (Driver::validate; signs and finiteness are checked
+// by the options themselves): consistency, then memory: the valley fields, the lattice vectors of
+// each μ-sum (R̂ > tol R̂(0)), the (5.2) patch's Bloch states and operator.
+void validate(const Settings& s) {
+  require(s.box >= 8 * s.width, "--box {} must be >= 8 --width = {}", s.box, 8 * s.width);
+  require(s.points >= 8 && s.points % 2 == 0, "--points {} must be even, >= 8", s.points);
+  require(s.steps >= 2, "--steps {} must be >= 2", s.steps);
+  require(s.snapshots >= 1 && s.snapshots <= s.steps, "--snapshots {} must be in [1, --steps = {}]",
+          s.snapshots, s.steps);
+  require(s.exponential_tolerance < 1, "--exp-tolerance {} must be in (0, 1)",
+          s.exponential_tolerance);
+  require(s.ball_radius >= 2, "--ball-radius {} must be >= 2 (the packet sits at |p - K| = eps)",
           s.ball_radius);
-  require(std::isfinite(s.ball_resolution) && s.ball_resolution >= 2,
-          "graphene_valleys: --ball-resolution = {} must be >= 2", s.ball_resolution);
-  require(std::isfinite(s.ball_packet) && s.ball_packet > 0 && s.ball_packet <= 0.5,
-          "graphene_valleys: --ball-packet = {} must be in (0, 0.5]", s.ball_packet);
-  require(std::isfinite(s.ball_time) && s.ball_time > 0,
-          "graphene_valleys: --ball-time = {} must be > 0", s.ball_time);
-  require(s.ball_steps >= 2, "graphene_valleys: --ball-steps = {} must be >= 2", s.ball_steps);
-  require(std::isfinite(s.mix) && std::isfinite(s.phase),
-          "graphene_valleys: --mix = {} and --phase = {} must be finite", s.mix, s.phase);
+  require(s.ball_resolution >= 2, "--ball-resolution {} must be >= 2", s.ball_resolution);
+  require(s.ball_packet <= 0.5, "--ball-packet {} must be in (0, 0.5]", s.ball_packet);
+  require(s.ball_steps >= 2, "--ball-steps {} must be >= 2", s.ball_steps);
+  const double n2 = double(s.points) * double(s.points);
+  examples::require_memory(4 * 128 * n2 + 16 * double(s.snapshots + 1) * n2,
+                           fmt::format("--points {} (two valleys x 4 entries on {}^2 points: the "
+                                       "fields, their work copies and --snapshots {})",
+                                       s.points, s.points, s.snapshots));
+  examples::require_memory(16 * double(s.steps + 1) * (double(s.points) + 8),
+                           fmt::format("--steps {} (the y = 0 slices and series of each step)",
+                                       s.steps));
+  const auto lattice = Lattice<2>::triangular(1.0);
+  for (const auto& [option, length, radius] :
+       {std::tuple{"--long-length", s.long_length, GaussianCorrelation<2>(s.long_length).radius(1e-12)},
+        std::tuple{"--short-length", s.short_length,
+                   GaussianCorrelation<2>(s.short_length).radius(1e-12)},
+        std::tuple{"--exp-length", s.exponential_length,
+                   ExponentialCorrelation<2>(s.exponential_length).radius(s.exponential_tolerance)}})
+    examples::require_memory(48 * lattice.reciprocal_count_estimate(radius),
+                             fmt::format("{} {} (a mu-sum over about {:.3g} lattice vectors)", option,
+                                         length, lattice.reciprocal_count_estimate(radius)));
+  // (5.2) patch: two balls of radius R = (R/eps) eps on a grid of spacing ~ eps/resolution hold
+  // ~ 2 pi (R/eps)^2 (res |e^1|)^2 / |B| vertices, each with 3 Bloch states of ~ 2 pi E_cut / |B|
+  // plane waves and ~ 150 (R/eps) res operator entries of 24 bytes (energy shells; measured:
+  // 2136 per vertex at R/eps = 3, res = 5).
+  const double e1 = lattice.dual_basis().col(0).norm();
+  const double vertices = 2 * std::numbers::pi * s.ball_radius * s.ball_radius *
+                          std::pow(s.ball_resolution * e1, 2) / lattice.zone_volume();
+  const double waves = lattice.reciprocal_count_estimate(std::sqrt(2 * s.energy_cutoff));
+  examples::require_memory(
+      vertices * (3 * 16 * waves + 24 * 150 * s.ball_radius * s.ball_resolution),
+      fmt::format("--ball-radius {} and --ball-resolution {} (about {:.3g} patch vertices: their "
+                  "Bloch states and the (5.2) operator)",
+                  s.ball_radius, s.ball_resolution, vertices));
+}
 
+void run_study(examples::Driver& driver, Settings s) {
   auto& summary = driver.summary();
   summary.parameter("well_depth", s.depth, "energy (V_0 of HoneycombWells)");
   summary.parameter("well_width", s.well_width, "length (s of HoneycombWells, lattice constant 1)");
@@ -195,7 +212,7 @@ void run_study(examples::Driver& driver, Settings s) {
   const auto piece_file = [](const std::string& piece) { return "piece_" + piece; };
   std::vector<PieceResult> results(pieces.size());
   std::vector<nlohmann::json> records(pieces.size());
-  std::vector<std::optional<nlohmann::json>> cached(pieces.size());
+  std::vector<bool> cached(pieces.size(), false);
   std::size_t resumed = 0;
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     const Piece& p = pieces[i];
@@ -204,13 +221,16 @@ void run_study(examples::Driver& driver, Settings s) {
     records[i]["length"] = p.length;
     records[i]["variance"] = p.variance;
     records[i]["mu_tolerance"] = p.mu_tolerance;
+    std::optional<PieceResult> found;
     if (std::filesystem::exists(driver.output(fmt::format("density_{}.npy", p.name))) &&
         std::filesystem::exists(driver.output(fmt::format("slice_{}.npy", p.name))))
-      cached[i] = cache.find(piece_file(p.name), records[i]);
-    if (!cached[i]) continue;
-    results[i] = from_json(*cached[i]);
+      found = examples::find_result(cache, piece_file(p.name), records[i], from_json);
+    if (!found) continue;
+    cached[i] = true;
+    results[i] = std::move(*found);
     ++resumed;
     fmt::print("  piece {}: reused {} (same parameters)\n", p.name, cache.path(piece_file(p.name)).string());
+    driver.resumed("piece " + p.name, cache.path(piece_file(p.name)).string());
   }
   {
     io::ProgressReporter progress(std::size_t(s.steps) * pieces.size(), "Strang steps", std::cerr,
@@ -225,6 +245,7 @@ void run_study(examples::Driver& driver, Settings s) {
               : study.run(p, GaussianCorrelation<2>(p.length, std::sqrt(p.variance)),
                           driver, progress);
       results[i] = from_json(cache.store(piece_file(p.name), records[i], to_json(result)));
+      examples::abort_point("piece_stored");
     }
   }
 
@@ -305,15 +326,18 @@ void run_study(examples::Driver& driver, Settings s) {
       record["variance"] = p.variance;
       record["mu_tolerance"] = ball_mu_tolerance;
       record["packets"] = {"upper", "mixed"};  // older piece files (one packet) are not reused
-      bool reused = true;
-      const BallsResult result = balls_from_json(cache.get_or_compute(piece_file(name), record, [&] {
-        reused = false;
-        return to_json(run_balls(g, s, r, ball_mu_tolerance, eps, gamma, driver.fft_options(), progress));
-      }));
-      if (reused) {
+      auto found = examples::find_result(cache, piece_file(name), record, balls_from_json);
+      if (found) {
         for (std::ptrdiff_t k = 0; k < 2 * s.ball_steps; ++k) progress.advance();
         fmt::print("  piece {}: reused {} (same parameters)\n", name, cache.path(piece_file(name)).string());
+        driver.resumed("piece " + name, cache.path(piece_file(name)).string());
+      } else {
+        found = balls_from_json(cache.store(
+            piece_file(name), record,
+            to_json(run_balls(g, s, r, ball_mu_tolerance, eps, gamma, driver.fft_options(), progress))));
+        examples::abort_point("balls_stored");
       }
+      const BallsResult& result = *found;
       const auto& sc = result.scalars;
       fmt::print(
           "  (5.2) solver, eps = {:g}: {} patch vertices (N = {}, h = {:.4f}), {} nonzeros, "
@@ -415,41 +439,38 @@ int main(int argc, char** argv) {
                           "a packet at the Dirac point K of a honeycomb potential in P1's graphene "
                           "valley model (5.3)-(5.4), with and without randomness");
   Settings s;
-  auto& cli = driver.cli();
-  cli.add_option("--depth", s.depth, "well depth V_0 of the honeycomb wells")
-      ->capture_default_str();
-  cli.add_option("--well-width", s.well_width, "well width s")->capture_default_str();
-  cli.add_option("--cutoff", s.energy_cutoff, "plane-wave energy cutoff E_cut")
-      ->capture_default_str();
-  cli.add_option("--box", s.box, "periodic box length L")->capture_default_str();
+  namespace checks = examples::checks;
+  driver.add("--depth", s.depth, "well depth V_0 of the honeycomb wells");
+  driver.add("--well-width", s.well_width, "well width s")->check(checks::in_range(1e-3, 0.5));
+  driver.add("--cutoff", s.energy_cutoff, "plane-wave energy cutoff E_cut")
+      ->check(checks::in_range(50, 1000));
+  driver.add("--box", s.box, "periodic box length L")->check(checks::positive);
   driver.option<std::ptrdiff_t>("--points", s.points, 128, 64, "grid points per axis");
-  cli.add_option("--width", s.width, "packet width w")->capture_default_str();
-  cli.add_option("--mix", s.mix, "band mixing angle m: a ~ (cos m, e^{i phi} sin m)")
-      ->capture_default_str();
-  cli.add_option("--phase", s.phase, "relative phase phi of the two bands")->capture_default_str();
-  cli.add_option("--time", s.final_time, "final time T")->capture_default_str();
+  driver.add("--width", s.width, "packet width w")->check(checks::positive);
+  driver.add("--mix", s.mix, "band mixing angle m: a ~ (cos m, e^{i phi} sin m)");
+  driver.add("--phase", s.phase, "relative phase phi of the two bands");
+  driver.add("--time", s.final_time, "final time T")->check(checks::positive);
   driver.option<std::ptrdiff_t>("--steps", s.steps, 300, 120, "Strang steps K");
-  cli.add_option("--variance", s.variance, "R(0), the strength of the random potential")
-      ->capture_default_str();
-  cli.add_option("--long-length", s.long_length, "correlation length of gaussian_long")
-      ->capture_default_str();
-  cli.add_option("--short-length", s.short_length, "correlation length of gaussian_short")
-      ->capture_default_str();
-  cli.add_option("--exp-length", s.exponential_length, "correlation length of exponential")
-      ->capture_default_str();
-  cli.add_option("--exp-tolerance", s.exponential_tolerance,
-                 "mu-sum truncation R^ > tol R^(0) for the exponential's algebraic tail")
-      ->capture_default_str();
-  cli.add_option("--snapshots", s.snapshots, "density snapshots after t = 0")
-      ->capture_default_str();
-  cli.add_option("--ball-radius", s.ball_radius, "(5.2): ball radius R / eps")
-      ->capture_default_str();
-  cli.add_option("--ball-resolution", s.ball_resolution, "(5.2): eps / grid spacing")
-      ->capture_default_str();
-  cli.add_option("--ball-packet", s.ball_packet, "(5.2): packet width in p / eps")
-      ->capture_default_str();
-  cli.add_option("--ball-time", s.ball_time, "(5.2): final time")->capture_default_str();
+  driver.add("--variance", s.variance, "R(0), the strength of the random potential")
+      ->check(checks::positive);
+  driver.add("--long-length", s.long_length, "correlation length of gaussian_long")
+      ->check(checks::positive);
+  driver.add("--short-length", s.short_length, "correlation length of gaussian_short")
+      ->check(checks::positive);
+  driver.add("--exp-length", s.exponential_length, "correlation length of exponential")
+      ->check(checks::positive);
+  driver.add("--exp-tolerance", s.exponential_tolerance,
+             "mu-sum truncation R^ > tol R^(0) for the exponential's algebraic tail")
+      ->check(checks::positive);
+  driver.add("--snapshots", s.snapshots, "density snapshots after t = 0");
+  driver.add("--ball-radius", s.ball_radius, "(5.2): ball radius R / eps")->check(checks::positive);
+  driver.add("--ball-resolution", s.ball_resolution, "(5.2): eps / grid spacing")
+      ->check(checks::positive);
+  driver.add("--ball-packet", s.ball_packet, "(5.2): packet width in p / eps")
+      ->check(checks::positive);
+  driver.add("--ball-time", s.ball_time, "(5.2): final time")->check(checks::positive);
   driver.option<std::ptrdiff_t>("--ball-steps", s.ball_steps, 80, 40, "(5.2): Strang steps");
-  cli.add_flag("--fresh", s.fresh, "recompute every piece (ignore piece_*.json)");
+  driver.cli().add_flag("--fresh", s.fresh, "recompute every piece (ignore piece_*.json)");
+  driver.validate([&] { validate(s); });
   return driver.run(argc, argv, [&](examples::Driver& d) { run_study(d, s); });
 }

@@ -322,6 +322,7 @@ class Study {
     const auto nn = std::size_t(n);
     io::write_npy(driver.output(fmt::format("density_{}.npy", piece.name)), density,
                   {snapshot_steps.size(), 2, nn, nn});
+    abort_point("piece_density");  // test hook: a kill between the piece's two files
     io::write_npy(driver.output(fmt::format("slice_{}.npy", piece.name)), slice,
                   {std::size_t(m_s.steps + 1), 2, nn});
 

@@ -51,6 +51,7 @@
 
 #include "driver.hpp"
 #include "p2_examples.hpp"
+#include "results.hpp"
 #include "wavekin/core/core.hpp"
 #include "wavekin/io/io.hpp"
 #include "wavekin/kinetic/kinetic.hpp"
@@ -158,17 +159,21 @@ class Study {
         m_cache(driver.output("runs"), m_settings.fresh ? io::ResultCache::Mode::recompute
                                                         : io::ResultCache::Mode::reuse) {}
 
-  // The run (e, n) from the result cache (runs/ex<e>_n<n>.json) if it holds one for these
-  // parameters, else computed and stored there: a restarted study resumes.
+  // The run (e, n) from the result cache (runs/ex<e>_n<n>.json) if it holds a readable one for
+  // these parameters, else computed and stored there: a restarted study resumes.
   RunResult run(const Example& e, int n) {
-    const auto folder = m_driver.output(fmt::format("runs/ex{}_n{}", e.id, n));
-    return m_cache
-        .get_or_compute(fmt::format("ex{}_n{}", e.id, n), run_parameters(e, n, m_settings),
-                        [&] {
-                          std::filesystem::create_directories(folder);
-                          return nlohmann::json(compute(e, n, folder));
-                        })
-        .get<RunResult>();
+    const auto name = fmt::format("ex{}_n{}", e.id, n);
+    const auto parameters = run_parameters(e, n, m_settings);
+    const auto read = [](const nlohmann::json& j) { return j.get<RunResult>(); };
+    if (auto found = examples::find_result(m_cache, name, parameters, read)) {
+      m_driver.resumed("run " + name, m_cache.path(name).string());
+      return *found;
+    }
+    const auto folder = m_driver.output("runs/" + name);
+    std::filesystem::create_directories(folder);
+    const auto result = read(m_cache.store(name, parameters, nlohmann::json(compute(e, n, folder))));
+    examples::abort_point("run_stored");  // test hook: a kill between runs
+    return result;
   }
 
  private:
@@ -236,6 +241,7 @@ class Study {
 
     io::write_npy(folder / "x.npy", x);
     io::write_npy(folder / "rho_eps.npy", rho_eps);
+    examples::abort_point("run_files");  // test hook: a kill between a run's files
     io::write_npy(folder / "current_eps.npy", current_eps);
     io::write_npy(folder / "rho_liouville.npy", limit.rho.data(), {x.size()});
     io::write_npy(folder / "current_liouville.npy", limit.current.data(), {x.size()});
@@ -299,16 +305,18 @@ double fitted_slope(const std::vector<RunResult>& runs, int n_from, double RunRe
   return log_log_slope(eps, errors);
 }
 
+// Every check of the options, before any work (Driver::validate; ranges and signs are checked by
+// the options themselves): consistency and the memory of the characteristics.
+void validate(const Settings& s) {
+  require(!s.examples.empty(), "--examples needs at least one of 1, 2");
+  require(s.n_min <= s.n_max, "--n-min {} must be <= --n-max {}", s.n_min, s.n_max);
+  require(s.particles >= 64, "--particles {} must be >= 64", s.particles);
+  // Per particle: labels, positions, momenta, Jacobians, weights and the ODE state (~16 doubles).
+  examples::require_memory(128 * double(s.particles),
+                           fmt::format("--particles {} (the traced characteristics)", s.particles));
+}
+
 void run_study(examples::Driver& driver, Settings settings) {
-  require(settings.n_min >= 2 && settings.n_max >= settings.n_min && settings.n_max <= 14,
-          "vmse_liouville: need 2 <= --n-min <= --n-max <= 14, got {} and {}", settings.n_min,
-          settings.n_max);
-  require(std::isfinite(settings.ode_tol) && settings.ode_tol > 0,
-          "vmse_liouville: --ode-tol must be finite and > 0, got {}", settings.ode_tol);
-  require(std::isfinite(settings.krylov_tol) && settings.krylov_tol > 0,
-          "vmse_liouville: --krylov-tol must be finite and > 0, got {}", settings.krylov_tol);
-  require(settings.particles >= 64, "vmse_liouville: --particles must be >= 64, got {}",
-          settings.particles);
   std::set<int> unique(settings.examples.begin(), settings.examples.end());
   settings.examples.assign(unique.begin(), unique.end());
 
@@ -391,22 +399,22 @@ int main(int argc, char** argv) {
                           "VMSE (Crank-Nicolson spectral) against its Liouville limit: P2 §4.1.2 "
                           "examples 1 and 2, Err_rho and Err_J of (4.11) as eps = 2^-n decreases");
   Settings settings;
-  auto& cli = driver.cli();
-  cli.add_option("--examples", settings.examples, "which of P2 §4.1.2's examples (1, 2)")
-      ->capture_default_str();
-  cli.add_option("--n-min", settings.n_min, "smallest n (epsilon = 2^-n)")->capture_default_str();
-  driver.option("--n-max", settings.n_max, 9, 7, "largest n");
-  cli.add_option("--asymptotic-from", settings.asymptotic_from,
-                 "fit the asymptotic slope over n >= this")
-      ->capture_default_str();
-  cli.add_option("--wigner-n", settings.wigner_n, "n at which W^eps(T) is written")
-      ->capture_default_str();
+  driver.add("--examples", settings.examples, "which of P2 §4.1.2's examples (1, 2)")
+      ->check(CLI::IsMember({1, 2}));
+  driver.add("--n-min", settings.n_min, "smallest n (epsilon = 2^-n)")->check(CLI::Range(2, 14));
+  driver.option("--n-max", settings.n_max, 9, 7, "largest n")->check(CLI::Range(2, 14));
+  driver.add("--asymptotic-from", settings.asymptotic_from,
+             "fit the asymptotic slope over n >= this")
+      ->check(CLI::Range(2, 14));
+  driver.add("--wigner-n", settings.wigner_n, "n at which W^eps(T) is written")
+      ->check(CLI::Range(2, 14));
   driver.option("--particles", settings.particles, 1L << 15, 1L << 13,
                 "characteristics traced for the limit");
-  cli.add_option("--ode-tol", settings.ode_tol, "Dormand-Prince tolerance (rtol = atol)")
-      ->capture_default_str();
-  cli.add_option("--krylov-tol", settings.krylov_tol, "GMRES relative residual")
-      ->capture_default_str();
-  cli.add_flag("--fresh", settings.fresh, "recompute runs saved by an earlier invocation");
+  driver.add("--ode-tol", settings.ode_tol, "Dormand-Prince tolerance (rtol = atol)")
+      ->check(examples::checks::in_range(1e-15, 0.1));
+  driver.add("--krylov-tol", settings.krylov_tol, "GMRES relative residual")
+      ->check(examples::checks::in_range(1e-15, 0.1));
+  driver.cli().add_flag("--fresh", settings.fresh, "recompute runs saved by an earlier invocation");
+  driver.validate([&] { validate(settings); });
   return driver.run(argc, argv, [&](examples::Driver& d) { run_study(d, settings); });
 }

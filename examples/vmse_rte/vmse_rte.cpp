@@ -41,6 +41,7 @@
 //  Monte Carlo outputs: errors_mc.csv; mc_n<n>_{x,mean_rho,std_rho,mean_current,
 //  std_current,rho_rte,current_rte}.npy, mc_n<n>_cov_{rho,current}.npy; mc.png.
 //  plot_studies.py draws the study figures of docs/radiative_transfer.md from such runs.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -51,6 +52,7 @@
 #include <nlohmann/json.hpp>
 
 #include "driver.hpp"
+#include "results.hpp"
 #include "vmse_sample.hpp"
 #include "wavekin/core/fit.hpp"
 #include "wavekin/core/integrate.hpp"
@@ -91,23 +93,32 @@ PhaseSpaceGrid<1> rte_grid(const Settings& s) {
           Vec1(s.p0 + 1)};
 }
 
-// The step to resume from and W there, from an io::Checkpoint written by this run's parameters
-// (0 and W unchanged if there is none, or it is damaged or from other parameters).
-long resume(const std::filesystem::path& path, const nlohmann::json& parameters,
-            Eigen::VectorXd& w) {
-  if (!std::filesystem::exists(path)) return 0;
+// What an RTE checkpoint restores: the step, W there, the history rows so far and the collision
+// substeps per step (a run resumed at its last step takes no step of its own).
+struct RteState {
+  long step = 0;
+  std::vector<double> history;  // rows of (t, mass, rho_max)
+  int collision_substeps = 0;
+};
+
+// The state saved by a run with these parameters (io::Checkpoint), or step 0 with W unchanged if
+// there is none or it is damaged or from other parameters (notice by saved_checkpoint).
+RteState resume(const std::filesystem::path& path, const nlohmann::json& parameters,
+                Eigen::VectorXd& w) {
+  const auto saved = examples::saved_checkpoint(path, "vmse_rte.rte", parameters);
+  if (!saved) return {};
   try {
-    const auto saved = io::read_checkpoint(path, "vmse_rte.rte");
-    io::require_matching_parameters(path, saved.parameters, parameters);
-    const auto& values = saved.array("W");
+    const auto& values = saved->array("W");
     require<io_error>(values.size() == static_cast<std::size_t>(w.size()),
                       "checkpoint {} holds {} values, expected {}", path.string(), values.size(),
                       w.size());
+    RteState state{saved->state.at("step").get<long>(), saved->array("history"),
+                   saved->state.at("collision_substeps").get<int>()};
     w = Eigen::Map<const Eigen::VectorXd>(values.data(), w.size());
-    return saved.state.at("step").get<long>();
-  } catch (const io_error& e) {
-    fmt::print("  {}: starting afresh\n", e.what());
-    return 0;
+    return state;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "  checkpoint {}: {}: starting afresh\n", path.string(), e.what());
+    return {};
   }
 }
 
@@ -117,11 +128,6 @@ struct Moments {
 };
 
 Moments solve_rte(examples::Driver& driver, Settings s) {
-  require(s.n >= 5 && s.n <= 12, "vmse_rte: --n must be in [5, 12], got {}", s.n);
-  require(s.dt_exponent >= 4 && s.dt_exponent <= 20,
-          "vmse_rte: --dt-exp must be in [4, 20], got {}", s.dt_exponent);
-  require(std::isfinite(s.p0) && s.p0 > 1,
-          "vmse_rte: --p0 must be > 1 (the k-box is p0 ± 1), got {}", s.p0);
   const auto grid = rte_grid(s);
   const double dk = grid.k_spacings()[0];
   if (s.eta == 0) s.eta = 4 * dk;
@@ -171,15 +177,21 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
                            {"eta", s.eta}, {"compression", s.compression},
                            {"final_time", s.final_time}};
   const auto checkpoint_path = driver.output("rte_checkpoint.bin");
-  const auto save = [&](const Eigen::VectorXd& state, long step) {
-    checkpoint.state = {{"step", step}};
+  RteState resumed = s.fresh ? RteState{} : resume(checkpoint_path, checkpoint.parameters, w);
+  const long first = resumed.step;
+  std::vector<double>& history = resumed.history;
+  const auto save = [&](const Eigen::VectorXd& state, long step, int substeps) {
+    checkpoint.state = {{"step", step}, {"collision_substeps", substeps}};
     checkpoint.set_array("W", {state.data(), state.data() + state.size()});
+    checkpoint.set_array("history", history);
     io::write_checkpoint(checkpoint_path, checkpoint);
   };
-  const long first = s.fresh ? 0 : resume(checkpoint_path, checkpoint.parameters, w);
-  if (first > 0) fmt::print("  resuming at step {} of {}\n", first, steps);
+  if (first > 0) {
+    fmt::print("  resuming at step {} of {}\n", first, steps);
+    driver.resumed("RTE steps 1-" + std::to_string(first),
+                   fmt::format("{} (step {} of {})", checkpoint_path.string(), first, steps));
+  }
 
-  io::CsvWriter history(driver.output("rte_history.csv"), {"t", "mass", "rho_max"});
   const auto run_start = std::chrono::steady_clock::now();
   auto last_save = run_start;
   {
@@ -193,16 +205,26 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
       if (done % std::max(1L, steps / 40) == 0) {
         const Eigen::Map<const Eigen::MatrixXd> lines(state.data(), grid.k_size(), grid.x_size());
         const double rho_max = lines.colwise().sum().maxCoeff() * dk;
-        history.row({static_cast<double>(done) * dt, state.sum() * grid.cell_volume(), rho_max});
+        history.insert(history.end(),
+                       {static_cast<double>(done) * dt, state.sum() * grid.cell_volume(), rho_max});
       }
       const auto now = std::chrono::steady_clock::now();
       if (std::chrono::duration<double>(now - last_save).count() >= s.checkpoint_seconds) {
-        save(state, done);
+        save(state, done, rte.last_report().collision_substeps);
         last_save = now;
+        examples::abort_point("rte_step");  // test hook: a kill after a checkpoint
       }
     });
   }
-  save(w, steps);
+  const int substeps =
+      first < steps ? rte.last_report().collision_substeps : resumed.collision_substeps;
+  save(w, steps, substeps);
+  {
+    io::CsvWriter csv(driver.output("rte_history.csv"), {"t", "mass", "rho_max"});
+    for (std::size_t row = 0; row + 2 < history.size(); row += 3)
+      csv.row({history[row], history[row + 1], history[row + 2]});
+    csv.close();
+  }
   const double run_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
 
@@ -217,6 +239,7 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
 
   io::write_npy(driver.output("W_final.npy"), w.data(),
                 {static_cast<std::size_t>(grid.x_size()), static_cast<std::size_t>(grid.k_size())});
+  examples::abort_point("rte_outputs");  // test hook: a kill between the outputs
   io::write_npy(driver.output("x.npy"), x.data(), {static_cast<std::size_t>(x.size())});
   io::write_npy(driver.output("k.npy"), k.data(), {static_cast<std::size_t>(k.size())});
   io::write_npy(driver.output("rho_rte.npy"), rho.data(), {static_cast<std::size_t>(rho.size())});
@@ -235,8 +258,11 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
   summary.result("mean_momentum", current.sum() / rho.sum(), "1/length",
                  "int k W / int W at T (drifts from p0 as collisions redistribute k)");
   summary.result("kernel_assembly_seconds", assembly_seconds, "s");
-  summary.result("time_stepping_seconds", run_seconds, "s", "this process only (after a resume)");
-  summary.result("collision_substeps_per_step", rte.last_report().collision_substeps, "1");
+  summary.result("time_stepping_seconds", run_seconds, "s",
+                 first > 0 ? fmt::format("this process only: steps {}-{} (steps 1-{} resumed)",
+                                         first + 1, steps, first)
+                           : std::string("all steps"));
+  summary.result("collision_substeps_per_step", substeps, "1");
   fmt::print("  mass change {:.2e} (relative), rate at p0 {:.2f} (asymptotic {:.2f}), {:.1f} s\n",
              (mass - mass0) / mass0, collision.rates(0)[p0_index],
              correlation * s.amplitude * s.amplitude * std::pow(s.p0, 4) / (2 * (1 + s.p0)),
@@ -274,13 +300,6 @@ Eigen::VectorXd interpolate_periodic(const Eigen::VectorXd& x, const Eigen::Vect
 
 void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarloSettings& mc,
                  const Moments& limit) {
-  require(mc.samples >= 2, "vmse_rte: --samples must be >= 2, got {}", mc.samples);
-  require(mc.sampler == "streaming" || mc.sampler == "kl",
-          "vmse_rte: --sampler must be streaming or kl, got '{}'", mc.sampler);
-  require(mc.xi == "gaussian" || (mc.xi == "uniform" && mc.sampler == "kl"),
-          "vmse_rte: --xi must be gaussian, or uniform with --sampler kl, got '{}'", mc.xi);
-  require(mc.nonpositive == "error" || mc.nonpositive == "clip",
-          "vmse_rte: --nonpositive must be error or clip, got '{}'", mc.nonpositive);
   auto& summary = driver.summary();
   summary.parameter("mc_samples", mc.samples);
   summary.parameter("mc_seed", mc.seed);
@@ -295,7 +314,6 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
        "kl_terms", "nonpositive_points", "err_rho_noise_bound"});
   std::vector<double> eps, errors;
   for (const int n : mc.ns) {
-    require(n >= 3 && n <= 11, "vmse_rte: --mc-n values must be in [3, 11], got {}", n);
     examples::vmse::Sample vmse(
         {.n = n,
          .amplitude = rte.amplitude,
@@ -323,9 +341,19 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
                           {"policy", mc.nonpositive}};
     options.label = fmt::format("VMSE samples, eps = 2^-{}", n);
     const Ensemble ensemble({{"rho", nx, true}, {"current", nx, true}}, options);
+    // A damaged or mismatched ensemble checkpoint is discarded with a notice (Ensemble would stop
+    // on it); --fresh discards it too.
+    if (rte.fresh) std::filesystem::remove(options.checkpoint);
+    static_cast<void>(examples::saved_checkpoint(options.checkpoint, {}, ensemble.checkpoint_parameters()));
     const auto start = std::chrono::steady_clock::now();
-    const auto result = ensemble.run(
-        [&](std::uint64_t sample, std::uint64_t seed) { return vmse(sample, seed, clock); });
+    const auto result = ensemble.run([&](std::uint64_t sample, std::uint64_t seed) {
+      examples::abort_point("mc_sample");  // test hook: a kill during the Monte Carlo phase
+      return vmse(sample, seed, clock);
+    });
+    if (result.samples_resumed > 0)
+      driver.resumed(fmt::format("Monte Carlo n = {}", n),
+                     fmt::format("{} ({} of {} samples)", options.checkpoint.string(),
+                                 result.samples_resumed, mc.samples));
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto& stats = result.statistics;
@@ -373,15 +401,21 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
     summary.result(fmt::format("mc_n{}_err_rho_noise_bound", n), noise_bound, "1",
                    "int se(x) dx, se the standard error of E[rho_eps]: bounds the expected "
                    "Monte Carlo part of Err_rho");
+    const std::string over =
+        result.samples_resumed > 0
+            ? fmt::format(", over the {} samples of this process ({} resumed)",
+                          result.samples_computed, result.samples_resumed)
+            : std::string();
     summary.result(fmt::format("mc_n{}_sampling_seconds_per_sample", n), sampling, "s",
-                   "wall time per sample drawing m_1 and assembling the mass");
+                   "wall time per sample drawing m_1 and assembling the mass" + over);
     summary.result(fmt::format("mc_n{}_propagation_seconds_per_sample", n), propagation, "s",
-                   "wall time per sample in Crank-Nicolson steps");
+                   "wall time per sample in Crank-Nicolson steps" + over);
     summary.result(fmt::format("mc_n{}_nonpositive_mass_points", n),
                    static_cast<double>(vmse.counts().points), "1",
                    "grid points where the sampled mass was <= 0 (clipped, or the run stopped)");
     eps.push_back(vmse.epsilon());
     errors.push_back(err_rho);
+    examples::abort_point("mc_outputs");  // test hook: a kill between two values of n
   }
   if (eps.size() >= 2) {
     const double slope = log_log_slope(eps, errors);
@@ -392,6 +426,29 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
   }
 }
 
+// Every check of the options, before any work (Driver::validate; ranges, signs and names are
+// checked by the options themselves): consistency and the memory of the RTE and the ensembles.
+void validate(const Settings& s, const MonteCarloSettings& mc, const std::string& mode,
+              int threads) {
+  require(s.p0 > 1, "--p0 {} must be > 1 (the k-box is p0 +- 1)", s.p0);
+  const double nx = std::round(box_length * std::ldexp(1.0, s.n)), nk = std::ldexp(2.0, s.n);
+  examples::require_memory(64 * nx * nk + 16 * nk * nk,
+                           fmt::format("--n {} ({} x {} phase-space points: W, its stages and "
+                                       "the collision kernel)",
+                                       s.n, nx, nk));
+  if (mode == "rte") return;
+  require(mc.samples >= 2 && mc.samples <= 1'000'000'000'000,
+          "--samples {} must be in [2, 10^12] (10^12 samples take years at any --mc-n)",
+          mc.samples);
+  require(!mc.ns.empty(), "--mc-n needs at least one value");
+  require(mc.xi == "gaussian" || mc.sampler == "kl", "--xi {} needs --sampler kl", mc.xi);
+  const double points = std::round(box_length * std::ldexp(4.0, *std::max_element(mc.ns.begin(), mc.ns.end())));
+  examples::require_memory(2 * 8 * points * points * (threads + 2),
+                           fmt::format("--mc-n {} (covariance matrices of rho and J on {} points, "
+                                       "per thread and merged)",
+                                       *std::max_element(mc.ns.begin(), mc.ns.end()), points));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -400,37 +457,40 @@ int main(int argc, char** argv) {
       "Radiative transfer limit of the random-mass VMSE (P2 §4.2.2, Fig. 6): the "
       "RTE solution at t = 0.4 with P2's exponential covariance");
   Settings s;
-  auto& cli = driver.cli();
-  driver.option("--n", s.n, 9, 7, "dx = dk = 2^-n (P2: 10)");
-  driver.option("--dt-exp", s.dt_exponent, 12, 11, "dt = 2^-dt_exp (P2: 12)");
-  cli.add_option("--D", s.amplitude, "amplitude D of the covariance")->capture_default_str();
-  cli.add_option("--p0", s.p0, "initial momentum p0")->capture_default_str();
-  cli.add_option("--eta", s.eta, "width of the regularised delta in k (0: 4 dk)")
-      ->capture_default_str();
-  cli.add_option("--compression", s.compression, "kernel compression tolerance (0: dense)")
-      ->capture_default_str();
-  cli.add_option("--checkpoint-seconds", s.checkpoint_seconds, "seconds between checkpoints")
-      ->capture_default_str();
-  cli.add_flag("--fresh", s.fresh, "ignore a saved checkpoint");
+  namespace checks = examples::checks;
+  driver.option("--n", s.n, 9, 7, "dx = dk = 2^-n (P2: 10)")->check(CLI::Range(5, 12));
+  driver.option("--dt-exp", s.dt_exponent, 12, 11, "dt = 2^-dt_exp (P2: 12)")
+      ->check(CLI::Range(4, 20));
+  driver.add("--D", s.amplitude, "amplitude D of the covariance")->check(checks::non_negative);
+  driver.add("--p0", s.p0, "initial momentum p0 (> 1: the k-box is p0 +- 1)")
+      ->check(checks::positive);
+  driver.add("--eta", s.eta, "width of the regularised delta in k (0: 4 dk)")
+      ->check(checks::non_negative);
+  driver.add("--compression", s.compression, "kernel compression tolerance (0: dense)")
+      ->check(checks::in_range(0, 1));
+  driver.add("--checkpoint-seconds", s.checkpoint_seconds, "seconds between checkpoints")
+      ->check(checks::non_negative);
+  driver.cli().add_flag("--fresh", s.fresh, "ignore saved checkpoints (RTE and Monte Carlo)");
   MonteCarloSettings mc;
   std::string mode = "both";
-  cli.add_option("--mode", mode, "rte, mc (needs the RTE moments: runs the RTE too) or both")
-      ->capture_default_str()
+  driver.add("--mode", mode, "rte, mc (needs the RTE moments: runs the RTE too) or both")
       ->check(CLI::IsMember({"rte", "mc", "both"}));
-  driver.option("--mc-n", mc.ns, {5, 6, 7}, {5, 6}, "VMSE resolutions n (eps = 2^-n)");
+  driver.option("--mc-n", mc.ns, {5, 6, 7}, {5, 6}, "VMSE resolutions n (eps = 2^-n)")
+      ->check(CLI::Range(3, 11));
   driver.option("--samples", mc.samples, std::uint64_t{1000}, std::uint64_t{48},
                 "Monte Carlo samples per n");
-  cli.add_option("--seed", mc.seed, "master seed of the per-sample streams")->capture_default_str();
-  cli.add_option("--gamma", mc.gamma, "scaling m = m0 + eps^gamma m1 (P2: 0.5; Figs 10-11: 1, 0.4)")
-      ->capture_default_str();
-  cli.add_option("--sampler", mc.sampler,
-                 "streaming (exact AR(1) x AR(1)) or kl (P2 (4.21)-(4.28))")
-      ->capture_default_str();
-  cli.add_option("--xi", mc.xi, "KL coefficients: gaussian or uniform")->capture_default_str();
-  cli.add_option("--nonpositive", mc.nonpositive, "sampled mass <= 0: error or clip")
-      ->capture_default_str();
-  cli.add_option("--checkpoint", mc.checkpoint_seconds, "seconds between ensemble checkpoints")
-      ->capture_default_str();
+  driver.add("--seed", mc.seed, "master seed of the per-sample streams");
+  driver.add("--gamma", mc.gamma, "scaling m = m0 + eps^gamma m1 (P2: 0.5; Figs 10-11: 1, 0.4)")
+      ->check(checks::positive);
+  driver.add("--sampler", mc.sampler, "streaming (exact AR(1) x AR(1)) or kl (P2 (4.21)-(4.28))")
+      ->check(CLI::IsMember({"streaming", "kl"}));
+  driver.add("--xi", mc.xi, "KL coefficients: gaussian or uniform (uniform needs --sampler kl)")
+      ->check(CLI::IsMember({"gaussian", "uniform"}));
+  driver.add("--nonpositive", mc.nonpositive, "sampled mass <= 0: error or clip")
+      ->check(CLI::IsMember({"error", "clip"}));
+  driver.add("--checkpoint", mc.checkpoint_seconds, "seconds between ensemble checkpoints")
+      ->check(checks::non_negative);
+  driver.validate([&] { validate(s, mc, mode, driver.threads()); });
   return driver.run(argc, argv, [&](examples::Driver& d) {
     d.summary().parameter("mode", mode);
     const Moments limit = solve_rte(d, s);

@@ -4,50 +4,20 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
-#include <sstream>
 #include <string>
-#include <utility>
-#include <vector>
 
-#include <fmt/format.h>
+#include "driver_process.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_driver_threads {
 
-namespace {
-
-// (name, executable) of each driver, from the CMake list "name=path,name=path".
-std::vector<std::pair<std::string, std::string>> drivers() {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::stringstream list(WAVEKIN_DRIVER_PATHS);
-  std::string entry;
-  while (std::getline(list, entry, ',')) {
-    const auto eq = entry.find('=');
-    out.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
-  }
-  return out;
-}
-
-// Runs `command`, returns (exit status, stdout).
-std::pair<int, std::string> run(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 256> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
-  return {::pclose(pipe), output};
-}
-
-}  // namespace
-
 TEST_CASE("every driver sets up --threads 2 through Driver (OpenMP and FFTW)", "[drivers]") {
-  const auto list = drivers();
+  const auto list = wavekin::test::driver_paths();
   REQUIRE(list.size() == WAVEKIN_DRIVER_LIST_LENGTH);
   for (const auto& [name, path] : list) {
     INFO("driver " << name << " (" << path << ")");
-    const auto [status, output] = run(fmt::format("'{}' --threads 2 --print-threads", path));
+    const auto [status, signal, timed_out, output, seconds] =
+        wavekin::test::run_program(path, {"--threads", "2", "--print-threads"}, 30);
     INFO("output:\n" << output);
     CHECK(status == 0);
 #if defined(_OPENMP)
