@@ -95,55 +95,6 @@ using namespace wavekin;
 using namespace wavekin::examples::graphene;
 using examples::number;
 
-// Every check of the options, before any work (Driver::validate; signs and finiteness are checked
-// by the options themselves): consistency, then memory: the valley fields, the lattice vectors of
-// each μ-sum (R̂ > tol R̂(0)), the (5.2) patch's Bloch states and operator.
-void validate(const Settings& s) {
-  require(s.box >= 8 * s.width, "--box {} must be >= 8 --width = {}", s.box, 8 * s.width);
-  require(s.points >= 8 && s.points % 2 == 0, "--points {} must be even, >= 8", s.points);
-  require(s.steps >= 2, "--steps {} must be >= 2", s.steps);
-  require(s.snapshots >= 1 && s.snapshots <= s.steps, "--snapshots {} must be in [1, --steps = {}]",
-          s.snapshots, s.steps);
-  require(s.exponential_tolerance < 1, "--exp-tolerance {} must be in (0, 1)",
-          s.exponential_tolerance);
-  require(s.ball_radius >= 2, "--ball-radius {} must be >= 2 (the packet sits at |p - K| = eps)",
-          s.ball_radius);
-  require(s.ball_resolution >= 2, "--ball-resolution {} must be >= 2", s.ball_resolution);
-  require(s.ball_packet <= 0.5, "--ball-packet {} must be in (0, 0.5]", s.ball_packet);
-  require(s.ball_steps >= 2, "--ball-steps {} must be >= 2", s.ball_steps);
-  const double n2 = double(s.points) * double(s.points);
-  examples::require_memory(4 * 128 * n2 + 16 * double(s.snapshots + 1) * n2,
-                           fmt::format("--points {} (two valleys x 4 entries on {}^2 points: the "
-                                       "fields, their work copies and --snapshots {})",
-                                       s.points, s.points, s.snapshots));
-  examples::require_memory(16 * double(s.steps + 1) * (double(s.points) + 8),
-                           fmt::format("--steps {} (the y = 0 slices and series of each step)",
-                                       s.steps));
-  const auto lattice = Lattice<2>::triangular(1.0);
-  for (const auto& [option, length, radius] :
-       {std::tuple{"--long-length", s.long_length, GaussianCorrelation<2>(s.long_length).radius(1e-12)},
-        std::tuple{"--short-length", s.short_length,
-                   GaussianCorrelation<2>(s.short_length).radius(1e-12)},
-        std::tuple{"--exp-length", s.exponential_length,
-                   ExponentialCorrelation<2>(s.exponential_length).radius(s.exponential_tolerance)}})
-    examples::require_memory(48 * lattice.reciprocal_count_estimate(radius),
-                             fmt::format("{} {} (a mu-sum over about {:.3g} lattice vectors)", option,
-                                         length, lattice.reciprocal_count_estimate(radius)));
-  // (5.2) patch: two balls of radius R = (R/eps) eps on a grid of spacing ~ eps/resolution hold
-  // ~ 2 pi (R/eps)^2 (res |e^1|)^2 / |B| vertices, each with 3 Bloch states of ~ 2 pi E_cut / |B|
-  // plane waves and ~ 150 (R/eps) res operator entries of 24 bytes (energy shells; measured:
-  // 2136 per vertex at R/eps = 3, res = 5).
-  const double e1 = lattice.dual_basis().col(0).norm();
-  const double vertices = 2 * std::numbers::pi * s.ball_radius * s.ball_radius *
-                          std::pow(s.ball_resolution * e1, 2) / lattice.zone_volume();
-  const double waves = lattice.reciprocal_count_estimate(std::sqrt(2 * s.energy_cutoff));
-  examples::require_memory(
-      vertices * (3 * 16 * waves + 24 * 150 * s.ball_radius * s.ball_resolution),
-      fmt::format("--ball-radius {} and --ball-resolution {} (about {:.3g} patch vertices: their "
-                  "Bloch states and the (5.2) operator)",
-                  s.ball_radius, s.ball_resolution, vertices));
-}
-
 void run_study(examples::Driver& driver, Settings s) {
   auto& summary = driver.summary();
   summary.parameter("well_depth", s.depth, "energy (V_0 of HoneycombWells)");
