@@ -385,15 +385,16 @@ void write_npy(const std::filesystem::path& path, const Eigen::DenseBase<Derived
 /// \brief Reads a .npy file (format version 1.0, 2.0 or 3.0) whose dtype is T's.
 ///
 /// The data is returned in C order; a Fortran-ordered file is transposed.
-/// Bytes after the data are ignored, as numpy does.
+/// Bytes after the data are an error (numpy ignores them): with no checksum in the format, the
+/// exact file length is what catches a damaged shape or header length.
 ///
 /// Every size in the file (header length, shape) is checked against the file's size, and for
 /// overflow, before anything is allocated for it.
 ///
 /// \throws io_error (and nothing else) naming the path and the problem: missing or unreadable
 ///   file, a directory, bad magic, unsupported version, malformed header dict, a dtype other
-///   than T's ("file has '<f4', expected '<f8'"), big-endian data, or fewer data
-///   bytes than the shape needs.
+///   than T's ("file has '<f4', expected '<f8'"), big-endian data, or fewer or more
+///   data bytes than the shape needs.
 template <NpyScalar T>
 NpyArray<T> read_npy(const std::filesystem::path& path) {
   static_assert(detail::npy_host_ok<T>, "wavekin::io npy support needs a little-endian host");
@@ -456,6 +457,14 @@ NpyArray<T> read_npy(const std::filesystem::path& path) {
                     "read_npy '{}': truncated data: the shape {} of '{}' needs {} bytes, the "
                     "file has {}",
                     name, detail::python_tuple(array.shape), descr, needed, file.remaining());
+  // numpy itself ignores bytes after the data; here they mean that the shape or the header
+  // length was damaged (a digit of the shape flipped to a smaller one), so they are an error:
+  // a file read without complaint holds exactly the array its header describes.
+  require<io_error>(needed == file.remaining(),
+                    "read_npy '{}': {} unexpected bytes after the data (the shape {} of '{}' needs "
+                    "{} bytes): corrupt header or trailing garbage",
+                    name, file.remaining() - needed, detail::python_tuple(array.shape), descr,
+                    needed);
   array.data.resize(count);
   if (needed > 0) file.read_exactly(array.data.data(), needed, "data (truncated data)");
   if (fortran_order) array.data = detail::fortran_to_c_order(array.data, array.shape);
