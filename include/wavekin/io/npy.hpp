@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include <fmt/format.h>
 #include <Eigen/Core>
 
+#include "wavekin/core/detail/checked_size.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/io/detail/atomic_file.hpp"
 #include "wavekin/io/detail/input_file.hpp"
@@ -89,16 +91,6 @@ template <class T>
 inline constexpr bool npy_host_ok = std::endian::native == std::endian::little;
 
 inline constexpr std::string_view npy_magic{"\x93NUMPY", 6};
-
-// Π shape, or false on overflow.
-inline bool checked_product(std::span<const std::size_t> shape, std::size_t& product) {
-  product = 1;
-  for (const auto n : shape) {
-    if (n != 0 && product > std::numeric_limits<std::size_t>::max() / n) return false;
-    product *= n;
-  }
-  return true;
-}
 
 // Python's repr of a tuple of ints: (), (5,), (2, 3).
 inline std::string python_tuple(std::span<const std::size_t> shape) {
@@ -301,10 +293,10 @@ template <NpyScalar T>
 void write_npy(const std::filesystem::path& path, const T* data, std::span<const std::size_t> shape,
                bool fortran_order = false) {
   static_assert(detail::npy_host_ok<T>, "wavekin::io npy support needs a little-endian host");
-  std::size_t count = 0;
-  require(detail::checked_product(shape, count),
-          "write_npy '{}': the shape {} overflows std::size_t", path.string(),
+  const auto product = wavekin::detail::checked_product(shape);
+  require(product.has_value(), "write_npy '{}': the shape {} overflows std::size_t", path.string(),
           detail::python_tuple(shape));
+  const std::size_t count = *product;
   require(count == 0 || data != nullptr, "write_npy '{}': data is null", path.string());
   detail::AtomicFile file(path);
   file.write(detail::npy_header(npy_descr<T>, fortran_order, shape));
@@ -325,11 +317,10 @@ void write_npy(const std::filesystem::path& path, const T* data,
 template <NpyScalar T>
 void write_npy(const std::filesystem::path& path, const std::vector<T>& values,
                std::span<const std::size_t> shape) {
-  std::size_t count = 0;
-  const bool fits = detail::checked_product(shape, count);
-  require(fits && count == values.size(),
-          "write_npy '{}': the shape {} needs {} values, the vector has {}", path.string(),
-          detail::python_tuple(shape), fits ? fmt::format("{}", count) : "too many", values.size());
+  const auto count = wavekin::detail::checked_product(shape);
+  require(count == values.size(), "write_npy '{}': the shape {} needs {} values, the vector has {}",
+          path.string(), detail::python_tuple(shape),
+          count ? fmt::format("{}", *count) : "too many", values.size());
   write_npy(path, values.data(), shape);
 }
 
@@ -447,12 +438,11 @@ NpyArray<T> read_npy(const std::filesystem::path& path) {
   require<io_error>(same, "read_npy '{}': dtype mismatch: file has '{}', expected '{}'", name,
                     descr, expected);
 
-  std::size_t count = 0;
-  require<io_error>(detail::checked_product(array.shape, count) &&
-                        count <= std::numeric_limits<std::size_t>::max() / sizeof(T),
-                    "read_npy '{}': the shape {} overflows", name,
+  const auto count = wavekin::detail::checked_product(array.shape);
+  const auto bytes = count ? wavekin::detail::checked_multiply(*count, sizeof(T)) : std::nullopt;
+  require<io_error>(bytes.has_value(), "read_npy '{}': the shape {} overflows", name,
                     detail::python_tuple(array.shape));
-  const std::size_t needed = count * sizeof(T);
+  const std::size_t needed = *bytes;
   require<io_error>(needed <= file.remaining(),
                     "read_npy '{}': truncated data: the shape {} of '{}' needs {} bytes, the "
                     "file has {}",
@@ -465,7 +455,7 @@ NpyArray<T> read_npy(const std::filesystem::path& path) {
                     "{} bytes): corrupt header or trailing garbage",
                     name, file.remaining() - needed, detail::python_tuple(array.shape), descr,
                     needed);
-  array.data.resize(count);
+  array.data.resize(*count);
   if (needed > 0) file.read_exactly(array.data.data(), needed, "data (truncated data)");
   if (fortran_order) array.data = detail::fortran_to_c_order(array.data, array.shape);
   return array;
