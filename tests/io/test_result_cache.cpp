@@ -174,7 +174,7 @@ TEST_CASE_METHOD(CacheFixture,
   }
 }
 
-TEST_CASE("ResultCache: recompute mode ignores stored results; bad names are rejected",
+TEST_CASE("ResultCache: recompute mode ignores stored results, bad names are rejected",
           "[result_cache]") {
   TempDir dir("result_cache");
   std::ostringstream notices;
