@@ -66,6 +66,9 @@ inline long temporary_writer_pid(std::string_view name) noexcept {
 /// renames. Destroying an uncommitted AtomicFile removes the temporary and
 /// leaves `path` untouched.
 ///
+/// A process killed before commit() or discard() leaves its temporary behind;
+/// io::remove_stale_temporaries (io/stale_temporaries.hpp) removes those of dead processes.
+///
 /// Every failure throws io_error naming the path and strerror(errno).
 /// Two AtomicFiles for the same path (threads, ranks) never share a temporary;
 /// the last commit wins.
