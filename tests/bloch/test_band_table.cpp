@@ -193,6 +193,10 @@ TEST_CASE("BandTable rejects bad layouts", "[bloch][band_table][errors]") {
   REQUIRE_THROWS_WITH(BandTable<2>::path(solver, {}, 3, 1), Contains("no vertices given"));
   REQUIRE_THROWS_WITH(BandTable<2>::path(solver, {Eigen::Vector2d(0, 0)}, 0, 1),
                       Contains("steps_per_segment = 0 must be >= 1"));
+  // Π points overflowing the index type is an error before anything is solved or allocated.
+  const Eigen::Index n = Eigen::Index{1} << 32;
+  REQUIRE_THROWS_WITH(BandTable<2>::uniform_grid(solver, {n, n}, 1),
+                      Contains("4294967296 × 4294967296 points overflow"));
 }
 
 }  // namespace wavekin_test_band_table

@@ -397,4 +397,26 @@ TEST_CASE("BlochSolver rejects bad input, naming it", "[bloch][solver][errors]")
   }
 }
 
+TEST_CASE("BlochSolver rejects an impossible cutoff at construction, stating the estimate",
+          "[bloch][solver][errors]") {
+  // Regression (`bands --ecut 1e40`): the V̂ box overflowed int64 (signed overflow) and the
+  // solver then returned 9 plane waves; 1e6 died in std::bad_alloc at the first solve.
+  const auto lattice = wavekin::Lattice<2>::triangular(1.0);
+  const wavekin::CosineSum<2> v({{1.0, lattice_index(1, 0)}});
+  CHECK_THROWS_AS(BlochSolver(lattice, v, {.energy_cutoff = 1e40}), wavekin::invalid_argument);
+  CHECK_THROWS_WITH(BlochSolver(lattice, v, {.energy_cutoff = 1e40}),
+                    Contains("E_cut = 1e+40") && Contains("plane waves"));
+  // In float, 1e40 is not even a number of the solver's type.
+  const wavekin::Lattice<2, float> lattice_f = wavekin::Lattice<2, float>::triangular(1.0f);
+  const wavekin::CosineSum<2, float> v_f({{1.0f, lattice_index(1, 0)}});
+  CHECK_THROWS_WITH((BlochSolver<2, wavekin::CosineSum<2, float>, wavekin::AutoEigen, float>(
+                        lattice_f, v_f, {.energy_cutoff = 1e40})),
+                    Contains("must be finite"));
+  for (const double cutoff : {1e8, 1e12}) {
+    CAPTURE(cutoff);
+    CHECK_THROWS_WITH(BlochSolver(lattice, v, {.energy_cutoff = cutoff}),
+                      Contains("for the plane-wave matrix") && Contains("this machine has"));
+  }
+}
+
 }  // namespace wavekin_test_bloch_solver

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "wavekin/bloch/cosine_sum.hpp"
@@ -142,6 +143,20 @@ TEST_CASE("fit_crossing_order rejects bad input", "[bloch][crossing][errors]") {
                       Contains("direction must be finite and non-zero"));
   REQUIRE_THROWS_WITH(wavekin::fit_crossing_order(solver, half, 0, one, 0.0),
                       Contains("radius 0 must be > 0"));
+}
+
+TEST_CASE("locate_crossing rejects non-finite options", "[bloch][crossing][errors]") {
+  const auto line = wavekin::Lattice<1>::line(2 * std::numbers::pi);
+  const wavekin::BlochSolver solver(line, wavekin::FourierCoefficients<1>{}, {.energy_cutoff = 20});
+  const Eigen::Matrix<double, 1, 1> guess(0.4);
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const wavekin::CrossingOptions options :
+       {wavekin::CrossingOptions{.tolerance = inf}, wavekin::CrossingOptions{.tolerance = nan},
+        wavekin::CrossingOptions{.initial_step = inf}, wavekin::CrossingOptions{.fit_radius = nan},
+        wavekin::CrossingOptions{.max_evaluations = 0}})
+    REQUIRE_THROWS_WITH(wavekin::locate_crossing(solver, guess, 0, options),
+                        Contains("must be finite and > 0"));
 }
 
 TEST_CASE("locate_crossing on the free line: E = ½k² meets ½(k − 1)² at k = ½",

@@ -47,7 +47,7 @@ TEST_CASE("high-symmetry points: k·e_j = 2π θ_j on every lattice, in the cust
                   wavekin::invalid_argument);
 }
 
-TEST_CASE("KPath: vertices in order; unknown labels and zero-length paths are errors naming them",
+TEST_CASE("KPath: vertices in order, unknown labels and zero-length paths are errors naming them",
           "[bloch][high_symmetry]") {
   const auto lattice = Lattice<2>::triangular(1.0);
   const KPath<2> path(lattice, "G-M-K-G");

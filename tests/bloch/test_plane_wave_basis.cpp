@@ -7,15 +7,18 @@
 #include <cmath>
 #include <complex>
 #include <limits>
+#include <numbers>
 #include <set>
 #include <vector>
 
 #include "wavekin/bloch/plane_wave_basis.hpp"
+#include "wavekin/core/memory.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_plane_wave_basis {
 
 using Catch::Matchers::Contains;
+using Catch::Matchers::WithinRel;
 using wavekin::lattice_index;
 using wavekin::PlaneWaveBasis;
 
@@ -116,6 +119,43 @@ TEST_CASE("PlaneWaveBasis rejects bad input, naming it", "[bloch][basis][errors]
                       Contains("component 1 of k is not finite (nan)"));
   const PlaneWaveBasis<2> basis(lattice, Eigen::Vector2d(0, 0), 10.0);
   REQUIRE_THROWS_WITH(basis.label(basis.size()), Contains("is outside [0,"));
+}
+
+TEST_CASE("PlaneWaveBasis estimates its size before enumerating and rejects impossible cutoffs",
+          "[bloch][basis][errors]") {
+  // Regressions: E_cut = 1e40 gave 9 plane waves (the enumeration box overflowed int64), and
+  // E_cut = 1e6 died in std::bad_alloc after asking for ~300 GB of plane-wave matrix.
+  const auto lattice = wavekin::Lattice<2>::triangular(1.0);
+  const Eigen::Vector2d k(0.1, 0.2);
+  for (const double cutoff : {1e40, 1e300, std::numeric_limits<double>::max()}) {
+    CAPTURE(cutoff);
+    CHECK_THROWS_AS(PlaneWaveBasis<2>(lattice, k, cutoff), wavekin::invalid_argument);
+  }
+  CHECK_THROWS_WITH(PlaneWaveBasis<2>(lattice, k, 1e40),
+                    Contains("E_cut = 1e+40") && Contains("plane waves"));
+  const auto memory = static_cast<double>(wavekin::physical_memory_bytes());
+  const double estimate = PlaneWaveBasis<2>::size_estimate(lattice, 1e6);
+  // πR²/|B| with R² = 2e6, |B| = 8π²/√3.
+  CHECK_THAT(estimate, WithinRel(std::numbers::pi * 2e6 / (8 * std::numbers::pi *
+                                                           std::numbers::pi / std::sqrt(3.0)),
+                                 1e-12));
+  CHECK_THAT(PlaneWaveBasis<2>::matrix_bytes(estimate), WithinRel(16 * estimate * estimate, 1e-15));
+  if (memory > 0 && PlaneWaveBasis<2>::matrix_bytes(estimate) > memory) {
+    CHECK_THROWS_WITH(PlaneWaveBasis<2>(lattice, k, 1e6),
+                      Contains("E_cut = 1000000") && Contains("GB for the plane-wave matrix") &&
+                          Contains("N = 1.38e+05 plane waves") && Contains("this machine has"));
+  } else {
+    WARN("this machine holds the E_cut = 1e6 plane-wave matrix; its rejection is not tested");
+  }
+  for (const double cutoff : {0.0, -0.0, -1.0, std::numeric_limits<double>::infinity(),
+                              -std::numeric_limits<double>::infinity()}) {
+    CAPTURE(cutoff);
+    CHECK_THROWS_WITH(PlaneWaveBasis<2>(lattice, k, cutoff), Contains("must be finite and > 0"));
+  }
+  // The estimate is the ball over the zone: within its surface term of the true count.
+  const PlaneWaveBasis<2> basis(lattice, k, 400.0);
+  const double expected = PlaneWaveBasis<2>::size_estimate(lattice, 400.0);
+  CHECK(std::abs(static_cast<double>(basis.size()) - expected) < 0.1 * expected);
 }
 
 }  // namespace wavekin_test_plane_wave_basis

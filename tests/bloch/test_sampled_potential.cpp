@@ -64,6 +64,10 @@ TEST_CASE("SampledPotential rejects bad grids and values", "[bloch][potential][e
   std::vector<double> values(4, 1.0);
   values[2] = std::numeric_limits<double>::quiet_NaN();
   REQUIRE_THROWS_WITH(wavekin::SampledPotential<1>({4}, values), Contains("entry 2 is not finite"));
+  // A shape whose product overflows size_t (2^64 here) used to wrap to 0 and match no values.
+  const std::size_t half = std::size_t{1} << 32;
+  REQUIRE_THROWS_WITH(wavekin::SampledPotential<2>({half, half}, {}),
+                      Contains("0 values given for a grid of too many points"));
 }
 
 }  // namespace wavekin_test_sampled_potential

@@ -48,7 +48,7 @@ TEST_CASE("least_squares_line on a case solved by hand", "[fit]") {
   CHECK(fit.points == 3);
 }
 
-TEST_CASE("fits with fewer than two points or one abscissa are NaN; sizes must agree", "[fit]") {
+TEST_CASE("fits with fewer than two points or one abscissa are NaN, sizes must agree", "[fit]") {
   const std::vector<double> one{1.0}, two{1.0, 1.0}, y2{1.0, 2.0};
   CHECK(std::isnan(wavekin::least_squares_line(one, one).slope));
   CHECK(std::isnan(wavekin::least_squares_line(two, y2).slope));

@@ -198,4 +198,44 @@ TEST_CASE("degenerate, ill-conditioned and non-finite bases are rejected") {
   CHECK_THROWS_WITH(square.reciprocal_vectors(1e9), Contains("reduce it"));
 }
 
+TEST_CASE("lattices too small or too large for the scalar type are rejected, and G = 0 is always there") {
+  // Regression: 1e-300·I in 3D was accepted with |C| = 0, a NaN dual basis and no reciprocal
+  // vectors at all (G = 0 missing); 1e300·I gave |C| = inf.
+  for (const double scale : {1e-300, 1e300, 1e-110, 1e110}) {
+    CAPTURE(scale);
+    const Eigen::Matrix3d basis = scale * Eigen::Matrix3d::Identity();
+    CHECK_THROWS_AS(Lattice<3>(basis), wavekin::invalid_argument);
+    CHECK_THROWS_WITH(Lattice<3>(basis), Contains("cell volume") && Contains("normal"));
+  }
+  // float's range ends at 3.4e38 (|C| = 1e45 for 1e15·I in 3D).
+  CHECK_THROWS_WITH((Lattice<3, float>(Eigen::Matrix3f(1e15f * Eigen::Matrix3f::Identity()))),
+                    Contains("cell volume"));
+  // Wide but representable scales are kept, and G = 0 is the first reciprocal vector for any
+  // radius >= 0 (0 included).
+  for (const double scale : {1e-90, 1e-3, 1.0, 1e3, 1e90}) {
+    CAPTURE(scale);
+    const Lattice<3> lattice(Eigen::Matrix3d(scale * Eigen::Matrix3d::Identity()));
+    CHECK(std::isnormal(lattice.cell_volume()));
+    CHECK(std::isnormal(lattice.zone_volume()));
+    for (const double radius : {0.0, 1e-300, 1.0 / scale, 2 * two_pi / scale}) {
+      const auto g = lattice.reciprocal_vectors(radius);
+      REQUIRE_FALSE(g.empty());
+      CHECK(g.front().index == Eigen::Matrix<std::int64_t, 3, 1>::Zero());
+    }
+  }
+  const auto line = Lattice<1>::line(1e-300);  // |C| = 1e-300 and |B| = 6e300 are normal in 1D
+  CHECK(line.reciprocal_vectors(0.0).size() == 1);
+}
+
+TEST_CASE("a huge reciprocal-vector cutoff is an error, never a wrapped enumeration box") {
+  // A box bound beyond the range of int64 used to be converted anyway (undefined behaviour).
+  const auto square = Lattice<2>::square();
+  for (const double g_max : {1e9, 1e20, 1e300, std::numeric_limits<double>::max()}) {
+    CAPTURE(g_max);
+    CHECK_THROWS_AS(square.reciprocal_vectors(g_max), wavekin::invalid_argument);
+    CHECK_THROWS_WITH(square.reciprocal_vectors(g_max), Contains("reduce it"));
+  }
+  CHECK_THROWS_WITH(square.reciprocal_vectors(1.0, Eigen::Vector2d(1e300, 0)), Contains("reduce it"));
+}
+
 }  // namespace wavekin_test_lattice

@@ -68,4 +68,19 @@ TEST_CASE("PeriodicGrid rejects bad input with a message naming it") {
   CHECK_THROWS_WITH(grid.count(2), Contains("axis 2"));
 }
 
+TEST_CASE("PeriodicGrid rejects a point count that overflows, stating the request") {
+  // Regression: cube(1 << 30, 1.0) in 3D overflowed the point count (signed overflow).
+  CHECK_THROWS_AS(PeriodicGrid<3>::cube(std::ptrdiff_t{1} << 30, 1.0), wavekin::invalid_argument);
+  CHECK_THROWS_WITH(PeriodicGrid<3>::cube(std::ptrdiff_t{1} << 30, 1.0),
+                    Contains("1073741824 × 1073741824 × 1073741824") && Contains("overflow"));
+  CHECK_THROWS_WITH((PeriodicGrid<2>({std::ptrdiff_t{1} << 40, std::ptrdiff_t{1} << 40},
+                                     PeriodicGrid<2>::Point(1.0, 1.0))),
+                    Contains("overflow"));
+  // The largest products that fit are accepted (the grid itself holds no points).
+  const PeriodicGrid<2> big({std::ptrdiff_t{1} << 31, std::ptrdiff_t{1} << 31},
+                            PeriodicGrid<2>::Point(1.0, 1.0));
+  CHECK(big.size() == std::ptrdiff_t{1} << 62);
+  CHECK(big.strides()[0] == std::ptrdiff_t{1} << 31);
+}
+
 }  // namespace wavekin_test_periodic_grid

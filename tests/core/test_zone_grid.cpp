@@ -130,4 +130,17 @@ TEST_CASE("a zone grid's balls keep the vertices nearest a centre's translates",
   CHECK_THROWS_WITH(patch.momentum(patch.size()), Contains("outside"));
 }
 
+TEST_CASE("a zone grid rejects point counts that overflow, stating the request", "[core][zone_grid]") {
+  const auto lattice = wavekin::Lattice<3>::cubic(1.0);
+  const Eigen::Index n = Eigen::Index{1} << 30;
+  CHECK_THROWS_AS(wavekin::ZoneGrid<3>(lattice, {n, n, n}), wavekin::invalid_argument);
+  CHECK_THROWS_WITH(wavekin::ZoneGrid<3>(lattice, {n, n, n}),
+                    Contains("1073741824 × 1073741824 × 1073741824") && Contains("too many"));
+  CHECK_THROWS_WITH(wavekin::ZoneGrid<3>(lattice, {100000, 100000, 100001}), Contains("too many"));
+  // refined_near's factor^Dim sub-points are checked the same way (factor^3 overflowed int64).
+  const wavekin::ZoneGrid<3> grid(lattice, {2, 2, 2});
+  CHECK_THROWS_WITH(grid.refined_near(Eigen::Vector3d::Zero(), 0.1, 1 << 30),
+                    Contains("factor 1073741824") && Contains("sub-points"));
+}
+
 }  // namespace wavekin_test_zone_grid

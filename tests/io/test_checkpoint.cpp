@@ -170,4 +170,30 @@ TEST_CASE("checkpoint: parameter mismatch names the entry and both values", "[io
   CHECK_THROWS_AS(require_matching_parameters(path, stored, changed), io_error);
 }
 
+TEST_CASE("checkpoint: a directory, or a corrupt array count, is an io_error naming the path",
+          "[io][checkpoint]") {
+  // Regression: read_checkpoint on a directory threw std::ios_base::failure.
+  TempDir dir;
+  CHECK_THROWS_AS(read_checkpoint(dir.path), io_error);
+  CHECK_THROWS_WITH(read_checkpoint(dir.path), Contains(dir.path.string()) && Contains("directory"));
+  const auto path = dir.path / "run.ckpt";
+  write_checkpoint(path, example());
+  const std::string intact = slurp(path);
+  // An array count that is a float, negative or huge is rejected before anything is allocated.
+  for (const std::string count : {"1e300", "-5", "18446744073709551615"}) {
+    CAPTURE(count);
+    std::string bad = intact;
+    const auto at = bad.find("\"count\":5");
+    REQUIRE(at != std::string::npos);
+    bad.replace(at + 8, 1, count);
+    // Keep the announced header length right, so the count itself is what is rejected.
+    const std::uint64_t header_bytes =
+        detail::read_raw<std::uint64_t>(intact, 13) + count.size() - 1;
+    std::memcpy(bad.data() + 13, &header_bytes, sizeof header_bytes);
+    spit(path, bad);
+    CHECK_THROWS_AS(read_checkpoint(path), io_error);
+    CHECK_THROWS_WITH(read_checkpoint(path), Contains("run.ckpt"));
+  }
+}
+
 }  // namespace wavekin_test_checkpoint

@@ -334,6 +334,47 @@ TEST_CASE("read_npy reports every malformed file with the path and the problem")
   }
 }
 
+TEST_CASE("read_npy checks every size it reads against the file before allocating") {
+  // Regression: a v2/v3 header length of 0xFFFFFFFF made read_npy allocate and zero 4 GiB
+  // before noticing the end of the file.
+  TempDir dir;
+  const auto path = dir.path / "sizes.npy";
+  const std::string name = path.string();
+  const std::vector<double> six = {1, 2, 3, 4, 5, 6};
+  const std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }";
+  for (const unsigned major : {2U, 3U}) {
+    CAPTURE(major);
+    std::string bytes = handmade_npy(major, dict, bytes_of(six));
+    for (std::size_t b = 8; b < 12; ++b) bytes[b] = '\xFF';
+    spit(path, bytes);
+    CHECK_THROWS_AS(read_npy<double>(path), wavekin::io_error);
+    CHECK_THROWS_WITH(read_npy<double>(path), Contains(name) && Contains("4294967295") &&
+                                                  Contains("header length"));
+  }
+  // A v1 length just past the end of the file.
+  std::string bytes = handmade_npy(1, dict, "");
+  bytes[8] = static_cast<char>(bytes.size() - 9);
+  bytes[9] = 0;
+  spit(path, bytes);
+  CHECK_THROWS_WITH(read_npy<double>(path), Contains(name) && Contains("header length"));
+  // A shape whose product fits in size_t but not in the file, and one that overflows.
+  spit(path, handmade_npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, "
+                             "1000000), }",
+                          bytes_of(six)));
+  CHECK_THROWS_WITH(read_npy<double>(path), Contains(name) && Contains("truncated"));
+  spit(path, handmade_npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, "
+                             "4294967296), }",
+                          bytes_of(six)));
+  CHECK_THROWS_WITH(read_npy<double>(path), Contains(name) && Contains("overflows"));
+}
+
+TEST_CASE("read_npy of a directory is an io_error naming it") {
+  TempDir dir;
+  CHECK_THROWS_AS(read_npy<double>(dir.path), wavekin::io_error);
+  CHECK_THROWS_WITH(read_npy<double>(dir.path),
+                    Contains(dir.path.string()) && Contains("directory"));
+}
+
 TEST_CASE("read_npy accepts what other writers produce") {
   TempDir dir;
   const auto path = dir.path / "other.npy";
@@ -349,10 +390,12 @@ TEST_CASE("read_npy accepts what other writers produce") {
   CHECK(read_npy<double>(path).data == six);
   spit(path, handmade_npy(1, "{'descr': 'u1', 'fortran_order': False, 'shape': (3,), }", "abc"));
   CHECK(read_npy<std::uint8_t>(path).data == std::vector<std::uint8_t>{'a', 'b', 'c'});
-  // Trailing bytes after the data are ignored, as numpy ignores them.
+  // Trailing bytes after the data are an error (numpy ignores them): without a checksum, the
+  // exact length is what tells a shape damaged to a smaller one.
   spit(path, handmade_npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }",
                           bytes_of(six) + "junk"));
-  CHECK(read_npy<double>(path).data == six);
+  CHECK_THROWS_AS(read_npy<double>(path), wavekin::io_error);
+  CHECK_THROWS_WITH(read_npy<double>(path), Contains("4 unexpected bytes after the data"));
 }
 
 // Catch2 2.13 has no SKIP: without python3 or numpy this test WARNs and returns,

@@ -38,6 +38,20 @@ struct CacheFixture {
   TempDir dir{"result_cache"};
   std::ostringstream notices;
   ResultCache cache{dir.path, ResultCache::Mode::reuse, notices};
+
+  // get_or_compute of `name` computes exactly once, returns the computed result and leaves a
+  // notice naming the file and saying `why`.
+  void check_recomputed(const std::string& name, const std::string& why) {
+    notices.str("");
+    int calls = 0;
+    const auto r = cache.get_or_compute(name, parameters, [&] {
+      ++calls;
+      return result_value();
+    });
+    CHECK(calls == 1);
+    CHECK(r == result_value());
+    CHECK_THAT(notices.str(), Contains(why) && Contains(name + ".json"));
+  }
 };
 
 void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
@@ -133,15 +147,7 @@ TEST_CASE_METHOD(CacheFixture,
     for (const std::size_t keep :
          {std::size_t{0}, std::size_t{1}, intact.size() / 2, intact.size() - 3}) {
       write_bytes(file, intact.substr(0, keep));
-      notices.str("");
-      int calls = 0;
-      const auto r = cache.get_or_compute("r", parameters, [&] {
-        ++calls;
-        return result_value();
-      });
-      CHECK(calls == 1);
-      CHECK(r == result_value());
-      CHECK_THAT(notices.str(), Contains("damaged"));
+      check_recomputed("r", "damaged");
     }
   }
   SECTION("a foreign JSON file") {
@@ -153,10 +159,22 @@ TEST_CASE_METHOD(CacheFixture,
     std::filesystem::remove(file);
     std::filesystem::create_directories(file);
     CHECK_FALSE(cache.find("r", parameters).has_value());
+    CHECK_THAT(notices.str(), Contains("r.json"));
+  }
+  SECTION("a record whose fields have the wrong types is recomputed, not an exception") {
+    // Regression: a non-string "format" made find() throw nlohmann's type_error.
+    for (const std::string bad :
+         {R"({"format": 1, "parameters": {}, "result": 1, "checksum": "0"})",
+          R"({"format": null, "parameters": {}, "result": 1, "checksum": 7})",
+          R"({"format": ["x"], "parameters": {}, "result": 1, "checksum": "0"})", "[]", "7"}) {
+      CAPTURE(bad);
+      write_bytes(file, bad);
+      check_recomputed("r", "damaged");
+    }
   }
 }
 
-TEST_CASE("ResultCache: recompute mode ignores stored results; bad names are rejected",
+TEST_CASE("ResultCache: recompute mode ignores stored results, bad names are rejected",
           "[result_cache]") {
   TempDir dir("result_cache");
   std::ostringstream notices;

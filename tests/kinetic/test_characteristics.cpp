@@ -182,6 +182,8 @@ TEST_CASE("Characteristics reports step failures and bad input", "[kinetic]") {
   CHECK_THROWS_AS(few.trace(Vec1::Constant(0), Vec1::Constant(1), 0, 100),
                   wavekin::convergence_error);
   CHECK_THROWS_AS(wavekin::Characteristics(h, {-1.0, 1e-10, 10}), wavekin::invalid_argument);
+  CHECK_THROWS_WITH(wavekin::Characteristics(h, {1e-10, 1e-10, 0}),
+                    Contains("max_steps must be >= 1, got 0"));
   const wavekin::Characteristics solver(h);
   CHECK_THROWS_AS(solver.trace(Vec1::Constant(std::nan("")), Vec1::Constant(1), 0, 1),
                   wavekin::invalid_argument);

@@ -182,6 +182,10 @@ TEST_CASE("Collision operator rejects bad input", "[kinetic]") {
   CHECK_THROWS_AS((wavekin::CollisionOperator<1, Kernel>(g, kernel, std::vector<double>{1, 2, 3, 4},
                                                          {.memory_limit_bytes = 1000})),
                   wavekin::invalid_argument);
+  for (const double limit : {0.0, -1.0, std::nan(""), double(INFINITY)})
+    CHECK_THROWS_WITH((wavekin::CollisionOperator<1, Kernel>(g, kernel, 1.0,
+                                                             {.memory_limit_bytes = limit})),
+                      Contains("memory_limit_bytes must be finite and > 0"));
   wavekin::CollisionOperator<1, Kernel> collision(g, kernel, 1.0);
   Eigen::VectorXd w = Eigen::VectorXd::Ones(g.size());
   CHECK_THROWS_AS(collision.step(w, 0.0), wavekin::invalid_argument);

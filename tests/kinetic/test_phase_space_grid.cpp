@@ -53,4 +53,16 @@ TEST_CASE("PhaseSpaceGrid rejects odd or short k grids and empty intervals", "[k
   CHECK_THROWS_WITH(wavekin::PeriodicGrid<1>::cube(9, 1.0), Contains("got 9"));
 }
 
+TEST_CASE("PhaseSpaceGrid rejects x × k point counts that overflow", "[kinetic]") {
+  const auto x = wavekin::PeriodicGrid<1>::cube(std::ptrdiff_t{1} << 40, 1.0);
+  CHECK_THROWS_WITH(wavekin::PhaseSpaceGrid<1>(x, {std::ptrdiff_t{1} << 30}, Vec1::Constant(-1),
+                                               Vec1::Constant(1)),
+                    Contains("1099511627776 x-points") && Contains("overflow"));
+  const auto small = wavekin::PeriodicGrid<2>::cube(4, 1.0);
+  const std::ptrdiff_t n = std::ptrdiff_t{1} << 32;
+  CHECK_THROWS_WITH(wavekin::PhaseSpaceGrid<2>(small, {n, n}, Eigen::Vector2d(-1, -1),
+                                               Eigen::Vector2d(1, 1)),
+                    Contains("4294967296 × 4294967296") && Contains("overflow"));
+}
+
 }  // namespace wavekin_test_phase_space_grid

@@ -205,6 +205,10 @@ TEST_CASE("RunningStatistics: bad input is rejected with a message naming it",
   CHECK_THROWS_WITH(RunningStatistics({{"rho", 0, false}}), Contains("'rho' has size 0"));
   CHECK_THROWS_WITH(RunningStatistics({{"a", 1, false}, {"a", 2, false}}),
                     Contains("'a' appears twice"));
+  // A covariance of 2^32 entries per side (1.5e20 bytes) is refused before the allocation.
+  CHECK_THROWS_WITH(RunningStatistics({{"rho", std::size_t{1} << 32, true}}),
+                    Contains("'rho' of size 4294967296 with its covariance needs about") &&
+                        Contains("this machine has"));
   RunningStatistics s(specs);
   CHECK_THROWS_WITH(s.add(Sample{Eigen::VectorXd::Zero(6)}), Contains("got 1 observables"));
   CHECK_THROWS_WITH(s.add(Sample{Eigen::VectorXd::Zero(5), Eigen::VectorXd::Zero(4)}),

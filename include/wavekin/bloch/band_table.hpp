@@ -12,11 +12,14 @@
 #include <vector>
 
 #include <Eigen/Core>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "wavekin/bloch/bloch_solver.hpp"
 #include "wavekin/bloch/gauge.hpp"
 #include "wavekin/bloch/matrix_elements.hpp"
 #include "wavekin/bloch/solve_states.hpp"
+#include "wavekin/core/detail/checked_size.hpp"
 #include "wavekin/core/error.hpp"
 
 namespace wavekin {
@@ -60,12 +63,13 @@ class BandTable {
                   "BandTable: Gauge must provide align(BlochState&, const BlochState&) const");
     BandTable table;
     table.m_grid = points;
-    Eigen::Index total = 1;
-    for (int l = 0; l < Dim; ++l) {
+    for (int l = 0; l < Dim; ++l)
       require(points[l] >= 1, "BandTable::uniform_grid: {} points along e^{} (need >= 1)",
               points[l], l + 1);
-      total *= points[l];
-    }
+    const auto product = detail::checked_product(points);
+    require(product.has_value(), "BandTable::uniform_grid: {} points overflow the index type",
+            fmt::join(points, " × "));
+    const Eigen::Index total = *product;
     const auto& lattice = solver.lattice();
     std::vector<Vector> ks(static_cast<std::size_t>(total));
     for (Eigen::Index flat = 0; flat < total; ++flat) {

@@ -96,7 +96,8 @@ class BlochSolver {
   using State = BlochState<Dim, Scalar>;
   using ComplexMatrix = Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic>;
 
-  /// \pre options.energy_cutoff finite and > 0; V̂ finite; V real unless
+  /// \pre options.energy_cutoff finite and > 0, and small enough that the plane-wave matrix fits
+  /// in memory (PlaneWaveBasis::require_feasible); V̂ finite; V real unless
   /// options.real_potential is false; tolerance in (0, 1); max_iterations >= 1.
   BlochSolver(const Lattice<Dim, Scalar>& lattice, Potential potential, const BlochOptions& options)
       : m_lattice(lattice), m_potential(std::move(potential)), m_options(options) {
@@ -106,6 +107,9 @@ class BlochSolver {
             "BlochSolver: tolerance {} must lie in (0, 1)", options.tolerance);
     require(options.max_iterations >= 1, "BlochSolver: max_iterations = {} must be >= 1",
             options.max_iterations);
+    // Every solve builds a basis of this cutoff and its dense Hamiltonian: an impossible cutoff
+    // is an error here, before V̂ is tabulated, not at the first solve.
+    Basis::require_feasible(lattice, Scalar(options.energy_cutoff));
     tabulate_potential();
   }
 
@@ -183,14 +187,14 @@ class BlochSolver {
   // |k+G|, |k+G'| <= R ⇒ |G−G'| <= 2R ⇒ |n_l| = |e_l·(G−G')|/2π <= |e_l|·2R/2π.
   void tabulate_potential() {
     const double radius = std::sqrt(2.0 * m_options.energy_cutoff);
-    double points = 1;
-    for (int l = 0; l < Dim; ++l) {
-      m_half[l] = static_cast<std::int64_t>(
-                      std::floor(static_cast<double>(m_lattice.basis().col(l).norm()) * 2 * radius /
-                                 (2 * std::numbers::pi_v<double>))) +
-                  1;
-      points *= static_cast<double>(2 * m_half[l] + 1);
-    }
+    Eigen::Matrix<double, Dim, 1> reach;
+    for (int l = 0; l < Dim; ++l)
+      reach[l] = static_cast<double>(m_lattice.basis().col(l).norm()) * 2 * radius /
+                     (2 * std::numbers::pi_v<double>) +
+                 1;
+    Label low;
+    const double points =
+        detail::integer_box<Dim>(Eigen::Matrix<double, Dim, 1>::Zero(), reach, 5e7, low, m_half);
     require(points <= 5e7,
             "BlochSolver: energy cutoff E_cut = {} needs V̂ on {:.3g} lattice vectors; reduce it",
             m_options.energy_cutoff, points);

@@ -114,10 +114,12 @@ Crossing<Dim, Scalar> locate_crossing(const Solver& solver,
                                       const CrossingOptions& options = {}) {
   using Vector = Eigen::Matrix<Scalar, Dim, 1>;
   require(lower_band >= 0, "locate_crossing: lower_band = {} must be >= 0", lower_band);
-  require(options.tolerance > 0 && options.initial_step > 0 && options.fit_radius > 0 &&
+  require(std::isfinite(options.tolerance) && options.tolerance > 0 &&
+              std::isfinite(options.initial_step) && options.initial_step > 0 &&
+              std::isfinite(options.fit_radius) && options.fit_radius > 0 &&
               options.max_evaluations > 0,
           "locate_crossing: tolerance {}, initial_step {}, fit_radius {} and max_evaluations {} "
-          "must be > 0",
+          "must be finite and > 0",
           options.tolerance, options.initial_step, options.fit_radius, options.max_evaluations);
   int evaluations = 0;
   auto energies = [&](const Vector& p) {

@@ -6,16 +6,19 @@
 #include <cmath>
 #include <complex>
 #include <cstdint>
+#include <limits>
 #include <numbers>
 #include <unordered_map>
 #include <vector>
 
 #include <Eigen/Core>
+#include <fmt/format.h>
 
 #include "wavekin/bloch/detail/lattice_index.hpp"
 #include "wavekin/bloch/potential.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
+#include "wavekin/core/memory.hpp"
 
 namespace wavekin {
 
@@ -42,26 +45,28 @@ class PlaneWaveBasis {
   static constexpr Index npos = -1;
 
   /// \brief All G with ½|k+G|² ≤ energy_cutoff.
-  /// \pre k finite; energy_cutoff finite and > 0.
+  /// \pre k finite; energy_cutoff finite and > 0; the basis, estimated before it is enumerated
+  /// (size_estimate), small enough that its dense Hamiltonian (matrix_bytes) fits in this
+  /// machine's physical memory (invalid_argument stating the estimate otherwise, e.g.
+  /// "E_cut = 1e6 needs about 300 GB for the plane-wave matrix (N = 1.4e5 plane waves ...);
+  /// this machine has 24 GB").
   PlaneWaveBasis(const Lattice<Dim, Scalar>& lattice, const Vector& k, Scalar energy_cutoff)
       : m_lattice(lattice), m_k(k), m_energy_cutoff(energy_cutoff) {
     for (int i = 0; i < Dim; ++i)
       require(std::isfinite(k[i]), "PlaneWaveBasis: component {} of k is not finite ({})", i, k[i]);
-    require(std::isfinite(energy_cutoff) && energy_cutoff > 0,
-            "PlaneWaveBasis: energy cutoff E_cut = {} must be finite and > 0", energy_cutoff);
-    // |k+G| ≤ R and n_l = e_l·G/2π ⇒ n_l ∈ [(−e_l·k − |e_l|R)/2π, (−e_l·k + |e_l|R)/2π].
+    require_feasible(lattice, energy_cutoff);
+    // |k+G| ≤ R and n_l = e_l·G/2π ⇒ n_l ∈ [(−e_l·k − |e_l|R)/2π, (−e_l·k + |e_l|R)/2π]; the
+    // box is widened by 2 on each side so that rounding never drops a plane wave on the sphere.
     const double radius = std::sqrt(2.0 * static_cast<double>(energy_cutoff));
     const double two_pi = 2 * std::numbers::pi_v<double>;
-    Label low, high;
-    double box_points = 1;
+    Eigen::Matrix<double, Dim, 1> centre, reach;
     for (int l = 0; l < Dim; ++l) {
-      const double centre = -static_cast<double>(lattice.basis().col(l).dot(k)) / two_pi;
-      const double half = static_cast<double>(lattice.basis().col(l).norm()) * radius / two_pi;
-      low[l] = static_cast<std::int64_t>(std::floor(centre - half)) - 1;
-      high[l] = static_cast<std::int64_t>(std::ceil(centre + half)) + 1;
-      box_points *= static_cast<double>(high[l] - low[l] + 1);
+      centre[l] = -static_cast<double>(lattice.basis().col(l).dot(k)) / two_pi;
+      reach[l] = static_cast<double>(lattice.basis().col(l).norm()) * radius / two_pi + 2;
     }
-    require(box_points <= 2e8,
+    Label low, high;
+    const double box_points = detail::integer_box<Dim>(centre, reach, max_box_points, low, high);
+    require(box_points <= max_box_points,
             "PlaneWaveBasis: energy cutoff E_cut = {} would scan {:.3g} candidate plane waves; "
             "reduce it",
             energy_cutoff, box_points);
@@ -80,9 +85,36 @@ class PlaneWaveBasis {
       return std::lexicographical_compare(a.label.begin(), a.label.end(), b.label.begin(),
                                           b.label.end());
     });
+    require_fits(lattice, energy_cutoff, static_cast<double>(kept.size()));
     m_labels.reserve(kept.size());
     for (const Entry& e : kept) m_labels.push_back(e.label);
     finish();
+  }
+
+  /// \brief About how many plane waves ½|k+G|² ≤ E_cut holds: the volume of the ball of radius
+  /// √(2 E_cut) over |B| (Lattice::reciprocal_count_estimate), at least 1 (G = 0 near k = 0);
+  /// +inf for an absurd cutoff. Exact up to the sphere's surface term.
+  [[nodiscard]] static double size_estimate(const Lattice<Dim, Scalar>& lattice,
+                                            Scalar energy_cutoff) {
+    const double radius = std::sqrt(2.0 * static_cast<double>(energy_cutoff));
+    return std::max(1.0, lattice.reciprocal_count_estimate(static_cast<Scalar>(radius)));
+  }
+
+  /// \brief Throws invalid_argument, stating the estimate, unless a basis of this cutoff can be
+  /// made and solved on this machine: E_cut finite and > 0, size_estimate() plane waves
+  /// countable, and their dense Hamiltonian (matrix_bytes) within the physical memory
+  /// (physical_memory_bytes). The constructor and BlochSolver's call it first; a driver can call
+  /// it to check a `--ecut` before any work.
+  static void require_feasible(const Lattice<Dim, Scalar>& lattice, Scalar energy_cutoff) {
+    require(std::isfinite(energy_cutoff) && energy_cutoff > 0,
+            "PlaneWaveBasis: energy cutoff E_cut = {} must be finite and > 0", energy_cutoff);
+    require_fits(lattice, energy_cutoff, size_estimate(lattice, energy_cutoff));
+  }
+
+  /// \brief Bytes of the dense N × N complex Hamiltonian on a basis of `plane_waves` plane waves
+  /// (what BlochSolver builds and diagonalises): N² sizeof(std::complex<Scalar>).
+  [[nodiscard]] static double matrix_bytes(double plane_waves) {
+    return plane_waves * plane_waves * static_cast<double>(sizeof(std::complex<Scalar>));
   }
 
   /// \brief The same plane waves seen from k + μ: labels n − μ_index, wavevector
@@ -121,6 +153,25 @@ class PlaneWaveBasis {
   [[nodiscard]] bool contains(const Label& n) const { return m_position.contains(n); }
 
  private:
+  // The enumeration box: about 10 s of scanning. Bases anywhere near it are far beyond the
+  // matrices require_fits allows on any machine, unless the lattice is very anisotropic.
+  static constexpr double max_box_points = 2e8;
+
+  // Throws invalid_argument, stating the estimate, when `plane_waves` plane waves are more than
+  // the index type holds or their dense Hamiltonian would not fit in this machine's memory.
+  static void require_fits(const Lattice<Dim, Scalar>& lattice, Scalar energy_cutoff,
+                           double plane_waves) {
+    require(plane_waves <= static_cast<double>(std::numeric_limits<Index>::max()),
+            "PlaneWaveBasis: energy cutoff E_cut = {} needs about {:.3g} plane waves, more than an "
+            "index can count",
+            energy_cutoff,
+            plane_waves);
+    require_fits_in_memory(
+        matrix_bytes(plane_waves), fmt::format("PlaneWaveBasis: E_cut = {}", energy_cutoff),
+        fmt::format("the plane-wave matrix (N = {:.3g} plane waves on a cell of volume {:.3g})",
+                    plane_waves, static_cast<double>(lattice.cell_volume())));
+  }
+
   Index checked(Index i) const {
     require(i >= 0 && i < size(), "PlaneWaveBasis: plane wave {} is outside [0, {})", i, size());
     return i;

@@ -8,9 +8,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <numbers>
+#include <string>
 #include <vector>
 
 #include "wavekin/bloch/potential.hpp"
+#include "wavekin/core/detail/checked_size.hpp"
 #include "wavekin/core/error.hpp"
 
 namespace wavekin {
@@ -37,19 +39,17 @@ class SampledPotential {
 
   /// \pre every N_j >= 1; values.size() = ∏ N_j; all values finite.
   SampledPotential(const Shape& shape, std::vector<Scalar> values) : m_shape(shape) {
-    std::size_t total = 1;
-    for (int j = 0; j < Dim; ++j) {
+    for (int j = 0; j < Dim; ++j)
       require(shape[j] >= 1, "SampledPotential: N_{} = {} points along axis {} (need >= 1)", j,
               shape[j], j);
-      total *= shape[j];
-    }
-    require(values.size() == total, "SampledPotential: {} values given for a grid of {} points",
-            values.size(), total);
+    const auto total = detail::checked_product(shape);
+    require(total == values.size(), "SampledPotential: {} values given for a grid of {} points",
+            values.size(), total ? fmt::format("{}", *total) : std::string("too many"));
     require_finite(values, "SampledPotential: sample values");
     m_coefficients.assign(values.begin(), values.end());
     std::size_t stride = 1;
     for (int j = 0; j < Dim; ++j) {
-      transform_axis(stride, shape[j], total);
+      transform_axis(stride, shape[j], values.size());
       stride *= shape[j];
     }
   }

@@ -9,6 +9,7 @@
 #include "wavekin/core/fit.hpp"
 #include "wavekin/core/integrate.hpp"
 #include "wavekin/core/lattice.hpp"
+#include "wavekin/core/memory.hpp"
 #include "wavekin/core/periodic_grid.hpp"
 #include "wavekin/core/spectral_derivative.hpp"
 #include "wavekin/core/version.hpp"

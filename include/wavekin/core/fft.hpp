@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "wavekin/core/concepts.hpp"
+#include "wavekin/core/detail/checked_size.hpp"
 #include "wavekin/core/detail/fftw_traits.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/periodic_grid.hpp"
@@ -78,9 +79,10 @@ std::array<int, Dim> fftw_extents(const std::array<std::ptrdiff_t, Dim>& counts,
     const auto n = counts[static_cast<std::size_t>(axis)];
     require(n >= 1 && n <= INT_MAX, "{}: points along axis {} must be in [1, {}], got {}", who,
             axis, INT_MAX, n);
-    require(total <= PTRDIFF_MAX / n, "{}: the total number of points overflows (axis {} has {})",
-            who, axis, n);
-    total *= n;
+    const auto product = checked_multiply(total, n);
+    require(product.has_value(), "{}: the total number of points overflows (axis {} has {})", who,
+            axis, n);
+    total = *product;
     extents[static_cast<std::size_t>(axis)] = static_cast<int>(n);
   }
   return extents;

@@ -53,6 +53,41 @@ bool next_in_box(LatticeIndex<Dim>& n, const LatticeIndex<Dim>& low,
   return true;
 }
 
+/// The integer box low ≤ n ≤ high holding every label n with |n_l − centre_l| ≤ reach_l
+/// (low_l = ⌈centre_l − reach_l⌉, high_l = ⌊centre_l + reach_l⌋). Returns its number of points,
+/// computed in floating point (+inf if a bound is not finite or beyond int64), and fills low and
+/// high only when that number is at most `max_points` (else they are left at 0): no out-of-range
+/// float-to-integer conversion can happen, whatever the cutoff asked for (a cutoff of 1e40 must
+/// be an error, not a wrapped box).
+/// \pre reach_l >= 0.
+template <int Dim>
+double integer_box(const Eigen::Matrix<double, Dim, 1>& centre,
+                   const Eigen::Matrix<double, Dim, 1>& reach, double max_points,
+                   LatticeIndex<Dim>& low, LatticeIndex<Dim>& high) {
+  low.setZero();
+  high.setZero();
+  double points = 1;
+  Eigen::Matrix<double, Dim, 1> lo, hi;
+  for (int l = 0; l < Dim; ++l) {
+    lo[l] = std::ceil(centre[l] - reach[l]);
+    hi[l] = std::floor(centre[l] + reach[l]);
+    const double extent = hi[l] - lo[l] + 1;
+    if (!std::isfinite(extent)) return std::numeric_limits<double>::infinity();
+    points *= std::max(extent, 0.0);
+  }
+  // A box of at most max_points (< 2^53) points has bounds within 2^53 of each other; the
+  // bounds themselves must fit in int64 too.
+  constexpr double limit = 9.0e18;
+  if (points > max_points || !(lo.cwiseAbs().maxCoeff() < limit) ||
+      !(hi.cwiseAbs().maxCoeff() < limit))
+    return points > max_points ? points : std::numeric_limits<double>::infinity();
+  for (int l = 0; l < Dim; ++l) {
+    low[l] = static_cast<std::int64_t>(lo[l]);
+    high[l] = static_cast<std::int64_t>(hi[l]);
+  }
+  return points;
+}
+
 }  // namespace detail
 
 /// \brief A point of the dual lattice, G = Σ_l n_l e^l, with its integer
@@ -127,6 +162,14 @@ class Lattice {
             condition, max_condition());
     m_dual = Scalar(2 * std::numbers::pi_v<double>) * basis.inverse().transpose();
     m_cell_volume = std::abs(basis.determinant());
+    // A well-conditioned basis can still be too small or too large for Scalar: 1e-300·I in 3D
+    // has |C| = 1e-900 = 0 and a NaN dual basis, 1e300·I has |C| = inf. Both are rejected,
+    // as is any scale whose |C| or |B| is subnormal (digits lost).
+    require(std::isnormal(m_cell_volume) && std::isnormal(zone_volume()) && m_dual.allFinite(),
+            "Lattice: the cell volume |C| = {:.3g} and the zone volume |B| = {:.3g} must both be "
+            "finite normal numbers (the basis vectors have lengths {:.3g} to {:.3g}; express "
+            "lengths in units of order 1)",
+            m_cell_volume, zone_volume(), smin, smax);
   }
 
   /// \brief Any user basis (columns of `basis`); same as the constructor.
@@ -225,17 +268,15 @@ class Lattice {
             g_max);
     require(centre.allFinite(), "Lattice::reciprocal_vectors: the centre is not finite");
     // G = Σ n_l e^l ⇒ n_l = e_l · G / 2π, so |n_l − c_l| <= |e_l| g_max / 2π, c_l = e_l·centre/2π.
-    const Vector c = dual_coordinates(centre);
-    IntVector low, high;
-    double box_points = 1;
+    const Eigen::Matrix<double, Dim, 1> c = dual_coordinates(centre).template cast<double>();
+    Eigen::Matrix<double, Dim, 1> reach;
     for (int l = 0; l < Dim; ++l) {
-      const double reach =
-          static_cast<double>(m_basis.col(l).norm() * g_max) / (2 * std::numbers::pi_v<double>) +
-          1e-9;
-      low[l] = static_cast<std::int64_t>(std::ceil(static_cast<double>(c[l]) - reach));
-      high[l] = static_cast<std::int64_t>(std::floor(static_cast<double>(c[l]) + reach));
-      box_points *= static_cast<double>(std::max<std::int64_t>(high[l] - low[l] + 1, 0));
+      reach[l] = static_cast<double>(m_basis.col(l).norm()) * static_cast<double>(g_max) /
+                     (2 * std::numbers::pi_v<double>) +
+                 1e-9;
     }
+    IntVector low, high;
+    const double box_points = detail::integer_box<Dim>(c, reach, 5e8, low, high);
     require(box_points <= 5e8,
             "Lattice::reciprocal_vectors: cutoff g_max = {} would enumerate {:.3g} candidate "
             "vectors; reduce it",

@@ -5,12 +5,16 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <numbers>
 #include <vector>
 
 #include <Eigen/Core>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "wavekin/core/concepts.hpp"
+#include "wavekin/core/detail/checked_size.hpp"
 #include "wavekin/core/error.hpp"
 
 namespace wavekin {
@@ -48,7 +52,8 @@ class PeriodicGrid {
   using MultiIndex = std::array<std::ptrdiff_t, Dim>;
   static constexpr int dimension = Dim;
 
-  /// \pre every count even and >= 4; every length finite and > 0; origin finite.
+  /// \pre every count even and >= 4, their product representable in std::ptrdiff_t; every
+  /// length finite and > 0; origin finite.
   PeriodicGrid(const Counts& counts, const Point& lengths, const Point& origin = Point::Zero())
       : m_counts(counts), m_lengths(lengths), m_origin(origin) {
     for (int axis = 0; axis < Dim; ++axis) {
@@ -62,10 +67,15 @@ class PeriodicGrid {
               "PeriodicGrid: origin along axis {} must be finite, got {}", axis, origin[axis]);
       m_spacing[axis] = lengths[axis] / static_cast<Scalar>(n);
     }
-    m_size = 1;
+    const auto size = detail::checked_product(counts);
+    require(size.has_value(),
+            "PeriodicGrid: {} points overflow the index type (at most {:.3g} points)",
+            fmt::join(counts, " × "), static_cast<double>(std::numeric_limits<std::ptrdiff_t>::max()));
+    m_size = *size;
+    std::ptrdiff_t stride = 1;
     for (int axis = Dim - 1; axis >= 0; --axis) {
-      m_strides[axis] = m_size;
-      m_size *= counts[axis];
+      m_strides[axis] = stride;
+      stride *= counts[axis];
     }
   }
 

@@ -14,8 +14,11 @@
 #include <vector>
 
 #include <Eigen/Core>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "wavekin/core/concepts.hpp"
+#include "wavekin/core/detail/checked_size.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
 
@@ -56,14 +59,16 @@ class ZoneGrid {
   ZoneGrid(const Lattice<Dim, Scalar>& lattice, const Counts& counts,
            std::vector<Eigen::Index> support = {})
       : m_lattice(lattice), m_counts(counts), m_support(std::move(support)) {
-    double total = 1;
     for (int l = 0; l < Dim; ++l) {
       const auto n = m_counts[static_cast<std::size_t>(l)];
       require(n >= 1, "ZoneGrid: points along e^{} must be >= 1, got {}", l + 1, n);
-      total *= static_cast<double>(n);
     }
-    require(total <= 1e15, "ZoneGrid: {:.3g} grid points are too many", total);
-    m_grid_size = static_cast<Eigen::Index>(total);
+    const auto total = detail::checked_product(m_counts);
+    require(total.has_value() && *total <= max_grid_size,
+            "ZoneGrid: {} = {:.3g} grid points are too many (at most {:.3g})",
+            fmt::join(m_counts, " × "), product_estimate(m_counts),
+            static_cast<double>(max_grid_size));
+    m_grid_size = *total;
     for (std::size_t k = 0; k < m_support.size(); ++k) {
       require(m_support[k] >= 0 && m_support[k] < m_grid_size,
               "ZoneGrid: support entry {} is grid index {}, outside [0, {})", k, m_support[k],
@@ -184,8 +189,14 @@ class ZoneGrid {
     require(std::isfinite(radius) && radius >= 0,
             "ZoneGrid::refined_near: radius must be finite and >= 0, got {}", radius);
     require(factor >= 1, "ZoneGrid::refined_near: factor must be >= 1, got {}", factor);
-    Eigen::Index sub_count = 1;
-    for (int l = 0; l < Dim; ++l) sub_count *= factor;
+    std::array<Eigen::Index, Dim> factors;
+    factors.fill(factor);
+    const auto sub_cells = detail::checked_product(factors);
+    require(sub_cells.has_value() && *sub_cells <= max_grid_size,
+            "ZoneGrid::refined_near: factor {} makes {:.3g} sub-points per refined vertex (at most "
+            "{:.3g})",
+            factor, product_estimate(factors), static_cast<double>(max_grid_size));
+    const Eigen::Index sub_count = *sub_cells;
     MomentumQuadrature<Dim, Scalar> out;
     for (Eigen::Index v = 0; v < size(); ++v) {
       const Vector p = momentum(v);
@@ -218,6 +229,16 @@ class ZoneGrid {
   }
 
  private:
+  // More vertices than any grid that can be stored: every count product is checked against it.
+  static constexpr Eigen::Index max_grid_size = Eigen::Index{1'000'000'000'000'000};
+
+  // Π counts in floating point, for messages about products too large to hold.
+  static double product_estimate(const std::array<Eigen::Index, Dim>& counts) {
+    double product = 1;
+    for (const auto n : counts) product *= static_cast<double>(n);
+    return product;
+  }
+
   Lattice<Dim, Scalar> m_lattice;
   Counts m_counts;
   std::vector<Eigen::Index> m_support;

@@ -9,8 +9,6 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +19,7 @@
 
 #include "wavekin/core/error.hpp"
 #include "wavekin/io/detail/atomic_file.hpp"
+#include "wavekin/io/detail/input_file.hpp"
 
 namespace wavekin::io {
 
@@ -140,16 +139,13 @@ inline void write_checkpoint(const std::filesystem::path& path, const Checkpoint
 
 /// \brief Reads a checkpoint written by write_checkpoint.
 ///
-/// Throws io_error naming `path` if the file is missing, is not a checkpoint (magic), has
+/// Throws io_error (and nothing else) naming `path` if the file is missing, unreadable or a
+/// directory, is not a checkpoint (magic), has
 /// another format version, is truncated or has trailing bytes, fails its checksum
 /// (corruption), or — when `expected_kind` is not empty — was written by another kind of run.
 inline Checkpoint read_checkpoint(const std::filesystem::path& path,
                                   std::string_view expected_kind = {}) {
-  std::ifstream in(path, std::ios::binary);
-  require<io_error>(static_cast<bool>(in), "cannot read checkpoint '{}': cannot open the file",
-                    path.string());
-  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  require<io_error>(!in.bad(), "cannot read checkpoint '{}': read error", path.string());
+  const std::string bytes = detail::read_whole_file(path, "read_checkpoint");
 
   const auto& magic = detail::checkpoint_magic;
   const std::size_t prefix = magic.size() + sizeof(std::uint32_t) + sizeof(std::uint64_t);
@@ -188,13 +184,19 @@ inline Checkpoint read_checkpoint(const std::filesystem::path& path,
       require<io_error>(entry.at("dtype").get<std::string>() == "<f8",
                         "checkpoint '{}' is corrupt: array dtype {}", path.string(),
                         entry.at("dtype").dump());
+      require<io_error>(entry.at("count").is_number_unsigned(),
+                        "checkpoint '{}' is corrupt: array count {}", path.string(),
+                        entry.at("count").dump());
       const auto count = entry.at("count").get<std::size_t>();
       require<io_error>(count <= bytes.size() / sizeof(double),
                         "checkpoint '{}' is truncated: array '{}' of {} doubles in a file of {} "
                         "bytes",
                         path.string(), entry.at("name").get<std::string>(), count, bytes.size());
       layout.emplace_back(entry.at("name").get<std::string>(), count);
-      payload += count * sizeof(double);
+      payload += count * sizeof(double);  // <= the file's size: no overflow, checked below
+      require<io_error>(payload <= bytes.size(),
+                        "checkpoint '{}' is truncated: its arrays need {} bytes, the file has {}",
+                        path.string(), payload, bytes.size());
     }
   } catch (const nlohmann::json::exception& e) {
     throw io_error(

@@ -7,4 +7,5 @@
 #include "wavekin/io/npy.hpp"
 #include "wavekin/io/progress.hpp"
 #include "wavekin/io/result_cache.hpp"
+#include "wavekin/io/stale_temporaries.hpp"
 #include "wavekin/io/summary.hpp"

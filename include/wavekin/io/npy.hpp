@@ -3,17 +3,15 @@
 #pragma once
 
 #include <bit>
-#include <cerrno>
 #include <complex>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <initializer_list>
 #include <limits>
-#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,8 +21,10 @@
 #include <fmt/format.h>
 #include <Eigen/Core>
 
+#include "wavekin/core/detail/checked_size.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/io/detail/atomic_file.hpp"
+#include "wavekin/io/detail/input_file.hpp"
 
 namespace wavekin::io {
 
@@ -91,16 +91,6 @@ template <class T>
 inline constexpr bool npy_host_ok = std::endian::native == std::endian::little;
 
 inline constexpr std::string_view npy_magic{"\x93NUMPY", 6};
-
-// Π shape, or false on overflow.
-inline bool checked_product(std::span<const std::size_t> shape, std::size_t& product) {
-  product = 1;
-  for (const auto n : shape) {
-    if (n != 0 && product > std::numeric_limits<std::size_t>::max() / n) return false;
-    product *= n;
-  }
-  return true;
-}
 
 // Python's repr of a tuple of ints: (), (5,), (2, 3).
 inline std::string python_tuple(std::span<const std::size_t> shape) {
@@ -258,10 +248,6 @@ class NpyHeaderParser {
   std::size_t m_pos = 0;
 };
 
-struct FileCloser {
-  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-};
-
 // Moves Fortran-ordered (first axis fastest) data into C order.
 template <class T>
 std::vector<T> fortran_to_c_order(const std::vector<T>& in, const std::vector<std::size_t>& shape) {
@@ -307,10 +293,10 @@ template <NpyScalar T>
 void write_npy(const std::filesystem::path& path, const T* data, std::span<const std::size_t> shape,
                bool fortran_order = false) {
   static_assert(detail::npy_host_ok<T>, "wavekin::io npy support needs a little-endian host");
-  std::size_t count = 0;
-  require(detail::checked_product(shape, count),
-          "write_npy '{}': the shape {} overflows std::size_t", path.string(),
+  const auto product = wavekin::detail::checked_product(shape);
+  require(product.has_value(), "write_npy '{}': the shape {} overflows std::size_t", path.string(),
           detail::python_tuple(shape));
+  const std::size_t count = *product;
   require(count == 0 || data != nullptr, "write_npy '{}': data is null", path.string());
   detail::AtomicFile file(path);
   file.write(detail::npy_header(npy_descr<T>, fortran_order, shape));
@@ -331,11 +317,10 @@ void write_npy(const std::filesystem::path& path, const T* data,
 template <NpyScalar T>
 void write_npy(const std::filesystem::path& path, const std::vector<T>& values,
                std::span<const std::size_t> shape) {
-  std::size_t count = 0;
-  const bool fits = detail::checked_product(shape, count);
-  require(fits && count == values.size(),
-          "write_npy '{}': the shape {} needs {} values, the vector has {}", path.string(),
-          detail::python_tuple(shape), fits ? fmt::format("{}", count) : "too many", values.size());
+  const auto count = wavekin::detail::checked_product(shape);
+  require(count == values.size(), "write_npy '{}': the shape {} needs {} values, the vector has {}",
+          path.string(), detail::python_tuple(shape),
+          count ? fmt::format("{}", *count) : "too many", values.size());
   write_npy(path, values.data(), shape);
 }
 
@@ -391,34 +376,24 @@ void write_npy(const std::filesystem::path& path, const Eigen::DenseBase<Derived
 /// \brief Reads a .npy file (format version 1.0, 2.0 or 3.0) whose dtype is T's.
 ///
 /// The data is returned in C order; a Fortran-ordered file is transposed.
-/// Bytes after the data are ignored, as numpy does.
+/// Bytes after the data are an error (numpy ignores them): with no checksum in the format, the
+/// exact file length is what catches a damaged shape or header length.
 ///
-/// \throws io_error naming the path and the problem: missing or unreadable
-///   file, bad magic, unsupported version, malformed header dict, a dtype other
-///   than T's ("file has '<f4', expected '<f8'"), big-endian data, or fewer data
-///   bytes than the shape needs.
+/// Every size in the file (header length, shape) is checked against the file's size, and for
+/// overflow, before anything is allocated for it.
+///
+/// \throws io_error (and nothing else) naming the path and the problem: missing or unreadable
+///   file, a directory, bad magic, unsupported version, malformed header dict, a dtype other
+///   than T's ("file has '<f4', expected '<f8'"), big-endian data, or fewer or more
+///   data bytes than the shape needs.
 template <NpyScalar T>
 NpyArray<T> read_npy(const std::filesystem::path& path) {
   static_assert(detail::npy_host_ok<T>, "wavekin::io npy support needs a little-endian host");
   const std::string name = path.string();
-  std::unique_ptr<std::FILE, detail::FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) {
-    const int code = errno;
-    throw io_error(fmt::format("read_npy '{}': cannot open: {}", name, std::strerror(code)));
-  }
-  // Reads exactly n bytes or says why not.
-  const auto read_exactly = [&](void* out, std::size_t n, const char* what) {
-    if (std::fread(out, 1, n, file.get()) == n) return;
-    if (std::ferror(file.get())) {
-      const int code = errno;
-      throw io_error(
-          fmt::format("read_npy '{}': cannot read {}: {}", name, what, std::strerror(code)));
-    }
-    throw io_error(fmt::format("read_npy '{}': file ends inside the {}", name, what));
-  };
+  detail::InputFile file(path, "read_npy");
 
   unsigned char preamble[8];
-  read_exactly(preamble, sizeof preamble, "magic string and version");
+  file.read_exactly(preamble, sizeof preamble, "magic string and version");
   require<io_error>(std::memcmp(preamble, detail::npy_magic.data(), detail::npy_magic.size()) == 0,
                     "read_npy '{}': bad magic string (not a .npy file)", name);
   const unsigned major = preamble[6], minor = preamble[7];
@@ -428,12 +403,18 @@ NpyArray<T> read_npy(const std::filesystem::path& path) {
                     name, major, minor);
   const std::size_t length_bytes = major == 1 ? 2 : 4;
   unsigned char length_field[4] = {0, 0, 0, 0};
-  read_exactly(length_field, length_bytes, "header length");
-  std::size_t header_len = 0;
+  file.read_exactly(length_field, length_bytes, "header length");
+  std::uint64_t header_len = 0;
   for (std::size_t b = 0; b < length_bytes; ++b)
-    header_len |= static_cast<std::size_t>(length_field[b]) << (8 * b);
-  std::string header(header_len, '\0');
-  read_exactly(header.data(), header_len, "header");
+    header_len |= static_cast<std::uint64_t>(length_field[b]) << (8 * b);
+  // Every size read from the file is checked against what the file holds before anything is
+  // allocated for it: a corrupt length field (0xFFFFFFFF) is an error, not a 4 GiB buffer.
+  require<io_error>(header_len <= file.remaining(),
+                    "read_npy '{}': file ends inside the header: the header length field says {} "
+                    "bytes, only {} bytes follow it (truncated or corrupt file)",
+                    name, header_len, file.remaining());
+  std::string header(static_cast<std::size_t>(header_len), '\0');
+  file.read_exactly(header.data(), header.size(), "header");
   // Versions 1 and 2 use latin-1, version 3 UTF-8; the keys and values we
   // accept are ASCII either way.
 
@@ -457,26 +438,25 @@ NpyArray<T> read_npy(const std::filesystem::path& path) {
   require<io_error>(same, "read_npy '{}': dtype mismatch: file has '{}', expected '{}'", name,
                     descr, expected);
 
-  std::size_t count = 0;
-  require<io_error>(detail::checked_product(array.shape, count) &&
-                        count <= std::numeric_limits<std::size_t>::max() / sizeof(T),
-                    "read_npy '{}': the shape {} overflows", name,
+  const auto count = wavekin::detail::checked_product(array.shape);
+  const auto bytes = count ? wavekin::detail::checked_multiply(*count, sizeof(T)) : std::nullopt;
+  require<io_error>(bytes.has_value(), "read_npy '{}': the shape {} overflows", name,
                     detail::python_tuple(array.shape));
-  const std::size_t needed = count * sizeof(T);
-  // Compare with the file size before allocating, so that a corrupt shape
-  // gives a clear error rather than bad_alloc.
-  std::error_code ec;
-  const auto file_size = std::filesystem::file_size(path, ec);
-  const std::size_t data_offset = 8 + length_bytes + header_len;
-  if (!ec) {
-    const std::size_t available = file_size > data_offset ? file_size - data_offset : 0;
-    require<io_error>(available >= needed,
-                      "read_npy '{}': truncated data: the shape {} of '{}' needs {} bytes, the "
-                      "file has {}",
-                      name, detail::python_tuple(array.shape), descr, needed, available);
-  }
-  array.data.resize(count);
-  if (needed > 0) read_exactly(array.data.data(), needed, "data (truncated data)");
+  const std::size_t needed = *bytes;
+  require<io_error>(needed <= file.remaining(),
+                    "read_npy '{}': truncated data: the shape {} of '{}' needs {} bytes, the "
+                    "file has {}",
+                    name, detail::python_tuple(array.shape), descr, needed, file.remaining());
+  // numpy itself ignores bytes after the data; here they mean that the shape or the header
+  // length was damaged (a digit of the shape flipped to a smaller one), so they are an error:
+  // a file read without complaint holds exactly the array its header describes.
+  require<io_error>(needed == file.remaining(),
+                    "read_npy '{}': {} unexpected bytes after the data (the shape {} of '{}' needs "
+                    "{} bytes): corrupt header or trailing garbage",
+                    name, file.remaining() - needed, detail::python_tuple(array.shape), descr,
+                    needed);
+  array.data.resize(*count);
+  if (needed > 0) file.read_exactly(array.data.data(), needed, "data (truncated data)");
   if (fortran_order) array.data = detail::fortran_to_c_order(array.data, array.shape);
   return array;
 }

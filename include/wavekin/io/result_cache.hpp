@@ -4,11 +4,8 @@
 #pragma once
 
 #include <cctype>
-#include <exception>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -20,6 +17,7 @@
 #include "wavekin/core/error.hpp"
 #include "wavekin/io/checkpoint.hpp"
 #include "wavekin/io/detail/atomic_file.hpp"
+#include "wavekin/io/detail/input_file.hpp"
 
 namespace wavekin::io {
 
@@ -75,15 +73,15 @@ class ResultCache {
     if (!std::filesystem::is_regular_file(file, ec)) return notice("not a regular file");
     std::string text;
     try {
-      std::ifstream in(file, std::ios::binary);
-      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    } catch (const std::exception&) {
-      return notice("unreadable file");
+      text = detail::read_whole_file(file, "result cache");
+    } catch (const io_error& e) {
+      return notice(fmt::format("unreadable file ({})", e.what()));
     }
     const auto stored = nlohmann::json::parse(text, nullptr, false);
     if (stored.is_discarded() || !stored.is_object() || !stored.contains("parameters") ||
         !stored.contains("result") || !stored.contains("checksum") ||
-        !stored["checksum"].is_string() || stored.value("format", "") != format)
+        !stored["checksum"].is_string() || !stored.contains("format") ||
+        stored["format"] != format)
       return notice("damaged file (not a complete result record)");
     if (stored["checksum"].get<std::string>() != checksum(stored["parameters"], stored["result"]))
       return notice("damaged file (checksum mismatch)");

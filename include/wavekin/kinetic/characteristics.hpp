@@ -66,6 +66,8 @@ class Characteristics {
             "Characteristics: rtol must be finite and > 0, got {}", options.rtol);
     require(std::isfinite(options.atol) && options.atol > 0,
             "Characteristics: atol must be finite and > 0, got {}", options.atol);
+    require(options.max_steps >= 1, "Characteristics: max_steps must be >= 1, got {}",
+            options.max_steps);
   }
 
   [[nodiscard]] const H& hamiltonian() const noexcept { return m_h; }

@@ -83,6 +83,9 @@ class CollisionOperator {
                 options.compression_tolerance < 1,
             "CollisionOperator: compression_tolerance must be in [0, 1), got {}",
             options.compression_tolerance);
+    require(std::isfinite(options.memory_limit_bytes) && options.memory_limit_bytes > 0,
+            "CollisionOperator: memory_limit_bytes must be finite and > 0, got {}",
+            options.memory_limit_bytes);
     std::map<double, std::size_t> index;
     m_group_of.resize(mass.size());
     for (std::size_t i = 0; i < mass.size(); ++i) {

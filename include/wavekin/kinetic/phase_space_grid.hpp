@@ -9,8 +9,11 @@
 #include <utility>
 
 #include <Eigen/Core>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "wavekin/core/concepts.hpp"
+#include "wavekin/core/detail/checked_size.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/periodic_grid.hpp"
 
@@ -51,7 +54,11 @@ class PhaseSpaceGrid {
               a, k_min[a], k_max[a]);
       m_dk[a] = (k_max[a] - k_min[a]) / static_cast<double>(n);
       m_k_strides[static_cast<std::size_t>(a)] = m_k_size;
-      m_k_size *= n;
+      const auto k_size = detail::checked_multiply(m_k_size, n);
+      require(k_size.has_value() && detail::checked_multiply(*k_size, m_x.size()).has_value(),
+              "PhaseSpaceGrid: {} x-points × {} k-points overflow the index type", m_x.size(),
+              fmt::join(k_counts, " × "));
+      m_k_size = *k_size;
     }
     for (int a = 0; a < Dim; ++a) {
       m_counts[static_cast<std::size_t>(a)] = m_x.count(a);

@@ -16,6 +16,7 @@
 #include <Eigen/Core>
 
 #include "wavekin/core/error.hpp"
+#include "wavekin/core/memory.hpp"
 
 namespace wavekin {
 
@@ -58,6 +59,14 @@ class RunningStatistics {
       for (std::size_t j = 0; j < k; ++j)
         require(m_specs[j].name != m_specs[k].name,
                 "RunningStatistics: observable name '{}' appears twice", m_specs[k].name);
+      // Mean and squared deviations, and the size × size matrix where asked: stated before
+      // the allocation, so a covariance of a 10^6-point field is an error, not bad_alloc.
+      const auto n = static_cast<double>(m_specs[k].size);
+      require_fits_in_memory(n * (m_specs[k].covariance ? n + 2 : 2) * sizeof(double),
+                             fmt::format("RunningStatistics: observable '{}' of size {}{}",
+                                         m_specs[k].name, m_specs[k].size,
+                                         m_specs[k].covariance ? " with its covariance" : ""),
+                             "its running sums");
     }
     m_observables.reserve(m_specs.size());
     for (const auto& spec : m_specs) {

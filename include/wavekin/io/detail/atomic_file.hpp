@@ -35,6 +35,28 @@ inline std::filesystem::path temporary_path_for(const std::filesystem::path& pat
   return path.parent_path() / name;
 }
 
+/// \brief The pid of the process that wrote the temporary `name` (a file name of the form
+/// temporary_path_for makes, `<target>.tmp.<pid>.<n>`, with a non-empty target), or 0 if
+/// `name` is not of that form.
+inline long temporary_writer_pid(std::string_view name) noexcept {
+  const auto digits = [](std::string_view text) {
+    return !text.empty() && text.size() <= 18 &&
+           text.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  const auto last_dot = name.rfind('.');
+  if (last_dot == std::string_view::npos || !digits(name.substr(last_dot + 1))) return 0;
+  const auto pid_dot = name.rfind('.', last_dot - 1);
+  if (pid_dot == std::string_view::npos) return 0;
+  const auto pid_text = name.substr(pid_dot + 1, last_dot - pid_dot - 1);
+  constexpr std::string_view marker = ".tmp";
+  if (!digits(pid_text) || pid_dot <= marker.size() ||
+      name.substr(pid_dot - marker.size(), marker.size()) != marker)
+    return 0;
+  long pid = 0;
+  for (const char c : pid_text) pid = pid * 10 + (c - '0');
+  return pid;
+}
+
 /// \brief A file written to a temporary sibling and renamed over its target on commit().
 ///
 /// Until commit() returns, `path` keeps its old content (or stays absent), so a
@@ -43,6 +65,9 @@ inline std::filesystem::path temporary_path_for(const std::filesystem::path& pat
 /// flushes, fsyncs (a checkpoint must survive a power cut, not only a crash) and
 /// renames. Destroying an uncommitted AtomicFile removes the temporary and
 /// leaves `path` untouched.
+///
+/// A process killed before commit() or discard() leaves its temporary behind;
+/// io::remove_stale_temporaries (io/stale_temporaries.hpp) removes those of dead processes.
 ///
 /// Every failure throws io_error naming the path and strerror(errno).
 /// Two AtomicFiles for the same path (threads, ranks) never share a temporary;
