@@ -36,6 +36,8 @@
 #include "process.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/fft.hpp"
+#include "wavekin/core/memory.hpp"
+#include "wavekin/io/stale_temporaries.hpp"
 #include "wavekin/io/summary.hpp"
 
 namespace wavekin::examples {
@@ -130,29 +132,11 @@ CLI::Option* by_type(CLI::Option* option) {
 
 }  // namespace checks
 
-/// \brief Bytes as people read them: "2.4 TB", "24 GB", "512 MB" (powers of 1000).
-inline std::string bytes_text(double bytes) {
-  constexpr const char* units[] = {"bytes", "kB", "MB", "GB", "TB", "PB", "EB"};
-  std::size_t u = 0;
-  while (bytes >= 1000 && u + 1 < std::size(units)) bytes /= 1000, ++u;
-  if (!std::isfinite(bytes) || bytes >= 1000) return fmt::format("{:.2g} EB", bytes);
-  return fmt::format("{:.{}f} {}", bytes, bytes < 10 && u > 0 ? 1 : 0, units[u]);
-}
-
-/// \brief The machine's physical memory in bytes (sysconf).
-inline double physical_memory() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && page > 0 ? double(pages) * double(page) : 0.0;
-}
-
 /// \brief Stops a request that cannot fit: throws invalid_argument "<what> needs about <bytes>;
 /// this machine has <memory>" when the estimate exceeds the physical memory. `what` names the
 /// option and the data ("--points 1000000 needs about 2.4 TB for the coherence field").
 inline void require_memory(double bytes, std::string_view what) {
-  const double memory = physical_memory();
-  if (memory <= 0) return;  // unknown: no check
-  require(std::isfinite(bytes) && bytes <= memory, "{} needs about {}; this machine has {}", what,
-          bytes_text(bytes), bytes_text(memory));
+  require_fits_in_memory(bytes, what);
 }
 
 /// \brief Hidden test hook, to simulate kill -9 between the writes of a run:
@@ -299,10 +283,10 @@ class Driver {
     };
     try {
       create_output_folder();
-      // TODO(h16, merge): io::remove_stale_temporaries(m_out) — the library helper comes with the
-      // io hardening branch; wire it here when merging (the `<file>.tmp.<pid>.<n>` files a killed
-      // run leaves; vmse_liouville also writes under runs/). Not copied here on purpose.
-      // io::remove_stale_temporaries(m_out);
+      // The `<file>.tmp.<pid>.<n>` files a killed run left (vmse_liouville writes under runs/).
+      if (const auto removed = io::remove_stale_temporaries(m_out, /*recursive=*/true))
+        fmt::print("{}: removed {} temporary file(s) a killed run left in {}\n", m_name, removed,
+                   m_out.string());
       m_summary.parameter("quick", m_quick);
       m_summary.parameter("threads", m_threads);
       m_summary.parameter("build_type", WAVEKIN_BUILD_TYPE);

@@ -175,9 +175,8 @@ TEST_CASE("vmse_liouville killed between the files of a run or after runs resume
 }
 
 // Stale temporaries of a killed run (`<file>.tmp.<pid>.<n>`, pid no longer running) are removed
-// when a driver starts. [!mayfail] until io::remove_stale_temporaries is wired into Driver (the
-// TODO in examples/common/driver.hpp): then drop the tag.
-TEST_CASE("a rerun removes the stale temporaries a killed run left", "[drivers][resume][!mayfail]") {
+// when a driver starts (Driver::run calls io::remove_stale_temporaries on --out, recursively).
+TEST_CASE("a rerun removes the stale temporaries a killed run left", "[drivers][resume]") {
   const wavekin::test::TempDir scratch("stale_tmp");
   const auto out = scratch.path / "out";
   fs::create_directories(out);

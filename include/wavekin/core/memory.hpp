@@ -41,16 +41,17 @@ inline std::string format_bytes(double bytes) {
 }
 
 /// \brief Throws invalid_argument "<request> needs about <bytes> for <purpose>; this machine has
-/// <memory>" when `bytes` (an estimate, possibly inf or NaN from an overflowing count) exceeds
-/// the physical memory. Called before the allocation, so that an impossible request is a clear
-/// error rather than std::bad_alloc or the OOM killer. Does nothing where the memory is unknown.
+/// <memory>" (without " for <purpose>" when `purpose` is empty) when `bytes` (an estimate,
+/// possibly inf or NaN from an overflowing count) exceeds the physical memory. Called before the
+/// allocation, so that an impossible request is a clear error rather than std::bad_alloc or the
+/// OOM killer. Does nothing where the memory is unknown.
 inline void require_fits_in_memory(double bytes, std::string_view request,
-                                   std::string_view purpose) {
+                                   std::string_view purpose = {}) {
   const auto memory = physical_memory_bytes();
   if (memory == 0) return;
   require(std::isfinite(bytes) && bytes <= static_cast<double>(memory),
-          "{} needs about {} for {}; this machine has {}", request, format_bytes(bytes), purpose,
-          format_bytes(static_cast<double>(memory)));
+          "{} needs about {}{}{}; this machine has {}", request, format_bytes(bytes),
+          purpose.empty() ? "" : " for ", purpose, format_bytes(static_cast<double>(memory)));
 }
 
 }  // namespace wavekin
