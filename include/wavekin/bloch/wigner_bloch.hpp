@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <complex>
 #include <cstddef>
 #include <span>
@@ -45,10 +46,13 @@ struct WignerBloch {
 /// \f[ \sigma_{jl}(x,p) = \hat f_j(p)\,\overline{g_l(x;p)}, \f]
 /// f̂_j the Bloch coefficients (SupercellBloch::forward) and g_l(x; p) the envelopes of φ in the
 /// basis frozen at p, φ(x) = Σ_l g_l(x; p) Ψ_l(x/ε, p). On the supercell, g_l(·; p_r) is the
-/// trigonometric polynomial Σ_δ h_l(r, δ) e^{iq_δ·x/ε} over the M^Dim offsets q_δ = p_{r+δ} − p_r:
+/// trigonometric polynomial Σ_δ h_l(r, δ) e^{iq_δ·x/ε} over the M^Dim offsets q_δ ≡ p_{r+δ} − p_r:
 /// h_l(r, δ) = (nM)^{−d} Σ_G conj c^l_G(p_r) F(p_r + q_δ + G), F the DFT of φ (labels taken mod n,
-/// as the grid does). At the cell origins x_ν the choice of representative q_δ (mod Λ*) does not
-/// matter, so g_l(x_ν; p_r) is one inverse DFT of size M^Dim; f̂_j(p_r) = h_j(r, 0)·M^d/|B|.
+/// as the grid does). Every choice of representatives q_δ (mod Λ*) splits φ exactly, but into
+/// different envelopes: wavekin takes the shortest, q_δ = ZoneGrid::displacement (the Wigner–Seitz
+/// choice, the slowest envelope, and the p̃ "nearest p₀" of CoherenceField::set_wave_packet). At
+/// the cell origins x_ν the phases e^{iq_δ·x_ν/ε} are M-periodic in δ, so g_l(x_ν; p_r) is one
+/// inverse DFT of size M^Dim; f̂_j(p_r) = h_j(r, 0)·M^d/|B|.
 ///
 /// Exact identities (tested): with all bands, Σ_r w Σ_jl σ_jl Ψ_j conj Ψ_l = |φ|² at z = x/ε
 /// (∫W dk = |φ|²); for any bands, Σ_ν |C|ε^d σ_jl(x_ν, p_r) = (2πε)^d f̂_j conj f̂_l (the x-integral
@@ -87,6 +91,26 @@ WignerBloch<Dim, Scalar> wigner_bloch(const SupercellBloch<Dim, Scalar>& bloch,
       const auto g = static_cast<Index>(cell.label(b)[a]);
       classes[static_cast<std::size_t>(b)][static_cast<std::size_t>(a)] = g < 0 ? g + points : g;
     }
+  // Each offset class δ (row-major over [0, M)^Dim) by its shortest representative
+  // q_δ = Σ_a (δ_a/M) e^a − μ (ZoneGrid::displacement): signed integers δ_a − M t_a.
+  std::vector<std::array<Index, Dim>> offsets(static_cast<std::size_t>(np));
+  for (Index delta = 0; delta < np; ++delta) {
+    std::array<Index, Dim> da;
+    Index rest = delta;
+    for (int a = Dim - 1; a >= 0; --a) {
+      da[static_cast<std::size_t>(a)] = rest % cells;
+      rest /= cells;
+    }
+    Eigen::Matrix<Scalar, Dim, 1> theta;
+    for (int a = 0; a < Dim; ++a)
+      theta[a] = static_cast<Scalar>(da[static_cast<std::size_t>(a)]) / static_cast<Scalar>(cells);
+    const Eigen::Matrix<Scalar, Dim, 1> q = cell.lattice().dual_basis() * theta;
+    const auto shift = cell.lattice().dual_coordinates(
+        Eigen::Matrix<Scalar, Dim, 1>(q - cell.zone().displacement(q, Eigen::Matrix<Scalar, Dim, 1>::Zero())));
+    for (int a = 0; a < Dim; ++a)
+      offsets[static_cast<std::size_t>(delta)][static_cast<std::size_t>(a)] =
+          da[static_cast<std::size_t>(a)] - cells * static_cast<Index>(std::llround(shift[a]));
+  }
   std::array<std::ptrdiff_t, Dim> offset_counts;
   offset_counts.fill(static_cast<std::ptrdiff_t>(cells));
   const Fft<Dim, Scalar> offset_fft(offset_counts);
@@ -109,18 +133,13 @@ WignerBloch<Dim, Scalar> wigner_bloch(const SupercellBloch<Dim, Scalar>& bloch,
     for (Index m = 0; m < nb; ++m) c.col(m) = bloch.coefficients(r).col(bands[static_cast<std::size_t>(m)]);
     const auto ra = cell.zone_indices(r);
     for (Index delta = 0; delta < np; ++delta) {
-      std::array<Index, Dim> da;  // row-major over [0, M)^Dim
-      Index rest = delta;
-      for (int a = Dim - 1; a >= 0; --a) {
-        da[static_cast<std::size_t>(a)] = rest % cells;
-        rest /= cells;
-      }
+      const auto& da = offsets[static_cast<std::size_t>(delta)];
       for (Index b = 0; b < size; ++b) {
         Index flat = 0;
         for (int a = 0; a < Dim; ++a) {
           const auto sa = static_cast<std::size_t>(a);
-          flat = flat * full + (ra[sa] + da[sa] + cells * classes[static_cast<std::size_t>(b)][sa]) %
-                                   full;
+          const Index s = (ra[sa] + da[sa] + cells * classes[static_cast<std::size_t>(b)][sa]) % full;
+          flat = flat * full + (s < 0 ? s + full : s);
         }
         gathered[b] = spectrum[static_cast<std::size_t>(flat)];
       }
