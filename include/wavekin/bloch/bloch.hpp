@@ -4,6 +4,7 @@
 
 #include "wavekin/bloch/band_table.hpp"
 #include "wavekin/bloch/bloch_solver.hpp"
+#include "wavekin/bloch/bloch_wave_packet.hpp"
 #include "wavekin/bloch/cosine_sum.hpp"
 #include "wavekin/bloch/crossing.hpp"
 #include "wavekin/bloch/eigen_policy.hpp"
@@ -17,4 +18,7 @@
 #include "wavekin/bloch/potential.hpp"
 #include "wavekin/bloch/sampled_potential.hpp"
 #include "wavekin/bloch/solve_states.hpp"
+#include "wavekin/bloch/supercell.hpp"
+#include "wavekin/bloch/supercell_bloch.hpp"
 #include "wavekin/bloch/time_reversal.hpp"
+#include "wavekin/bloch/wigner_bloch.hpp"

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <complex>
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include "wavekin/bloch/plane_wave_basis.hpp"
 #include "wavekin/bloch/time_reversal.hpp"
 #include "wavekin/coherence/band_data.hpp"
+#include "wavekin/coherence/coherence_field.hpp"
 #include "wavekin/coherence/collision_bands.hpp"
 #include "wavekin/coherence/graphene_valleys.hpp"
 #include "wavekin/core/concepts.hpp"
@@ -217,6 +219,48 @@ CollisionBands<Dim> collision_bands_from_table(const Lattice<Dim, double>& latti
   for (Eigen::Index i = 0; i < table.size(); ++i) states.push_back(table.state(i));
   return collision_bands_from_states<Dim>(ZoneGrid<Dim>(lattice, table.grid_shape()), states,
                                           bands);
+}
+
+/// \brief The PacketOverlaps of a wave packet a(x) Ψ_m(x/ε, p₀) on the momentum points of
+/// `states` (one Bloch state per point, in the gauge σ is to be written in), for CoherenceField::
+/// set_wave_packet (P1 (3.8) at finite ε, docs/conventions.md §12): for each state at p, the
+/// translate p̃ = p − ν (ν ∈ Λ*) nearest p₀ (ZoneGrid::displacement), the state there by relabelling
+/// (relabel, docs/conventions.md §6: exact, phase included), and A_mj(p₀, p̃) = Σ_G c^m_G(p₀)
+/// conj c^j_G(p̃) for j in `bands` (overlap_A's convention, by integer label; plane waves missing
+/// from one basis count as zero).
+/// \pre states non-empty, on state_p0's lattice; m valid for state_p0; bands valid for every state.
+template <int Dim, RealScalar Scalar>
+PacketOverlaps<Dim, Scalar> packet_overlaps(const BlochState<Dim, Scalar>& state_p0,
+                                            Eigen::Index m,
+                                            const std::vector<BlochState<Dim, Scalar>>& states,
+                                            const std::vector<Eigen::Index>& bands) {
+  using ComplexMatrix = Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic>;
+  require(!states.empty(), "packet_overlaps: no Bloch states given");
+  require(!bands.empty(), "packet_overlaps: no bands given");
+  detail::check_band(state_p0, m, "packet_overlaps");
+  const auto& lattice = state_p0.basis.lattice();
+  std::array<Eigen::Index, Dim> one;
+  one.fill(1);
+  const ZoneGrid<Dim, Scalar> zone(lattice, one);  // only for its nearest-translate rule
+  const ComplexMatrix packet = state_p0.coefficients.col(m);
+  PacketOverlaps<Dim, Scalar> out;
+  out.overlaps.resize(static_cast<Eigen::Index>(bands.size()),
+                      static_cast<Eigen::Index>(states.size()));
+  for (std::size_t q = 0; q < states.size(); ++q) {
+    const auto& state = states[q];
+    for (const Eigen::Index j : bands) detail::check_band(state, j, "packet_overlaps");
+    const auto d = zone.displacement(state.k, state_p0.k);  // p − p₀', p₀' nearest p
+    const auto theta = lattice.dual_coordinates(state.k - state_p0.k - d);
+    LatticeIndex<Dim> nu;
+    for (int l = 0; l < Dim; ++l) nu[l] = static_cast<std::int64_t>(std::llround(theta[l]));
+    const auto shifted = relabel(state, LatticeIndex<Dim>(-nu));
+    const ComplexMatrix on_shifted = map_coefficients(state_p0.basis, packet, shifted.basis);
+    for (std::size_t j = 0; j < bands.size(); ++j)
+      out.overlaps(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(q)) =
+          shifted.coefficients.col(bands[j]).dot(on_shifted.col(0));
+    out.displacements.push_back(d);
+  }
+  return out;
 }
 
 /// \brief The ValleyBands of P1 (5.3)–(5.4) from a Bloch state at a Dirac point K: bands
