@@ -35,7 +35,7 @@ struct Settings {
 };
 
 // Plane-wave cutoff: ½|G|² ≤ E_cut keeps |G| ≤ √(2E_cut); defaults scaled by 1/a².
-double cutoff(const Settings& s) {
+inline double cutoff(const Settings& s) {
   const double fallback = s.potential == "honeycomb" ? 400
                           : s.lattice == "line"         ? 2000
                           : s.lattice == "cubic"        ? 150
@@ -73,8 +73,9 @@ void validate_on(const Lattice<Dim>& lattice, const Settings& s, int threads) {
   }
   const double ecut = cutoff(s);
   require(std::isfinite(ecut) && ecut > 0, "--ecut {} must be finite and > 0", ecut);
-  const double waves = lattice.reciprocal_count_estimate(std::sqrt(2 * ecut));
-  examples::require_memory(32 * waves * waves * threads,
+  const double waves = PlaneWaveBasis<Dim>::size_estimate(lattice, ecut);
+  // A dense Hamiltonian and its eigenvectors per thread.
+  examples::require_memory(2 * PlaneWaveBasis<Dim>::matrix_bytes(waves) * threads,
                            fmt::format("--ecut {} (about {:.3g} plane waves per k point: a dense "
                                        "Hamiltonian and its eigenvectors per thread, --threads {})",
                                        ecut, waves, threads));
@@ -90,7 +91,7 @@ void validate_on(const Lattice<Dim>& lattice, const Settings& s, int threads) {
 
 // Every check of the options, before any work (Driver::validate): the potential's default and its
 // fit to the lattice, parameters it does not use, then the lattice's checks (validate_on).
-void validate(Settings& s, int threads) {
+inline void validate(Settings& s, int threads) {
   if (s.potential.empty())
     s.potential = s.lattice == "triangular" ? "honeycomb"
                   : s.lattice == "line"     ? "mathieu"

@@ -75,7 +75,7 @@ struct Settings {
 // Every check of the options, before any work (Driver::validate; signs and finiteness are checked
 // by the options themselves; called by the driver): consistency, then memory: the valley fields, the lattice vectors of
 // each μ-sum (R̂ > tol R̂(0)), the (5.2) patch's Bloch states and operator.
-void validate(const Settings& s) {
+inline void validate(const Settings& s) {
   require(s.box >= 8 * s.width, "--box {} must be >= 8 --width = {}", s.box, 8 * s.width);
   require(s.points >= 8 && s.points % 2 == 0, "--points {} must be even, >= 8", s.points);
   require(s.steps >= 2, "--steps {} must be >= 2", s.steps);

@@ -14,6 +14,7 @@
 #include "driver.hpp"
 #include "vmse_sample.hpp"
 #include "wavekin/core/error.hpp"
+#include "wavekin/kinetic/phase_space_grid.hpp"
 
 namespace wavekin::examples::vmse {
 
@@ -43,7 +44,7 @@ struct MonteCarloSettings {
 
 // Every check of the options, before any work (Driver::validate; ranges, signs and names are
 // checked by the options themselves): consistency and the memory of the RTE and the ensembles.
-void validate(const Settings& s, const MonteCarloSettings& mc, const std::string& mode,
+inline void validate(const Settings& s, const MonteCarloSettings& mc, const std::string& mode,
               int threads) {
   require(s.p0 > 1, "--p0 {} must be > 1 (the k-box is p0 +- 1)", s.p0);
   const double nx = std::round(box_length * std::ldexp(1.0, s.n)), nk = std::ldexp(2.0, s.n);
@@ -62,6 +63,15 @@ void validate(const Settings& s, const MonteCarloSettings& mc, const std::string
                            fmt::format("--mc-n {} (covariance matrices of rho and J on {} points, "
                                        "per thread and merged)",
                                        *std::max_element(mc.ns.begin(), mc.ns.end()), points));
+}
+
+// The RTE's phase-space grid: x on the box, k ∈ [p0 − 1, p0 + 1], Δx = Δk = 2^{−n}.
+inline PhaseSpaceGrid<1> rte_grid(const Settings& s) {
+  const double h = std::ldexp(1.0, -s.n);
+  return {PeriodicGrid<1>({std::lround(box_length / h)}, Eigen::Matrix<double, 1, 1>(box_length)),
+          {std::lround(2.0 / h)},
+          Eigen::Matrix<double, 1, 1>(s.p0 - 1),
+          Eigen::Matrix<double, 1, 1>(s.p0 + 1)};
 }
 
 }  // namespace wavekin::examples::vmse

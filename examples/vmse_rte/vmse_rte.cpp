@@ -76,14 +76,6 @@ using examples::vmse::correlation;
 using examples::vmse::packet_A;
 using examples::vmse::packet_x0;
 
-PhaseSpaceGrid<1> rte_grid(const Settings& s) {
-  const double h = std::ldexp(1.0, -s.n);
-  return {PeriodicGrid<1>({std::lround(box_length / h)}, Vec1(box_length)),
-          {std::lround(2.0 / h)},
-          Vec1(s.p0 - 1),
-          Vec1(s.p0 + 1)};
-}
-
 // What an RTE checkpoint restores: the step, W there, the history rows so far and the collision
 // substeps per step (a run resumed at its last step takes no step of its own).
 struct RteState {
