@@ -31,7 +31,11 @@
 #include "wavekin/coherence/coherent_rte.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
 
+#include "bench_support.hpp"
+
 namespace {
+
+using wavekin::bench::thread_seconds;
 
 using wavekin::GaussianCorrelation;
 using wavekin::Lattice;
@@ -80,12 +84,6 @@ Setup& setup(std::ptrdiff_t nx, Eigen::Index np) {
   auto& slot = cache[{nx, np}];
   if (!slot) slot = std::make_unique<Setup>(*table, nx, np);
   return *slot;
-}
-
-double thread_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 // One CoherentRte step is timed; after each, with the timer paused, one full exact Liouville step

@@ -25,17 +25,14 @@
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 #include "wavekin/schrodinger/detail/aligned_field.hpp"
 
+#include "bench_support.hpp"
+
 namespace {
+
+using wavekin::bench::thread_seconds;
 
 using cplx = std::complex<double>;
 constexpr double two_pi = 2 * std::numbers::pi;
-
-// CPU seconds of this thread: steadier than wall time on a shared machine.
-double thread_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 
 template <int Dim>
 wavekin::PeriodicGrid<Dim> unit_box(long n) {

@@ -38,16 +38,14 @@
 #include "wavekin/core/integrate.hpp"
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 
+#include "bench_support.hpp"
+
 namespace {
+
+using wavekin::bench::thread_seconds;
 
 using cplx = std::complex<double>;
 constexpr double two_pi = 2 * std::numbers::pi;
-
-double thread_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 
 double paper_mass(double t, double x) {
   return (1 + 0.2 * std::sin(two_pi * x)) * (1 + 0.2 * std::cos(two_pi * t));
