@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <complex>
 #include <cstddef>
 #include <span>
@@ -138,7 +139,8 @@ class SplitStepSpectral {
   std::vector<Scalar> m_potential_values, m_potential_end;
   detail::AlignedField<Scalar> m_work;
   std::vector<complex_type> m_kinetic;  // cached for the last dt
-  Scalar m_kinetic_dt = Scalar(-1);
+  // NaN before the first step: any dt, of either sign, differs from it.
+  Scalar m_kinetic_dt = std::numeric_limits<Scalar>::quiet_NaN();
 };
 
 /// \brief Deduces Dim and Scalar from the grid.
