@@ -324,8 +324,7 @@ void run_study(examples::Driver& driver, Settings s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  examples::Driver driver("band_crossing",
-                          "interband transfer of P1 (3.16) near conical (r = 1) and quadratic "
+  examples::Driver driver("interband transfer of P1 (3.16) near conical (r = 1) and quadratic "
                           "(r = 2) band crossings against delta/eps^(1/r) (P1 §3.2)");
   Settings settings;
   const auto& positive = examples::checks::positive;

@@ -4,20 +4,14 @@ the Rabi prediction, the far-field law and the line delta = eps^(1/r); the r = 2
 by eps^(2-2/r); and time traces of the band populations and of the coherence size for a near
 and a far delta."""
 # SPDX-License-Identifier: MIT
-import json
-import sys
-from pathlib import Path
+from plotting import open_run  # first: it selects matplotlib's file backend
 
-import matplotlib
 
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-out = Path(sys.argv[1])
-summary = json.loads((out / "summary.json").read_text())
-params = summary["parameters"]
-width = params["packet_width"]["value"]
+out, summary, params = open_run()
+width = params["packet_width"]
 traces = summary["traces"]
 u = np.load(out / "u.npy")
 times = np.load(out / "times.npy")
@@ -58,8 +52,8 @@ ax = axes[0][2]
 for i, e in enumerate(eps):
     ax.loglog(u, tmean(data[2]["transfer"][i]) / e, "o-", ms=3, lw=0.7, color=colors[i],
               label=rf"$\varepsilon = {e:g}$")
-T = params["final_time"]["value"]
-lam = params["lambda"]["value"]
+T = params["final_time"]
+lam = params["lambda"]
 fine = np.geomspace(u[0], u[-1], 400)
 # The eps -> 0 limit F_2(u) = 4/(w^2u^2) <sin^2(lambda u^2 t)>_t (continuous time mean).
 phase = 2 * lam * fine**2 * T

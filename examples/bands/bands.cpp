@@ -349,7 +349,6 @@ void run(examples::Driver& driver, const Settings& s) {
 
 int main(int argc, char** argv) {
   wavekin::examples::Driver driver(
-      WAVEKIN_DRIVER_NAME,
       "Bloch band structures along high-symmetry paths or on zone grids, with band crossings "
       "located and their order r and slope lambda# fitted. Units: hbar = m = 1, energies in "
       "1/length^2. Default: the honeycomb (graphene-like) Dirac cone at K.");

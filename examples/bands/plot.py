@@ -2,21 +2,15 @@
 (labelled vertices, the located crossing marked), or for a zone grid the
 density of states of each band."""
 # SPDX-License-Identifier: MIT
-import json
-import sys
-from pathlib import Path
+from plotting import open_run  # first: it selects matplotlib's file backend
 
-import matplotlib
 
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-out = Path(sys.argv[1])
+out, summary, parameters = open_run()
 energies = np.load(out / "bands.npy")
 kpath = np.load(out / "kpath.npy")
-summary = json.loads((out / "summary.json").read_text())
-parameters = {key: entry["value"] for key, entry in summary["parameters"].items()}
 crossing = summary.get("crossing")
 vertices = summary.get("high_symmetry_points", {}).get("path_vertices", [])
 

@@ -184,7 +184,10 @@ inline void abort_point(std::string_view point) {
 /// driver.
 class Driver {
  public:
-  Driver(std::string name, std::string description)
+  /// \param description  what the driver does (--help and summary.json)
+  /// \param name         the driver's name: its folder under out/ and in summary.json; the build
+  ///                     gives it (examples/CMakeLists.txt defines WAVEKIN_DRIVER_NAME)
+  explicit Driver(std::string description, std::string name = WAVEKIN_DRIVER_NAME)
       : m_name(std::move(name)),
         m_app(std::move(description), m_name),
         m_summary(m_name, WAVEKIN_GIT_REVISION),
@@ -292,6 +295,9 @@ class Driver {
       m_summary.parameter("build_type", WAVEKIN_BUILD_TYPE);
       body(*this);
       m_summary.set("resumed", m_resumed);
+      // What --threads did: the OS threads of the process after the body (the worker pools of
+      // OpenMP and FFTW persist), checked by tests/examples/test_driver_threads.cpp.
+      m_summary.set("os_threads_after_run", os_thread_count());
       m_summary.write(output("summary.json"));
       fmt::print("{}: wrote {}\n", m_name, output("summary.json").string());
     } catch (const wavekin::error& e) {

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,19 @@ inline int run_child(const std::vector<std::string>& argv,
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// \brief The number of OS threads this process has now (Linux: the entries of /proc/self/task),
+/// 0 where that is not available. OpenMP's and FFTW's worker pools outlive the parallel regions
+/// and plans that started them, so counted after a driver's body it tells how many threads the
+/// body ran on.
+inline int os_thread_count() {
+  std::error_code ec;
+  int count = 0;
+  for (std::filesystem::directory_iterator it("/proc/self/task", ec), end; !ec && it != end;
+       it.increment(ec))
+    ++count;
+  return ec ? 0 : count;
 }
 
 }  // namespace wavekin::examples

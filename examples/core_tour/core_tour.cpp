@@ -179,8 +179,7 @@ void run(examples::Driver& driver) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  wavekin::examples::Driver driver(WAVEKIN_DRIVER_NAME,
-                                   "A tour of wavekin's core: lattices, zones, reciprocal "
+  wavekin::examples::Driver driver("A tour of wavekin's core: lattices, zones, reciprocal "
                                    "vectors and spectral derivatives.");
   return driver.run(argc, argv, run);
 }

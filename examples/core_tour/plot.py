@@ -1,15 +1,12 @@
 """Plots of the core_tour driver: reciprocal-vector counting and spectral convergence."""
 # SPDX-License-Identifier: MIT
-import sys
-from pathlib import Path
+from plotting import open_run  # first: it selects matplotlib's file backend
 
-import matplotlib
 
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-out = Path(sys.argv[1])
+out, _, _ = open_run()
 counts = np.load(out / "reciprocal_counts.npy")
 errors = np.load(out / "spectral_error.npy")
 

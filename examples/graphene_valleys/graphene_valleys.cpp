@@ -292,30 +292,27 @@ void run_study(examples::Driver& driver, Settings s) {
       const auto& sc = result.scalars;
       fmt::print(
           "  (5.2) solver, eps = {:g}: {} patch vertices (N = {}, h = {:.4f}), {} nonzeros, "
-          "assembly {:.1f} s (+ {:.1f} s Bloch solves)\n",
-          eps, number(sc, "patch_vertices"), number(sc, "grid_points_per_axis"),
-          number(sc, "grid_spacing"), number(sc, "operator_nonzeros"),
-          number(sc, "assembly_seconds"), number(sc, "bloch_seconds"));
-      fmt::print(
+          "assembly {:.1f} s (+ {:.1f} s Bloch solves)\n"
           "    K -> K' rate of one vertex, operator / rays: {:.6e} / {:.6e} at |p-K| = {:.4f}, "
-          "{:.6e} / {:.6e} at {:.4f} (worst gap {:.1e})\n",
-          number(sc, "rate_check_near_operator"), number(sc, "rate_check_near_rays"),
-          number(sc, "rate_check_near_distance"), number(sc, "rate_check_far_operator"),
-          number(sc, "rate_check_far_rays"), number(sc, "rate_check_far_distance"),
-          number(sc, "rate_check_worst_gap"));
-      fmt::print(
+          "{:.6e} / {:.6e} at {:.4f} (worst gap {:.1e})\n"
           "    upper-band packet: dP_K'/dt(0) = {:.5e} (first step {:.5e}) = {:.5f} gamma of "
           "(5.3)-(5.4); cone pi<|p-K|>/lambda# = {:.5f}; P_K'(T) = {:.4f}, max C_K' = {:.2e}, "
-          "max |P_K + P_K' - 1| = {:.2e}\n",
-          number(sc, "initial_rate"), number(sc, "initial_rate_first_step"),
-          number(sc, "initial_rate_over_gamma"), number(sc, "cone_prediction_over_gamma"),
-          number(sc, "kp_population_final"), number(sc, "kp_coherence_max"),
-          number(sc, "max_total_drift"));
-      fmt::print(
+          "max |P_K + P_K' - 1| = {:.2e}\n"
           "    mixed packet: dP_K'/dt(0) = {:.5e}, d(P_K + P_K')/dt(0) = {:.3e}; C_K {:.4f} -> "
           "{:.2e}, max C_K' = {:.2e}; P_K'(T) = {:.4f}, P_K + P_K' at T = {:.6f} (max drift "
           "{:.2e})\n",
-          number(sc, "mixed_initial_rate"), number(sc, "mixed_initial_trace_rate"),
+          eps, number(sc, "patch_vertices"), number(sc, "grid_points_per_axis"),
+          number(sc, "grid_spacing"), number(sc, "operator_nonzeros"),
+          number(sc, "assembly_seconds"), number(sc, "bloch_seconds"),
+          number(sc, "rate_check_near_operator"), number(sc, "rate_check_near_rays"),
+          number(sc, "rate_check_near_distance"), number(sc, "rate_check_far_operator"),
+          number(sc, "rate_check_far_rays"), number(sc, "rate_check_far_distance"),
+          number(sc, "rate_check_worst_gap"),
+          number(sc, "initial_rate"), number(sc, "initial_rate_first_step"),
+          number(sc, "initial_rate_over_gamma"), number(sc, "cone_prediction_over_gamma"),
+          number(sc, "kp_population_final"), number(sc, "kp_coherence_max"),
+          number(sc, "max_total_drift"), number(sc, "mixed_initial_rate"),
+          number(sc, "mixed_initial_trace_rate"),
           number(sc, "mixed_k_coherence_initial"), number(sc, "mixed_k_coherence_final"),
           number(sc, "mixed_kp_coherence_max"), number(sc, "mixed_kp_population_final"),
           number(sc, "mixed_total_final"), number(sc, "mixed_max_total_drift"));
@@ -386,8 +383,7 @@ void run_study(examples::Driver& driver, Settings s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  examples::Driver driver("graphene_valleys",
-                          "a packet at the Dirac point K of a honeycomb potential in P1's graphene "
+  examples::Driver driver("a packet at the Dirac point K of a honeycomb potential in P1's graphene "
                           "valley model (5.3)-(5.4), with and without randomness");
   Settings s;
   namespace checks = examples::checks;

@@ -4,21 +4,15 @@ rho_K, rho_K' at the snapshot times of the coupled Gaussian piece, and x-t pictu
 slice of both densities with and without randomness, and the (5.2) runs on the balls around K
 and K' against (5.3)-(5.4)."""
 # SPDX-License-Identifier: MIT
-import json
-import sys
-from pathlib import Path
+from plotting import label_axes, open_run  # first: it selects matplotlib's file backend
 
-import matplotlib
 
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import PowerNorm
 
-out = Path(sys.argv[1])
-summary = json.loads((out / "summary.json").read_text())
-params = summary["parameters"]
-box = params["box_length"]["value"]
+out, summary, params = open_run()
+box = params["box_length"]
 pieces = summary["pieces"]
 x = np.load(out / "x.npy")
 snap_t = np.load(out / "snapshot_times.npy")
@@ -48,16 +42,12 @@ for p in pieces:
     kp = s[:, 2]
     if np.any(kp[1:] > 0):
         axes[2].semilogy(t[1:], kp[1:], color=c, label=label(p))
-axes[0].set_title("valley populations $P_K$ (solid), $P_{K'}$ (dashed);\n"
-                  "dotted: $(1 - e^{-2\\gamma t})/2$, $\\gamma$ from $\\hat R$")
-axes[0].set_xlabel("t")
-axes[0].legend(fontsize=7)
-axes[1].set_title("coherences $|\\int\\sigma_{12}\\,dx|/N_0$: K (solid), K' (dashed)")
-axes[1].set_xlabel("t")
-axes[1].legend(fontsize=7)
-axes[2].set_title("$P_{K'}(t)$ (log scale; exactly 0 without randomness)")
-axes[2].set_xlabel("t")
-axes[2].legend(fontsize=7)
+for ax, title in zip(axes, [
+        "valley populations $P_K$ (solid), $P_{K'}$ (dashed);\n"
+        "dotted: $(1 - e^{-2\\gamma t})/2$, $\\gamma$ from $\\hat R$",
+        "coherences $|\\int\\sigma_{12}\\,dx|/N_0$: K (solid), K' (dashed)",
+        "$P_{K'}(t)$ (log scale; exactly 0 without randomness)"]):
+    label_axes(ax, title, xlabel="t", legend=True)
 fig.tight_layout()
 fig.savefig(out / "graphene_valleys_populations.png", dpi=90)
 plt.close(fig)
@@ -131,12 +121,11 @@ if runs:
     axes[0].plot(t, 0.5 * (1 - np.exp(-2 * gamma * t)), color="tab:red", ls="--",
                  label=f"(5.3)-(5.4): $(1 - e^{{-2\\gamma t}})/2$, $\\gamma$ = {gamma:.4f}")
     axes[0].set_ylim(0, 0.55)
-    axes[0].set_xlabel("t")
-    axes[0].set_title("K' population: (5.2) on the balls vs (5.3)-(5.4), same $\\hat R$")
-    axes[0].legend(fontsize=7)
-    axes[1].set_xlabel("t")
-    axes[1].set_title("(5.2): trace defect of (4.15); coherence $\\sum_p w|\\sigma_{12}|$ in B(K)")
-    axes[1].legend(fontsize=7)
+    label_axes(axes[0], "K' population: (5.2) on the balls vs (5.3)-(5.4), same $\\hat R$",
+               xlabel="t", legend=True)
+    label_axes(axes[1],
+               "(5.2): trace defect of (4.15); coherence $\\sum_p w|\\sigma_{12}|$ in B(K)",
+               xlabel="t", legend=True)
     fig.tight_layout()
     fig.savefig(out / "graphene_valleys_balls.png", dpi=90)
     plt.close(fig)

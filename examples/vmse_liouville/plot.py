@@ -3,20 +3,15 @@
 (Figs 2a-b, 5a-b), and the phase-space picture of W^0 with W^eps beside it
 (Figs 1, 4)."""
 # SPDX-License-Identifier: MIT
+from plotting import open_run  # first: it selects matplotlib's file backend
+
 import csv
-import json
-import sys
-from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-out = Path(sys.argv[1])
-summary = json.loads((out / "summary.json").read_text())
-examples = summary["parameters"]["examples"]["value"]
+out, summary, params = open_run()
+examples = params["examples"]
 results = summary["results"]
 
 
@@ -94,7 +89,7 @@ for row, e in enumerate(examples):
         # The one-period window of the discrete transform leaves a ghost half a
         # box away from the packet (see wigner_transform.hpp): show W^eps only
         # where the packet is.
-        n_w = summary["parameters"]["wigner_n"]["value"]
+        n_w = params["wigner_n"]
         rho = np.load(out / "runs" / f"ex{e}_n{n_w}" / "rho_eps.npy")
         w = w * (rho > 1e-3 * rho.max())[:, None]
         vmax = np.abs(w).max()

@@ -395,8 +395,7 @@ void run_study(examples::Driver& driver, Settings settings) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  examples::Driver driver("vmse_liouville",
-                          "VMSE (Crank-Nicolson spectral) against its Liouville limit: P2 §4.1.2 "
+  examples::Driver driver("VMSE (Crank-Nicolson spectral) against its Liouville limit: P2 §4.1.2 "
                           "examples 1 and 2, Err_rho and Err_J of (4.11) as eps = 2^-n decreases");
   Settings settings;
   driver.add("--examples", settings.examples, "which of P2 §4.1.2's examples (1, 2)")

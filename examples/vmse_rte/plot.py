@@ -1,24 +1,18 @@
 """Plot of the vmse_rte driver: the RTE solution W(x, k) at t = 0.4 in phase space
 (P2 Fig. 6) with its moments rho^0 and J^0."""
 # SPDX-License-Identifier: MIT
-import json
-import sys
-from pathlib import Path
+from plotting import open_run  # first: it selects matplotlib's file backend
 
-import matplotlib
 
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-out = Path(sys.argv[1])
-summary = json.loads((out / "summary.json").read_text())
+out, summary, parameters = open_run()
 w = np.load(out / "W_final.npy")
 x = np.load(out / "x.npy")
 k = np.load(out / "k.npy")
 rho = np.load(out / "rho_rte.npy")
 current = np.load(out / "current_rte.npy")
-parameters = {key: entry["value"] for key, entry in summary["parameters"].items()}
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 ax = axes[0]

@@ -5,15 +5,13 @@ Usage: plot_studies.py OUT_DIR [convergence RUN...] [pairs RUN...] [gamma RUN_G1
 Each RUN is an output folder of vmse_rte --mode mc; a keyword starts a figure's list."""
 # SPDX-License-Identifier: MIT
 import csv
-import json
 import sys
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import numpy as np
+sys.path.append(str(Path(__file__).resolve().parent.parent / "common"))  # run from the source tree
+from plotting import read_summary  # noqa: E402  (before pyplot: it selects the file backend)
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 A, X0, T = 256.0, 0.3, 0.4  # the driver's packet and final time
 
@@ -24,7 +22,7 @@ def rows(run):
 
 
 def parameters(run):
-    summary = json.loads((Path(run) / "summary.json").read_text())
+    summary = read_summary(run)
     return {k: e["value"] for k, e in summary["parameters"].items()}
 
 

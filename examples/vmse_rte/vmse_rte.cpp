@@ -401,7 +401,6 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
 
 int main(int argc, char** argv) {
   examples::Driver driver(
-      "vmse_rte",
       "Radiative transfer limit of the random-mass VMSE (P2 §4.2.2, Fig. 6): the "
       "RTE solution at t = 0.4 with P2's exponential covariance");
   Settings s;
