@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <new>
 #include <optional>
 #include <string>
@@ -37,6 +38,7 @@
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/fft.hpp"
 #include "wavekin/core/memory.hpp"
+#include "wavekin/io/fft_wisdom_file.hpp"
 #include "wavekin/io/stale_temporaries.hpp"
 #include "wavekin/io/summary.hpp"
 
@@ -198,6 +200,15 @@ class Driver {
         ->capture_default_str()
         ->check(CLI::Range(1, 4096));
     m_app.add_flag("--no-plot", m_no_plot, "do not call plot.py");
+    m_app
+        .add_option("--fft-rigor", m_fft_rigor,
+                    "FFTW planner effort; the plans are kept in <out>/fft_wisdom.txt, so a "
+                    "resumed run makes the same plans")
+        ->transform(CLI::CheckedTransformer(
+            std::map<std::string, FftRigor>{{"estimate", FftRigor::estimate},
+                                            {"measure", FftRigor::measure},
+                                            {"patient", FftRigor::patient}}))
+        ->default_str("measure");
     m_app.add_flag("--print-threads", m_print_threads, "print the thread setup and exit")
         ->group("");  // hidden: for tests
   }
@@ -243,7 +254,9 @@ class Driver {
   [[nodiscard]] bool quick() const { return m_quick; }
   [[nodiscard]] int threads() const { return m_threads; }
   /// \brief The FFT options of this run (FFTW threads from --threads).
-  [[nodiscard]] FftOptions fft_options() const { return FftOptions{.threads = m_threads}; }
+  [[nodiscard]] FftOptions fft_options() const {
+    return FftOptions{.rigor = m_fft_rigor, .threads = m_threads};
+  }
   [[nodiscard]] const std::filesystem::path& out_dir() const { return m_out; }
   /// \brief A file in the output folder.
   [[nodiscard]] std::filesystem::path output(const std::string& file) const { return m_out / file; }
@@ -292,6 +305,8 @@ class Driver {
                    m_out.string());
       m_summary.parameter("quick", m_quick);
       m_summary.parameter("threads", m_threads);
+      m_summary.parameter("fft_rigor", rigor_name(m_fft_rigor));
+      const FftWisdomKeeper wisdom(*this);
       m_summary.parameter("build_type", WAVEKIN_BUILD_TYPE);
       body(*this);
       m_summary.set("resumed", m_resumed);
@@ -311,6 +326,33 @@ class Driver {
   }
 
  private:
+  static const char* rigor_name(FftRigor rigor) {
+    return rigor == FftRigor::estimate ? "estimate" : rigor == FftRigor::measure ? "measure" : "patient";
+  }
+
+  // FFT plans (io/fft_wisdom_file.hpp): a rerun over a folder imports the plans the earlier run
+  // made, so a resumed run continues bit for bit; every new plan is saved as soon as it is made.
+  // A damaged file is reported, removed, and the plans are made afresh.
+  class FftWisdomKeeper {
+   public:
+    explicit FftWisdomKeeper(Driver& driver) {
+      const auto file = driver.output("fft_wisdom.txt");
+      bool imported = false;
+      try {
+        imported = io::load_fft_wisdom(file);
+      } catch (const io_error& e) {
+        fmt::print(stderr, "{}: {}; making the plans afresh\n", driver.m_name, e.what());
+        std::error_code ec;
+        std::filesystem::remove(file, ec);
+      }
+      driver.m_summary.set("fft_wisdom", {{"file", "fft_wisdom.txt"}, {"imported", imported}});
+      io::keep_fft_wisdom_saved(file);
+    }
+    ~FftWisdomKeeper() { io::stop_saving_fft_wisdom(); }
+    FftWisdomKeeper(const FftWisdomKeeper&) = delete;
+    FftWisdomKeeper& operator=(const FftWisdomKeeper&) = delete;
+  };
+
   void setup_threads() const {
 #if defined(_OPENMP)
     omp_set_num_threads(m_threads);
@@ -405,6 +447,7 @@ class Driver {
   bool m_print_threads = false;
   bool m_no_plot = false;
   int m_threads = 1;
+  FftRigor m_fft_rigor = FftRigor::measure;
   std::vector<std::function<void()>> m_quick_defaults;
   std::vector<std::function<void()>> m_checks;
   nlohmann::json m_resumed = nlohmann::json::array();

@@ -30,6 +30,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_files.hpp"
+
 extern char** environ;  // NOLINT: POSIX
 
 namespace wavekin::test {
@@ -140,21 +142,15 @@ inline ChildRun run_program(const std::string& program, const std::vector<std::s
   return run;
 }
 
-/// \brief The whole content of a file, bytes as they are.
-inline std::string file_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 /// \brief summary.json without what may differ between an interrupted-and-resumed run and an
 /// uninterrupted one: the timings (every key that holds "seconds"), "written_at" and "resumed".
 inline nlohmann::json comparable_summary(const std::filesystem::path& file) {
-  auto doc = nlohmann::json::parse(file_bytes(file));
+  auto doc = nlohmann::json::parse(slurp(file));
   const std::function<void(nlohmann::json&)> strip = [&](nlohmann::json& j) {
     if (j.is_object()) {
       for (auto it = j.begin(); it != j.end();) {
         if (it.key().find("seconds") != std::string::npos || it.key() == "written_at" ||
-            it.key() == "resumed")
+            it.key() == "resumed" || it.key() == "fft_wisdom")
           it = j.erase(it);
         else
           strip(*it++);
@@ -212,7 +208,7 @@ inline std::vector<std::string> folder_differences(const std::filesystem::path& 
   for (const auto& f : files_a) {
     if (files_b.count(f) == 0) continue;
     const bool same = std::filesystem::path(f).extension() == ".npy"
-                          ? file_bytes(a / f) == file_bytes(b / f)
+                          ? slurp(a / f) == slurp(b / f)
                           : comparable_csv(a / f) == comparable_csv(b / f);
     if (!same) out.push_back(f + " differs");
   }

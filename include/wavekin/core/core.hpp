@@ -6,6 +6,7 @@
 #include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/fft.hpp"
+#include "wavekin/core/fft_wisdom.hpp"
 #include "wavekin/core/fit.hpp"
 #include "wavekin/core/integrate.hpp"
 #include "wavekin/core/lattice.hpp"

@@ -4,6 +4,7 @@
 
 #include "wavekin/io/checkpoint.hpp"
 #include "wavekin/io/csv.hpp"
+#include "wavekin/io/fft_wisdom_file.hpp"
 #include "wavekin/io/npy.hpp"
 #include "wavekin/io/progress.hpp"
 #include "wavekin/io/result_cache.hpp"

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -28,6 +29,13 @@ namespace wavekin::detail {
 inline std::mutex& fftw_planner_mutex() {
   static std::mutex mutex;
   return mutex;
+}
+
+/// \brief What runs at the end of every planning step, under the planner lock (set by
+/// set_fft_wisdom_listener in core/fft_wisdom.hpp; empty by default).
+inline std::function<void()>& fftw_planning_listener() {
+  static std::function<void()> listener;
+  return listener;
 }
 
 /// \brief FFTW's API for one precision, so that callers are written once.
@@ -74,6 +82,8 @@ struct fftw_api;
     static int alignment_of(R* p) { return X(alignment_of)(p); }                               \
     static void plan_with_nthreads(int threads) { X(plan_with_nthreads)(threads); }            \
     static int init_threads() { return X(init_threads)(); }                                    \
+    static char* export_wisdom() { return X(export_wisdom_to_string)(); }                      \
+    static int import_wisdom(const char* text) { return X(import_wisdom_from_string)(text); }  \
   };
 
 WAVEKIN_DEFINE_FFTW_API(FFTW_MANGLE_DOUBLE, double)
@@ -93,6 +103,16 @@ inline int fftw_alignment(const Complex<Scalar>* p) {
   return fftw_alignment<Scalar>(reinterpret_cast<const Scalar*>(p));
 }
 
+/// \brief Runs fftw_init_threads once per precision and tells whether it succeeded; the caller
+/// holds the planner lock (FFTW requires it of fftw_init_threads; the static's initialisation
+/// runs under it). Threaded solvers change the planner's set of solvers, and FFTW's wisdom
+/// carries a signature of that set, so wisdom exported after this call imports only after it.
+template <RealScalar Scalar>
+bool fftw_threads_initialised_locked() {
+  static const bool available = fftw_api<Scalar>::init_threads() != 0;
+  return available;
+}
+
 /// \brief Holds the planner lock for the lifetime of a planning step and sets
 /// FFTW's planner thread count for it.
 ///
@@ -106,9 +126,7 @@ class fftw_planner_session {
  public:
   /// \pre threads >= 1 (checked by the callers, which name their own class).
   explicit fftw_planner_session(int threads) : lock(fftw_planner_mutex()) {
-    // Runs once per precision; the static's initialisation happens under the
-    // planner lock, which FFTW requires of fftw_init_threads.
-    static const bool threads_available = fftw_api<Scalar>::init_threads() != 0;
+    const bool threads_available = fftw_threads_initialised_locked<Scalar>();
     if (threads > 1) {
       require<error>(threads_available,
                      "FFT: FFTW could not initialise its threads (fftw_init_threads failed); "
@@ -120,6 +138,12 @@ class fftw_planner_session {
   }
   ~fftw_planner_session() {
     if (reset_threads) fftw_api<Scalar>::plan_with_nthreads(1);
+    if (const auto& listener = fftw_planning_listener()) {
+      try {
+        listener();
+      } catch (...) {  // a destructor must not throw; the listener reports its own failures
+      }
+    }
   }
   fftw_planner_session(const fftw_planner_session&) = delete;
   fftw_planner_session& operator=(const fftw_planner_session&) = delete;
