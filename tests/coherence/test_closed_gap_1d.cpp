@@ -236,8 +236,8 @@ TEST_CASE("closed gap 1D: (3.16) with finite-ε data follows the wave at rate ε
   const double slope = wavekin::log_log_slope(epsilons, model_rho);
   if (verbose()) fmt::print("closed gap 1D: ρ̄ error slope in ε {:.3f}\n", slope);
   // (3.16) drops the O(ε) terms of (1.2): the dispersion −½ε²∂_x² of the frozen-p envelopes
-  // g_l(x; p) (σ = f̂ conj g; their carrier e^{−iξx}, ξ = (p − p₀)/ε, makes it an O(ε t/width²)
-  // effect on ρ̄) and the coupling to the other bands. Measured ρ̄ errors 0.1085,
+  // g_l(x; p) (σ = f̂ conj g; their carrier e^{−iξx}, ξ = (p − p₀)/ε, makes it an O(ε/width²)
+  // effect on ρ̄ at t = O(1)) and the coupling to the other bands. Measured ρ̄ errors 0.1085,
   // 0.0551, 0.0276 (slope 0.99); σ errors 0.0749, 0.0375, 0.0188. Tolerances: 1.2× measured;
   // slope window [0.85, 1.15] (first order, with the ±0.15 the three points' curvature allows).
   const std::vector<double> rho_tolerance{0.13, 0.066, 0.033}, sigma_tolerance{0.09, 0.045, 0.0225};
