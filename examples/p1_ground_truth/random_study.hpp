@@ -73,6 +73,8 @@ struct RandomStudyResult {
   std::vector<double> times;
   std::vector<std::vector<double>> transfer_mean, transfer_se, transfer_c3, transfer_415;
   std::vector<double> slope_mean, slope_se, slope_c3, slope_415;
+  /// The same slopes over the second half of the window, βt ∈ [0.25, 0.5] (after the transient).
+  std::vector<double> late_mean, late_se, late_c3, late_415;
   double seconds_per_sample = 0;  ///< wall time per sample over all threads (× threads: CPU)
   std::uint64_t samples = 0;
 };
@@ -133,6 +135,11 @@ inline std::vector<std::vector<double>> solve_band_diagonal(
 // intercept absorbs), which a fit through t = 0 would read as rate.
 inline double early_slope(std::span<const double> times, std::span<const double> transfer) {
   return least_squares_line(times.subspan(1), transfer.subspan(1)).slope;
+}
+// The slope over the second half of the output times (t ≥ T/2).
+inline double late_slope(std::span<const double> times, std::span<const double> transfer) {
+  const std::size_t half = times.size() / 2;
+  return least_squares_line(times.subspan(half), transfer.subspan(half)).slope;
 }
 
 }  // namespace detail
@@ -270,7 +277,8 @@ inline RandomStudyResult run_random_study(const RandomStudyParameters& parameter
                         {"cells", cells}, {"n", parameters.points_per_cell}, {"steps", result.steps},
                         {"dt", dt}, {"r0", r0}, {"width", parameters.width}};
   options.label = "random-potential samples";
-  const Ensemble ensemble({{"transfer", nbs * outputs, false}, {"slope", nbs, false}}, options);
+  const Ensemble ensemble({{"transfer", nbs * outputs, false}, {"slope", 2 * nbs, false}},
+                          options);
   const auto start = std::chrono::steady_clock::now();
   const auto run = ensemble.run([&](std::uint64_t index, std::uint64_t seed) {
     std::vector<std::complex<double>> wave = phi0;
@@ -287,11 +295,13 @@ inline RandomStudyResult run_random_study(const RandomStudyParameters& parameter
                    transfer[j * static_cast<Eigen::Index>(outputs) + k] =
                        far[static_cast<std::size_t>(j)] / total;
                });
-    Eigen::VectorXd slope(nb);
-    for (Eigen::Index j = 0; j < nb; ++j)
-      slope[j] = detail::early_slope(
-          result.times, std::span<const double>(
-                            transfer.data() + j * static_cast<Eigen::Index>(outputs), outputs));
+    Eigen::VectorXd slope(2 * nb);
+    for (Eigen::Index j = 0; j < nb; ++j) {
+      const std::span<const double> tj(transfer.data() + j * static_cast<Eigen::Index>(outputs),
+                                       outputs);
+      slope[j] = detail::early_slope(result.times, tj);
+      slope[nb + j] = detail::late_slope(result.times, tj);
+    }
     return std::vector<Eigen::VectorXd>{transfer, slope};
   });
   const double seconds =
@@ -316,6 +326,10 @@ inline RandomStudyResult run_random_study(const RandomStudyParameters& parameter
     const auto j_index = static_cast<std::size_t>(j);
     result.slope_c3.push_back(detail::early_slope(result.times, result.transfer_c3[j_index]));
     result.slope_415.push_back(detail::early_slope(result.times, result.transfer_415[j_index]));
+    result.late_mean.push_back(slope_mean[nb + j]);
+    result.late_se.push_back(slope_se[nb + j]);
+    result.late_c3.push_back(detail::late_slope(result.times, result.transfer_c3[j_index]));
+    result.late_415.push_back(detail::late_slope(result.times, result.transfer_415[j_index]));
   }
   return result;
 }
