@@ -66,16 +66,6 @@ double max_difference(std::span<const cplx> a, std::span<const cplx> b) {
   return out;
 }
 
-// ‖u − exact‖ / ‖exact‖ on the grid.
-double relative_l2_error(std::span<const cplx> u, std::span<const cplx> exact) {
-  double error = 0, norm = 0;
-  for (std::size_t i = 0; i < u.size(); ++i) {
-    error += std::norm(u[i] - exact[i]);
-    norm += std::norm(exact[i]);
-  }
-  return std::sqrt(error / norm);
-}
-
 TEST_CASE("Supercell: slot r + M·g carries p_r + G", "[bloch][supercell]") {
   const wavekin::Supercell<2> cell(triangular(), 3, 4);
   REQUIRE(cell.size() == 144);

@@ -228,8 +228,8 @@ TEST_CASE("bad sampler input is rejected with the value named", "[random]") {
                     Contains("epsilon"));
   CHECK_THROWS_WITH(wavekin::make_circulant_embedding(paper_covariance, -1.0, line),
                     Contains("epsilon"));
-  CHECK_THROWS_WITH(wavekin::make_circulant_embedding(paper_covariance, eps, line, {1}),
-                    Contains("padding") && Contains("got 1"));
+  CHECK_THROWS_WITH(wavekin::make_circulant_embedding(paper_covariance, eps, line, {0}),
+                    Contains("padding") && Contains("got 0"));
   // A bad correlation length cannot reach the embedding: the covariance rejects it when built.
   CHECK_THROWS_WITH(
       wavekin::make_circulant_embedding(SeparableCorrelation<>(1.5, 100, -1), eps, line),

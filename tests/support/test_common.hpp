@@ -3,10 +3,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cmath>
 #include <complex>
 #include <cstdlib>
 #include <limits>
 #include <numbers>
+#include <span>
 
 #include <catch2/catch.hpp>
 #include <Eigen/Core>
@@ -31,6 +33,15 @@ using Vec2 = Eigen::Vector2d;
 inline constexpr double pi = std::numbers::pi;
 /// Machine epsilon of double, the unit of the round-off tolerances.
 inline constexpr double eps = std::numeric_limits<double>::epsilon();
+/// ‖u − exact‖ / ‖exact‖ on a grid (equal weights).
+inline double relative_l2_error(std::span<const cplx> u, std::span<const cplx> exact) {
+  double error = 0, norm = 0;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    error += std::norm(u[i] - exact[i]);
+    norm += std::norm(exact[i]);
+  }
+  return std::sqrt(error / norm);
+}
 }  // namespace wavekin::test::common
 
 /// The Catch2 matchers the tests use: `using namespace wavekin::test::matchers;`.

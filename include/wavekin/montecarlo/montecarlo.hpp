@@ -4,4 +4,5 @@
 #pragma once
 
 #include "wavekin/montecarlo/field_source.hpp"
+#include "wavekin/montecarlo/random_potential_sample.hpp"
 #include "wavekin/montecarlo/vmse_sample.hpp"

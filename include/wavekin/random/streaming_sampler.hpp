@@ -80,8 +80,10 @@ class ExponentialLineSampler {
 
 /// \brief Options of CirculantEmbedding.
 struct CirculantOptions {
-  /// Embedding box = padding × the grid's point count per axis (>= 2, so the box is at
-  /// least twice the grid's extent and every lag appears once, unaliased).
+  /// Embedding box = padding × the grid's point count per axis. 2 or more: the box is at
+  /// least twice the grid's extent and every lag appears once, unaliased (a stretch of a
+  /// field on ℝ^Dim). 1: no padding, the field is periodic on the grid's own box, with the
+  /// covariance r(d_T) of the torus distance (a static random potential on a supercell).
   int padding = 2;
   /// Eigenvalues of the circulant down to −tolerance × (largest) are round-off and set to
   /// 0; a more negative one is an error.
@@ -99,7 +101,11 @@ struct CirculantOptions {
 /// independent fields whose covariance on the embedded grid is exactly r. Eigenvalues in
 /// [−tol·Λ_max, 0) are set to 0 (round-off); below that the constructor throws and says
 /// to enlarge the padding (a Gaussian r whose length is not small against the box needs
-/// more than 2). Construction O(M log M); each pair of fields O(M log M); storage M reals
+/// more than 2). With padding 1 the embedding box is the grid's box: the fields are periodic
+/// on it and their covariance is exactly r(d_T(x, z)), d_T the distance on the torus (lag_m,a
+/// = min(m_a, N_a − m_a) h_a), whenever that circulant is non-negative — true to round-off for
+/// the Gaussian and exponential r of core/correlation.hpp when their length is small against
+/// the box. Construction O(M log M); each pair of fields O(M log M); storage M reals
 /// (√Λ/M) — O(N) for fixed padding. The object is immutable and its sample_pair const,
 /// so one embedding serves all samples and threads (each with its own work array).
 ///
@@ -200,7 +206,8 @@ class CirculantEmbedding {
 
  private:
   static Counts embed_counts(const Counts& counts, const CirculantOptions& options) {
-    require(options.padding >= 2, "CirculantEmbedding: padding must be >= 2, got {}",
+    require(options.padding >= 1,
+            "CirculantEmbedding: padding must be >= 1 (1: periodic on the grid's box), got {}",
             options.padding);
     Counts embedded{};
     for (std::size_t a = 0; a < counts.size(); ++a) embedded[a] = counts[a] * options.padding;

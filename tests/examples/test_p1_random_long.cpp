@@ -1,0 +1,93 @@
+// Long study (label `long`): the Monte Carlo mean of the 1D Schrödinger equation P1 (4.1) with a
+// weak random potential against the x-homogeneous (C.3) and (4.15), away from band crossings
+// (examples/p1_ground_truth/random_study.hpp; docs/p1_ground_truth.md). The hidden [study] cases
+// print the tables of the docs: build/release/tests/examples/test_p1_random_long "[study]".
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "p1_ground_truth/random_study.hpp"
+
+// One namespace per test file.
+namespace wavekin_test_p1_random_long {
+
+using wavekin::examples::p1_ground_truth::RandomStudyParameters;
+using wavekin::examples::p1_ground_truth::RandomStudyResult;
+using wavekin::examples::p1_ground_truth::run_random_study;
+
+namespace {
+
+int env_int(const char* name, int fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::atoi(value) : fallback;
+}
+
+void print(const RandomStudyResult& r) {
+  fmt::print("ε = 1/{:.0f}: M = {}, {} grid points, {} steps, p₀ = {:.4f}, β = {:.4f} "
+             "(μ = 0 share {:.2e}), {} samples, {:.3f} s/sample\n",
+             1 / r.parameters.epsilon, r.cells, r.grid_points, r.steps, r.p0, r.rate, r.mu0_share,
+             r.samples, r.seconds_per_sample);
+  for (std::size_t j = 0; j < r.slope_mean.size(); ++j) {
+    fmt::print("  band {}: slope MC {:.5f} ± {:.5f}, (C.3) {:.5f}, (4.15) {:.5f}; "
+               "MC/(C.3) = {:.4f} ± {:.4f}\n",
+               j, r.slope_mean[j], r.slope_se[j], r.slope_c3[j], r.slope_415[j],
+               r.slope_mean[j] / r.slope_c3[j], r.slope_se[j] / r.slope_c3[j]);
+    fmt::print("  band {}: late slope (βt in [0.25, 0.5]) MC {:.5f} ± {:.5f}, (C.3) {:.5f}, "
+               "(4.15) {:.5f}; MC/(C.3) = {:.4f} ± {:.4f}\n",
+               j, r.late_mean[j], r.late_se[j], r.late_c3[j], r.late_415[j],
+               r.late_mean[j] / r.late_c3[j], r.late_se[j] / r.late_c3[j]);
+    for (std::size_t k = 0; k < r.times.size(); ++k)
+      fmt::print("    t = {:.4f}: T_MC = {:.5f} ± {:.5f}, T_(C.3) = {:.5f}, T_(4.15) = {:.5f}\n",
+                 r.times[k], r.transfer_mean[j][k], r.transfer_se[j][k], r.transfer_c3[j][k],
+                 r.transfer_415[j][k]);
+  }
+}
+
+}  // namespace
+
+// ε = 1/16, D = 2, ℓ = 1, V = 2cos 2πz, p₀ = 3π/4, 1000 samples (about 0.09 s each on one
+// core: 2048 points, 840 split-step steps of Δt = 0.05ε). The (C.3) backscattering rate at p₀ is
+// β = 0.193, 99.97 % of it from the umklapp term (μ ≠ 0 in the centred zone). Asserted: the
+// slope dT/dt of the transferred population over βt ∈ [0.25, 0.5] within 3 Monte Carlo standard
+// errors of the x-homogeneous (C.3) slope (a wrong κ, c_d, √ε scaling or μ-sum is off by a
+// factor: P1's κ by 2π, the μ = 0 term alone by 3000). The slope over (0, 0.5] carries the
+// transient offset documented in docs/p1_ground_truth.md and is printed, not asserted.
+TEST_CASE("P1 random study: the 1D backscattering slope is (C.3)'s within 3 standard errors",
+          "[p1_random]") {
+  RandomStudyParameters p;
+  p.epsilon = 1.0 / 16;
+  p.samples = 1000;
+  p.threads = 2;
+  p.dt_over_epsilon = 0.05;
+  const auto r = run_random_study(p);
+  print(r);
+  CHECK(r.mu0_share < 1e-3);
+  CAPTURE(r.late_mean[0], r.late_se[0], r.late_c3[0]);
+  CHECK(std::abs(r.late_mean[0] - r.late_c3[0]) < 3 * r.late_se[0]);
+  // Power: 3 standard errors are below 10 % of the slope.
+  CHECK(3 * r.late_se[0] < 0.1 * r.late_c3[0]);
+  // (4.15) and (C.3) agree on band-diagonal data to the O(ε) coherences (band 0 only here).
+  CHECK(std::abs(r.late_415[0] - r.late_c3[0]) < 0.01 * r.late_c3[0]);
+}
+
+TEST_CASE("P1 random study: one run, parameters from the environment", "[.study]") {
+  RandomStudyParameters p;
+  p.epsilon = 1.0 / env_int("EPS_INV", 16);
+  p.samples = static_cast<std::uint64_t>(env_int("SAMPLES", 16));
+  p.threads = env_int("THREADS", 1);
+  p.amplitude = env_int("D_TENTHS", 20) / 10.0;
+  p.v = env_int("V_TENTHS", 10) / 10.0;
+  p.dt_over_epsilon = env_int("DT_HUNDREDTHS", 10) / 100.0;
+  p.points_per_cell = env_int("N_CELL", 8);
+  p.seed = static_cast<std::uint64_t>(env_int("SEED", 14));
+  p.box = env_int("BOX", 16);
+  if (env_int("TWO_BANDS", 0) != 0) p.band_amplitudes = {1.0, std::complex<double>(0.3, 0.5)};
+  print(run_random_study(p));
+}
+
+}  // namespace wavekin_test_p1_random_long
