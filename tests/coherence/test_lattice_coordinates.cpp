@@ -43,14 +43,16 @@ TEST_CASE("LatticeCoordinates: on a rectangular lattice the box problem is the x
   const auto bands = wavekin::dirac_band_data<double>(momenta, 1.3, Vec2(0.2, -0.1));
   wavekin::MomentumQuadrature<2> quadrature{momenta, std::vector<double>(momenta.size(), 0.7)};
   wavekin::PacketOverlaps<2> overlaps;
-  overlaps.overlaps.resize(2, 5);
+  Eigen::MatrixXcd a(2, 5);
   for (Eigen::Index q = 0; q < 5; ++q) {
     overlaps.displacements.push_back(Vec2(0.02 * double(q) - 0.04, 0.03 - 0.01 * double(q)));
-    overlaps.overlaps(0, q) = cplx(std::cos(0.3 * double(q)), 0.2);
-    overlaps.overlaps(1, q) = cplx(0.1, std::sin(0.5 * double(q)));
+    a(0, q) = cplx(std::cos(0.3 * double(q)), 0.2);
+    a(1, q) = cplx(0.1, std::sin(0.5 * double(q)));
   }
-  const auto envelope = [](const Vec2& x) {
-    return std::exp(-(x - Vec2(1.0, 1.7)).squaredNorm() / 0.18) * std::polar(1.0, 2.0 * x[0]);
+  overlaps.overlaps = {a, Eigen::MatrixXcd(a.rowwise().reverse())};  // two packet bands
+  const auto envelope = [](const Vec2& x) {  // (a_1, a_2) = a(x) (1, 0.6 e^{0.4i})
+    const cplx a = std::exp(-(x - Vec2(1.0, 1.7)).squaredNorm() / 0.18) * std::polar(1.0, 2.0 * x[0]);
+    return Eigen::VectorXcd(Eigen::Vector2cd(a, a * std::polar(0.6, 0.4)));
   };
   wavekin::CoherenceField<2> in_x(x_grid, quadrature, 2), in_s(box, quadrature, 2);
   in_x.set_wave_packet(envelope, epsilon, overlaps);

@@ -27,17 +27,19 @@
 
 namespace wavekin {
 
-/// \brief The Bloch overlaps that place a wave packet a(x) Ψ_m(x/ε, p₀) on a field's momentum
-/// points (CoherenceField::set_wave_packet): for each point p_q, the displacement
-/// d_q = p̃_q − p₀ of its Λ*-translate p̃_q nearest p₀, and A_mj(p₀, p̃_q) = ⟨u_m(p₀), u_j(p̃_q)⟩_C =
-/// Σ_G c^m_G(p₀) conj c^j_G(p̃_q) (docs/conventions.md §7) for the field's bands j, the state at p̃_q
-/// relabelled (§6). `packet_overlaps` in coherence/from_bloch.hpp computes them from Bloch states.
+/// \brief The Bloch overlaps that place a wave packet Σ_m a_m(x) Ψ_m(x/ε, p₀) on a field's
+/// momentum points (CoherenceField::set_wave_packet): for each point p_q, the displacement
+/// d_q = p̃_q − p₀ of its Λ*-translate p̃_q nearest p₀, and for each packet band m the overlaps
+/// A_mj(p₀, p̃_q) = ⟨u_m(p₀), u_j(p̃_q)⟩_C = Σ_G c^m_G(p₀) conj c^j_G(p̃_q) (docs/conventions.md
+/// §7) with the field's bands j, the state at p̃_q relabelled (§6). `packet_overlaps` in
+/// coherence/from_bloch.hpp computes them from Bloch states.
 template <int PDim, RealScalar Scalar = double>
 struct PacketOverlaps {
   /// d_q = p̃_q − p₀, one per momentum point.
   std::vector<Eigen::Matrix<Scalar, PDim, 1>> displacements;
-  /// A_mj(p₀, p̃_q): row j = band of the field, column q = momentum point.
-  Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic> overlaps;
+  /// One matrix per packet band m, in the order of the envelope's amplitudes a_m: A_mj(p₀, p̃_q),
+  /// row j = band of the field, column q = momentum point.
+  std::vector<Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic>> overlaps;
 };
 
 /// \brief The coherence matrix σ_jl(t, x, p) of P1 (3.6)/(3.16), j, l = 0 … n−1, sampled on a
@@ -199,79 +201,105 @@ requires(PositiveDimension<XDim>&& PositiveDimension<PDim>) class CoherenceField
     }
   }
 
-  /// \brief Finite-ε initial data of the Bloch wave packet φ⁰(x) = a(x) Ψ_m(x/ε, p₀) (P1 (3.8),
-  /// docs/conventions.md §12):
-  /// \f[ \sigma^0_{jl}(x,p) = (2\pi\varepsilon)^{-d}\,\hat a(\xi)\,e^{i\xi\cdot x}\,
-  ///     \overline{a(x)}\;A_{mj}(p_0,\tilde p)\,\overline{A_{ml}(p_0,\tilde p)},\qquad
+  /// \brief Finite-ε initial data of the Bloch wave packet φ⁰(x) = Σ_m a_m(x) Ψ_m(x/ε, p₀) over
+  /// one or several packet bands m (P1 (3.8), docs/conventions.md §12):
+  /// \f[ \sigma^0_{jl}(x,p) = (2\pi\varepsilon)^{-d}\,
+  ///     \Big[\sum_m \hat a_m(\xi)\,A_{mj}(p_0,\tilde p)\Big]\,e^{i\xi\cdot x}\,
+  ///     \overline{\Big[\sum_m a_m(x)\,A_{ml}(p_0,\tilde p)\Big]},\qquad
   ///     \xi = (\tilde p - p_0)/\varepsilon, \f]
-  /// â(ξ) = ∫ e^{−iξ·x} a(x) dx (docs/conventions.md §2), p̃ the Λ*-translate of p nearest p₀ and
-  /// A_mj(p₀, p̃) = ⟨u_m(p₀), u_j(p̃)⟩_C the overlaps of `overlaps` (PacketOverlaps).
+  /// â_m(ξ) = ∫ e^{−iξ·x} a_m(x) dx (docs/conventions.md §2), p̃ the Λ*-translate of p nearest p₀
+  /// and A_mj(p₀, p̃) = ⟨u_m(p₀), u_j(p̃)⟩_C the overlaps of `overlaps` (PacketOverlaps). For one
+  /// packet band it is (2πε)^{−d} â(ξ) e^{iξ·x} conj a(x) A_mj conj A_ml.
   ///
-  /// Derivation. a(x) = (2π)^{−d}∫ â(ξ) e^{iξ·x} dξ and Ψ_m(z, p₀) = e^{ip₀·z} u_m(z, p₀) give
-  /// φ⁰ = (2πε)^{−d} ∫ â((p − p₀)/ε) e^{ip·x/ε} u_m(x/ε, p₀) dp; expanding e^{ip·z} u_m(z, p₀), a
-  /// Bloch function at p, as Σ_j A_mj(p₀, p) Ψ_j(z, p) gives the Bloch coefficients
-  /// f̂_j(p) = (2πε)^{−d} â(ξ) A_mj(p₀, p) of φ⁰ = Σ_j ∫_B f̂_j Ψ_j dp, and the same completeness at
-  /// a frozen p gives its envelopes g_l(x; p) = a(x) e^{−iξ·x} A_ml(p₀, p) in
-  /// φ⁰ = Σ_l g_l(x; p) Ψ_l(x/ε, p). P1's unsymmetric Wigner transform (2.8) (sign +,
-  /// docs/conventions.md §4) is then exactly Σ_jl σ_jl Q_jl (3.5)–(3.8) with σ_jl = f̂_j conj g_l,
-  /// the formula above: the constant is (2πε)^{−d}, the ROW band j carries A unconjugated and
-  /// the column band l conjugated, and e^{iξ·x} multiplies conj a(x). Checks: summed over all
-  /// bands (Σ_j |A_mj|² = 1) and integrated over p it gives ∫ tr σ⁰ dp = |a(x)|², the cell-averaged
-  /// density; ∫σ⁰_jl dx = (2πε)^d f̂_j conj f̂_l; away from crossings, as ε → 0, it tends to the
-  /// product form of set_band_projected (A_mj(p₀, p) → δ_mj, and (2πε)^{−d} â(ξ) e^{iξ·x} conj a(x)
-  /// → |a(x)|² δ(p − p₀) weakly). tests/coherence/test_wave_packet_data.cpp checks it entry by entry against
-  /// the exact σ of the wave on a supercell (bloch/wigner_bloch.hpp).
+  /// Derivation. a_m(x) = (2π)^{−d}∫ â_m(ξ) e^{iξ·x} dξ and Ψ_m(z, p₀) = e^{ip₀·z} u_m(z, p₀) give
+  /// a_m(x) Ψ_m(x/ε, p₀) = (2πε)^{−d} ∫ â_m((p − p₀)/ε) e^{ip·x/ε} u_m(x/ε, p₀) dp; expanding
+  /// e^{ip·z} u_m(z, p₀), a Bloch function at p, as Σ_j A_mj(p₀, p) Ψ_j(z, p) and summing over m
+  /// gives the Bloch coefficients f̂_j(p) = (2πε)^{−d} Σ_m â_m(ξ) A_mj(p₀, p) of
+  /// φ⁰ = Σ_j ∫_B f̂_j Ψ_j dp, and the same completeness at a frozen p gives its envelopes
+  /// g_l(x; p) = e^{−iξ·x} Σ_m a_m(x) A_ml(p₀, p) in φ⁰ = Σ_l g_l(x; p) Ψ_l(x/ε, p). P1's
+  /// unsymmetric Wigner transform (2.8) (sign +, docs/conventions.md §4) is then exactly
+  /// Σ_jl σ_jl Q_jl (3.5)–(3.8) with σ_jl = f̂_j conj g_l, the formula above: the constant is
+  /// (2πε)^{−d}, the ROW band j carries A unconjugated and the column band l conjugated, and
+  /// e^{iξ·x} multiplies the conjugated envelope sum. Checks: summed over all bands
+  /// (Σ_j A_mj conj A_m'j = δ_mm') and integrated over p it gives ∫ tr σ⁰ dp = Σ_m |a_m(x)|², the
+  /// cell-averaged density; ∫σ⁰_jl dx = (2πε)^d f̂_j conj f̂_l; away from crossings, as ε → 0, it
+  /// tends to the product form of set_band_projected (A_mj(p₀, p) → δ_mj, and
+  /// (2πε)^{−d} â_m(ξ) e^{iξ·x} conj a_m'(x) → a_m(x) conj a_m'(x) δ(p − p₀) weakly).
+  /// tests/coherence/test_wave_packet_data.cpp checks it entry by entry against the exact σ of
+  /// the wave on a supercell (bloch/wigner_bloch.hpp), for one and for two packet bands.
   ///
-  /// â is computed on this field's x-grid by the trapezoidal rule, Π h_a Σ_k a(x_k) e^{−iξ·x_k}
-  /// (spectrally accurate for a smooth a that is periodic on, or has decayed inside, the box;
-  /// exact for a trigonometric polynomial of the box), O(N_x N_p).
-  /// \param envelope  callable x ↦ a(x), complex
+  /// â_m is computed on this field's x-grid by the trapezoidal rule, Π h_a Σ_k a_m(x_k) e^{−iξ·x_k}
+  /// (spectrally accurate for a smooth a_m that is periodic on, or has decayed inside, the box;
+  /// exact for a trigonometric polynomial of the box), O(N_x N_p (M + Mn + n²)) for M packet bands.
+  /// \param envelope  callable x ↦ a(x), complex (one packet band), or x ↦ (a_m(x))_m, a complex
+  ///                  Eigen vector with one entry per matrix of overlaps.overlaps
   /// \param epsilon   ε > 0
-  /// \param overlaps  one displacement per momentum point, n × N_p overlaps
+  /// \param overlaps  one displacement per momentum point, one n × N_p matrix per packet band
   /// \pre sizes as stated, values finite (invalid_argument naming the entry otherwise).
   template <class Envelope>
   void set_wave_packet(const Envelope& envelope, Scalar epsilon,
                        const PacketOverlaps<PDim, Scalar>& overlaps) requires(XDim == PDim) {
     require(std::isfinite(epsilon) && epsilon > 0,
             "CoherenceField::set_wave_packet: ε = {} must be finite and > 0", epsilon);
-    require(static_cast<Eigen::Index>(overlaps.displacements.size()) == momentum_count() &&
-                overlaps.overlaps.rows() == m_band_count &&
-                overlaps.overlaps.cols() == momentum_count(),
-            "CoherenceField::set_wave_packet: {} displacements and {}×{} overlaps for {} momentum "
-            "points and n = {} bands",
-            overlaps.displacements.size(), overlaps.overlaps.rows(), overlaps.overlaps.cols(),
-            momentum_count(), m_band_count);
-    require(overlaps.overlaps.allFinite(),
-            "CoherenceField::set_wave_packet: the overlaps are not finite");
+    const auto packet_bands = static_cast<Eigen::Index>(overlaps.overlaps.size());
+    require(packet_bands >= 1, "CoherenceField::set_wave_packet: no packet band (no overlaps)");
+    require(static_cast<Eigen::Index>(overlaps.displacements.size()) == momentum_count(),
+            "CoherenceField::set_wave_packet: {} displacements for {} momentum points",
+            overlaps.displacements.size(), momentum_count());
+    for (Eigen::Index m = 0; m < packet_bands; ++m) {
+      const auto& am = overlaps.overlaps[static_cast<std::size_t>(m)];
+      require(am.rows() == m_band_count && am.cols() == momentum_count(),
+              "CoherenceField::set_wave_packet: {}×{} overlaps of packet band {} for n = {} bands "
+              "and {} momentum points",
+              am.rows(), am.cols(), m, m_band_count, momentum_count());
+      require(am.allFinite(),
+              "CoherenceField::set_wave_packet: the overlaps of packet band {} are not finite", m);
+    }
     const std::ptrdiff_t nx = m_grid.size();
-    std::vector<complex_type> a(static_cast<std::size_t>(nx));
+    ComplexMatrix a(nx, packet_bands);  // a_m(x_k), row k
     std::vector<Position> x(static_cast<std::size_t>(nx));
     for (std::ptrdiff_t k = 0; k < nx; ++k) {
       x[static_cast<std::size_t>(k)] = m_grid.point(k);
-      a[static_cast<std::size_t>(k)] = complex_type(envelope(x[static_cast<std::size_t>(k)]));
-      require(detail::is_finite_value(a[static_cast<std::size_t>(k)]),
+      const auto value = envelope(x[static_cast<std::size_t>(k)]);
+      if constexpr (std::is_convertible_v<decltype(value), complex_type>) {
+        require(packet_bands == 1,
+                "CoherenceField::set_wave_packet: a scalar envelope for {} packet bands",
+                packet_bands);
+        a(k, 0) = complex_type(value);
+      } else {
+        require(value.size() == packet_bands,
+                "CoherenceField::set_wave_packet: envelope at grid point {} has {} entries for {} "
+                "packet bands",
+                k, value.size(), packet_bands);
+        a.row(k) = value.transpose().template cast<complex_type>();
+      }
+      require(a.row(k).allFinite(),
               "CoherenceField::set_wave_packet: envelope at grid point {} is not finite", k);
     }
     Scalar constant = 1;  // (2πε)^{−d}
     for (int i = 0; i < XDim; ++i) constant /= 2 * std::numbers::pi_v<Scalar> * epsilon;
     std::vector<complex_type> phase(static_cast<std::size_t>(nx));
+    ComplexMatrix overlap_q(packet_bands, m_band_count);  // A_mj(p₀, p̃_q)
+    ComplexMatrix rows(1, m_band_count);                   // (2πε)^{−d} Σ_m â_m A_mj
+    ComplexMatrix envelopes(nx, m_band_count);             // Σ_m a_m(x_k) A_ml
     for (Eigen::Index q = 0; q < momentum_count(); ++q) {
       const auto& d = overlaps.displacements[static_cast<std::size_t>(q)];
       require(d.allFinite(), "CoherenceField::set_wave_packet: displacement {} is not finite", q);
       const Momentum xi = d / epsilon;
-      complex_type a_hat(0);
-      for (std::ptrdiff_t k = 0; k < nx; ++k) {
+      for (std::ptrdiff_t k = 0; k < nx; ++k)
         phase[static_cast<std::size_t>(k)] = std::polar(Scalar(1), xi.dot(x[static_cast<std::size_t>(k)]));
-        a_hat += a[static_cast<std::size_t>(k)] * std::conj(phase[static_cast<std::size_t>(k)]);
-      }
-      a_hat *= m_grid.cell_volume();
+      const Eigen::Map<const Eigen::Matrix<complex_type, 1, Eigen::Dynamic>> phase_row(phase.data(), nx);
+      for (Eigen::Index m = 0; m < packet_bands; ++m)
+        overlap_q.row(m) = overlaps.overlaps[static_cast<std::size_t>(m)].col(q).transpose();
+      // â_m(ξ) = Π h_a Σ_k a_m(x_k) e^{−iξ·x_k}, one row over m.
+      const ComplexMatrix a_hat = (phase_row.conjugate() * a) * m_grid.cell_volume();
+      rows.noalias() = constant * a_hat * overlap_q;
+      envelopes.noalias() = a * overlap_q;
       for (Eigen::Index j = 0; j < m_band_count; ++j)
         for (Eigen::Index l = 0; l < m_band_count; ++l) {
-          const complex_type c =
-              constant * a_hat * overlaps.overlaps(j, q) * std::conj(overlaps.overlaps(l, q));
           complex_type* out = m_values.data() + offset(q, j, l);
           for (std::ptrdiff_t k = 0; k < nx; ++k)
-            out[k] = c * phase[static_cast<std::size_t>(k)] * std::conj(a[static_cast<std::size_t>(k)]);
+            out[k] = rows(0, j) * phase[static_cast<std::size_t>(k)] * std::conj(envelopes(k, l));
         }
     }
   }

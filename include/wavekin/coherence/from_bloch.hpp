@@ -221,31 +221,38 @@ CollisionBands<Dim> collision_bands_from_table(const Lattice<Dim, double>& latti
                                           bands);
 }
 
-/// \brief The PacketOverlaps of a wave packet a(x) Ψ_m(x/ε, p₀) on the momentum points of
-/// `states` (one Bloch state per point, in the gauge σ is to be written in), for CoherenceField::
-/// set_wave_packet (P1 (3.8) at finite ε, docs/conventions.md §12): for each state at p, the
-/// translate p̃ = p − ν (ν ∈ Λ*) nearest p₀ (ZoneGrid::displacement), the state there by relabelling
-/// (relabel, docs/conventions.md §6: exact, phase included), and A_mj(p₀, p̃) = Σ_G c^m_G(p₀)
-/// conj c^j_G(p̃) for j in `bands` (overlap_A's convention, by integer label; plane waves missing
-/// from one basis count as zero).
-/// \pre states non-empty, on state_p0's lattice; m valid for state_p0; bands valid for every state.
+/// \brief The PacketOverlaps of a wave packet Σ_m a_m(x) Ψ_m(x/ε, p₀), m in `packet_bands`, on
+/// the momentum points of `states` (one Bloch state per point, in the gauge σ is to be written
+/// in), for CoherenceField::set_wave_packet (P1 (3.8) at finite ε, docs/conventions.md §12): for
+/// each state at p, the translate p̃ = p − ν (ν ∈ Λ*) nearest p₀ (ZoneGrid::displacement), the
+/// state there by relabelling (relabel, docs/conventions.md §6: exact, phase included), and
+/// A_mj(p₀, p̃) = Σ_G c^m_G(p₀) conj c^j_G(p̃) for m in `packet_bands` and j in `bands`
+/// (overlap_A's convention, by integer label; plane waves missing from one basis count as zero).
+/// \pre states non-empty, on state_p0's lattice; packet_bands non-empty and valid for state_p0;
+///      bands valid for every state.
 template <int Dim, RealScalar Scalar>
 PacketOverlaps<Dim, Scalar> packet_overlaps(const BlochState<Dim, Scalar>& state_p0,
-                                            Eigen::Index m,
+                                            const std::vector<Eigen::Index>& packet_bands,
                                             const std::vector<BlochState<Dim, Scalar>>& states,
                                             const std::vector<Eigen::Index>& bands) {
   using ComplexMatrix = Eigen::Matrix<std::complex<Scalar>, Eigen::Dynamic, Eigen::Dynamic>;
   require(!states.empty(), "packet_overlaps: no Bloch states given");
   require(!bands.empty(), "packet_overlaps: no bands given");
-  detail::check_band(state_p0, m, "packet_overlaps");
+  require(!packet_bands.empty(), "packet_overlaps: no packet bands given");
+  const auto packet_count = static_cast<Eigen::Index>(packet_bands.size());
+  ComplexMatrix packet(state_p0.coefficients.rows(), packet_count);
+  for (Eigen::Index m = 0; m < packet_count; ++m) {
+    detail::check_band(state_p0, packet_bands[static_cast<std::size_t>(m)], "packet_overlaps");
+    packet.col(m) = state_p0.coefficients.col(packet_bands[static_cast<std::size_t>(m)]);
+  }
   const auto& lattice = state_p0.basis.lattice();
   std::array<Eigen::Index, Dim> one;
   one.fill(1);
   const ZoneGrid<Dim, Scalar> zone(lattice, one);  // only for its nearest-translate rule
-  const ComplexMatrix packet = state_p0.coefficients.col(m);
   PacketOverlaps<Dim, Scalar> out;
-  out.overlaps.resize(static_cast<Eigen::Index>(bands.size()),
-                      static_cast<Eigen::Index>(states.size()));
+  out.overlaps.assign(packet_bands.size(),
+                      ComplexMatrix(static_cast<Eigen::Index>(bands.size()),
+                                    static_cast<Eigen::Index>(states.size())));
   for (std::size_t q = 0; q < states.size(); ++q) {
     const auto& state = states[q];
     for (const Eigen::Index j : bands) detail::check_band(state, j, "packet_overlaps");
@@ -255,12 +262,23 @@ PacketOverlaps<Dim, Scalar> packet_overlaps(const BlochState<Dim, Scalar>& state
     for (int l = 0; l < Dim; ++l) nu[l] = static_cast<std::int64_t>(std::llround(theta[l]));
     const auto shifted = relabel(state, LatticeIndex<Dim>(-nu));
     const ComplexMatrix on_shifted = map_coefficients(state_p0.basis, packet, shifted.basis);
-    for (std::size_t j = 0; j < bands.size(); ++j)
-      out.overlaps(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(q)) =
-          shifted.coefficients.col(bands[j]).dot(on_shifted.col(0));
+    for (Eigen::Index m = 0; m < packet_count; ++m)
+      for (std::size_t j = 0; j < bands.size(); ++j)
+        out.overlaps[static_cast<std::size_t>(m)](static_cast<Eigen::Index>(j),
+                                                  static_cast<Eigen::Index>(q)) =
+            shifted.coefficients.col(bands[j]).dot(on_shifted.col(m));
     out.displacements.push_back(d);
   }
   return out;
+}
+
+/// \brief packet_overlaps of a one-band packet a(x) Ψ_m(x/ε, p₀).
+template <int Dim, RealScalar Scalar>
+PacketOverlaps<Dim, Scalar> packet_overlaps(const BlochState<Dim, Scalar>& state_p0,
+                                            Eigen::Index m,
+                                            const std::vector<BlochState<Dim, Scalar>>& states,
+                                            const std::vector<Eigen::Index>& bands) {
+  return packet_overlaps(state_p0, std::vector<Eigen::Index>{m}, states, bands);
 }
 
 /// \brief The ValleyBands of P1 (5.3)–(5.4) from a Bloch state at a Dirac point K: bands

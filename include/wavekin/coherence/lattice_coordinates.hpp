@@ -103,15 +103,15 @@ class LatticeCoordinates {
     return out;
   }
 
-  /// \brief The overlaps of set_wave_packet on the box: displacements Eᵀd, overlaps
-  /// |det E|^{1/2}·A (the Jacobian of â, see the class doc).
+  /// \brief The overlaps of set_wave_packet on the box: displacements Eᵀd, every packet band's
+  /// overlaps |det E|^{1/2}·A (the Jacobian of â, see the class doc).
   [[nodiscard]] PacketOverlaps<Dim, Scalar> packet_overlaps(
       const PacketOverlaps<Dim, Scalar>& cartesian) const {
     PacketOverlaps<Dim, Scalar> out;
     out.displacements.reserve(cartesian.displacements.size());
     for (const auto& d : cartesian.displacements)
       out.displacements.push_back(Vector(m_basis.transpose() * d));
-    out.overlaps = cartesian.overlaps * std::sqrt(m_jacobian);
+    for (const auto& a : cartesian.overlaps) out.overlaps.push_back(a * std::sqrt(m_jacobian));
     return out;
   }
 
