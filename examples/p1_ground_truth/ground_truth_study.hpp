@@ -41,7 +41,7 @@ struct Settings {
   double v0 = 5;                     // V = V0 Σ_j cos(b_j·z)
   double side = 4;                   // L = εM: the x-torus is {Σ s_a e_a : s ∈ [0, L)²}
   std::ptrdiff_t points_per_cell = 6;
-  std::ptrdiff_t x_points = 32;      // model grid per axis (divides M)
+  std::ptrdiff_t x_points = 32;      // least model grid points per axis (N_x = M/(M div this))
   double width = 0.5;                // packet width w
   double final_time = 2;
   std::ptrdiff_t samples = 4;        // comparisons at t = kT/S, k = 0..S
@@ -61,6 +61,14 @@ inline std::ptrdiff_t cells_for(const Settings& s, double epsilon) {
 /// Envelope modes |δ_a| ≤ K = (N_x/2 − 1)/2: every difference of two modes stays below N_x/2, so
 /// the model grid carries σ⁰ without aliasing (and the truth's offsets without a tie).
 inline std::ptrdiff_t envelope_modes(const Settings& s) { return (s.x_points / 2 - 1) / 2; }
+/// Every stride-th cell origin per axis is a model grid point: stride = M div --x-points, so that
+/// N_x = M/stride >= --x-points (M must be a multiple of the stride).
+inline std::ptrdiff_t model_stride(const Settings& s, double epsilon) {
+  return cells_for(s, epsilon) / s.x_points;
+}
+inline std::ptrdiff_t model_points(const Settings& s, double epsilon) {
+  return cells_for(s, epsilon) / model_stride(s, epsilon);
+}
 
 inline CosineSum<2> honeycomb_potential(double v0) {
   CosineSum<2> v;  // b_1 = e^1, b_2 = e^2, b_3 = −e^1 − e^2
@@ -184,7 +192,7 @@ inline Frame make_frame(const Crystal& c, const Settings& s, double u) {
   for (Index d1 = -modes; d1 <= modes; ++d1)
     for (Index d0 = -modes; d0 <= modes; ++d0)
       f.momenta.push_back(c.cell.zone_vertex({centre[0] + d0, centre[1] + d1}));
-  f.stride = m / s.x_points;
+  f.stride = model_stride(s, c.epsilon);
   return f;
 }
 
@@ -261,7 +269,7 @@ inline nlohmann::json run_case(const Crystal& c, const Settings& s, double u,
     transposed.add(bands.momentum(q), bands.energies(q),
                    {bands.D(q, 0).transpose(), bands.D(q, 1).transpose()});
   const LatticeCoordinates<2> coordinates(lattice);
-  const auto grid = coordinates.grid(s.x_points, side);
+  const auto grid = coordinates.grid(model_points(s, eps), side);
   const CoherenceLiouvilleOptions options{.fft = fft};
   CoherenceLiouville<2> model(grid, coordinates.band_data(bands), eps, options);
   CoherenceLiouville<2> model_t(grid, coordinates.band_data(transposed), eps, options);
@@ -361,6 +369,7 @@ inline nlohmann::json run_case(const Crystal& c, const Settings& s, double u,
   return {{"epsilon", eps},
           {"u", u},
           {"cells_per_axis", cell.cells_per_axis()},
+          {"model_points", grid.count(0)},
           {"u_vector", {f.u_vector[0], f.u_vector[1]}},
           {"u_effective", f.u_vector.norm()},
           {"p0", {p0[0], p0[1]}},

@@ -10,7 +10,11 @@
 //     the eigenvalues of D_x(K)).
 //  2. Supercell. M = L/ε cells per axis, n points per cell: the x-torus {Σ s_a e_a : s ∈ [0, L)²}
 //     (a rhombus of side L), quasi-momenta p_r = Σ (r_a/M) e^a. M is never a multiple of 3
-//     (checked), so no p_r is K: the nearest one is 4πε/(3L) away along ΓK.
+//     (checked), so no p_r is K: K is the centre of a triangle of grid points, each 4πε/(3L)
+//     away. M ≡ 1 and M ≡ 2 (mod 3) give mirror-image triangles (p − K → K − p), which the
+//     crystal does not map onto each other (trigonal warping); the default ε = 1/8, 1/20, 1/32
+//     (M = 32, 80, 128 at L = 4, all ≡ 2) keep one triangle, so that every ε runs the same
+//     configuration in the scaled variables (x, (p − K)/ε). ε = 1/16 (M = 64) is the other one.
 //  3. Packet. φ⁰ = a(x)[αΨ_1 + βΨ_2](x/ε, p₀), α = cos m, β = sin m·e^{iφ} (complex), a a
 //     Gaussian of width w centred in the torus, periodised as a trigonometric polynomial with
 //     modes ξ_δ = Σ δ_a e^a/L, |δ_a| ≤ K = (N_x/2 − 1)/2 (the same a(x) for every ε). p₀ is the
@@ -34,13 +38,16 @@
 //     |J| (Euclidean) over max_{x,t}|J_true|, e_σ = max|σ_model − σ_true| / max|σ_true(0)|; the
 //     summary gives each maximum over t ≤ T. Rates: least-squares slope of log e vs log ε per u.
 //  Outputs: summary.json, errors.csv (one row per ε, u, run (0 finite, 1 product, 2 transposed), t), rho_eps<ε>_u<u>.npy
-//  ((S+1) × 4 × N_x × N_x: truth, finite, product, transposed), x_points.npy (N_x × N_x × 2),
+//  ((S+1) × 4 × N_x × N_x: truth, finite, product, transposed), x_points_eps<ε>.npy (N_x × N_x × 2),
 //  p1_ground_truth.png. Each (ε, u) is kept in case_eps<ε>_u<u>.json (io::ResultCache); a
 //  rerun with the same parameters reuses it (--fresh recomputes).
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
+#include <numbers>
 #include <optional>
 #include <string>
 #include <vector>
@@ -94,8 +101,11 @@ void validate(const Settings& s) {
             "--eps {}: --box / eps = {} must be a whole number of cells", e, m);
     require(cells % 3 != 0, "--eps {}: M = --box / eps = {} is a multiple of 3, so a grid point "
             "sits on K; choose --box or eps with M not divisible by 3", e, cells);
-    require(cells % s.x_points == 0 && cells >= s.x_points,
-            "--eps {}: M = {} cells must be a multiple of --x-points {}", e, cells, s.x_points);
+    require(cells >= s.x_points, "--eps {}: M = {} cells is fewer than --x-points {}", e, cells,
+            s.x_points);
+    require(cells % (cells / s.x_points) == 0,
+            "--eps {}: M = {} cells must be a multiple of M div --x-points = {} (the model grid "
+            "takes every such cell origin)", e, cells, cells / s.x_points);
     const double n2 = double(s.points_per_cell) * double(s.points_per_cell);
     examples::require_memory(double(cells) * double(cells) * n2 * (n2 + 6) * 16,
                              fmt::format("--eps {} with --points-per-cell {} (the supercell's "
@@ -110,7 +120,8 @@ void run_study(examples::Driver& driver, Settings s) {
   summary.parameter("V0", s.v0, "energy (V = V0 sum_j cos(b_j.z))");
   summary.parameter("box", s.side, "length (x-torus: rhombus of side L = eps M)");
   summary.parameter("points_per_cell", s.points_per_cell);
-  summary.parameter("model_x_points", s.x_points, "per axis (every M/N_x-th cell origin)");
+  summary.parameter("model_x_points", s.x_points,
+                    "least per axis: N_x = M / (M div this), every (M/N_x)-th cell origin");
   summary.parameter("envelope_modes", envelope_modes(s), "K: |delta_a| <= K");
   summary.parameter("packet_width", s.width, "length");
   summary.parameter("alpha_beta", std::vector<double>{std::cos(s.mix), std::sin(s.mix), s.phase},
@@ -179,7 +190,7 @@ void run_study(examples::Driver& driver, Settings s) {
         for (const auto& model : c["rho_model"][k])
           for (const double v : model) flat.push_back(v);
       }
-      const auto nx = static_cast<std::size_t>(s.x_points);
+      const auto nx = static_cast<std::size_t>(model_points(s, eps));
       io::write_npy(driver.output(fmt::format("rho_eps{}_u{}.npy", tag(eps), tag(u))), flat,
                     {c["times"].size(), std::size_t(4), nx, nx});
       const std::string key = fmt::format("eps{}_u{}_", tag(eps), tag(u));
@@ -195,33 +206,45 @@ void run_study(examples::Driver& driver, Settings s) {
     }
   }
   csv.close();
-  // x-points of the model grid (x = Es), for the plots.
-  {
+  // x-points of each model grid (x = Es), for the plots.
+  for (const double eps : s.epsilons) {
     const LatticeCoordinates<2> coordinates(Lattice<2>::triangular(1.0));
-    const auto grid = coordinates.grid(s.x_points, s.side);
+    const auto nx = model_points(s, eps);
+    const auto grid = coordinates.grid(nx, s.side);
     std::vector<double> xy;
     for (std::ptrdiff_t k = 0; k < grid.size(); ++k) {
       const Vec2 x = coordinates.position(grid.point(k));
       xy.push_back(x[0]);
       xy.push_back(x[1]);
     }
-    io::write_npy(driver.output("x_points.npy"), xy,
-                  {std::size_t(s.x_points), std::size_t(s.x_points), std::size_t(2)});
+    io::write_npy(driver.output(fmt::format("x_points_eps{}.npy", tag(eps))), xy,
+                  {std::size_t(nx), std::size_t(nx), std::size_t(2)});
   }
-  // Rates in ε per u (finite data), over every ε given.
+  // Rates in ε per u (finite data), over every ε given: of the maximum over t <= T and over the
+  // first half, t <= T/2 (before the packet's ring meets itself across the torus, docs).
   if (s.epsilons.size() >= 2)
     for (const double u : s.us)
-      for (const auto& q : quantities) {
-        std::vector<double> eps, err;
-        for (const double e : s.epsilons) {
-          eps.push_back(e);
-          err.push_back(series_max(cases[e][u]["errors"]["finite"][q]));
+      for (const auto& q : quantities)
+        for (const bool early : {false, true}) {
+          std::vector<double> eps, err;
+          for (const double e : s.epsilons) {
+            const auto& series = cases[e][u]["errors"]["finite"][q];
+            double m = 0;
+            for (std::size_t k = 0; k < series.size(); ++k)
+              if (!early || 2 * k <= series.size() - 1) m = std::max(m, series[k].get<double>());
+            eps.push_back(e);
+            err.push_back(m);
+          }
+          const double rate = log_log_slope(eps, err);
+          summary.result(fmt::format("u{}_{}_rate{}", tag(u), q, early ? "_first_half" : ""),
+                         rate, "1",
+                         fmt::format("slope of log(max over t <= {} of the {} error) vs log eps, "
+                                     "finite-eps data",
+                                     early ? "T/2" : "T", q));
+          if (q == "rho")
+            fmt::print("  u = {:<3g}: rho error ~ eps^{:.3f} (t <= {})\n", u, rate,
+                       early ? "T/2" : "T");
         }
-        const double rate = log_log_slope(eps, err);
-        summary.result(fmt::format("u{}_{}_rate", tag(u), q), rate, "1",
-                       fmt::format("slope of log(max_t {} error) vs log eps, finite-eps data", q));
-        if (q == "rho") fmt::print("  u = {:<3g}: rho error ~ eps^{:.3f}\n", u, rate);
-      }
 }
 
 }  // namespace
@@ -236,11 +259,11 @@ int main(int argc, char** argv) {
       ->check(positive);
   driver.add("--box", settings.side, "x-torus side L = eps M (rhombus)")->check(positive);
   driver.add("--points-per-cell", settings.points_per_cell, "grid points per cell and axis n");
-  driver.add("--x-points", settings.x_points, "model grid points per axis N_x");
+  driver.add("--x-points", settings.x_points, "least model grid points per axis");
   driver.add("--width", settings.width, "packet width w")->check(positive);
   driver.add("--time", settings.final_time, "final time T")->check(positive);
   driver.add("--samples", settings.samples, "comparisons at t = kT/S, k = 0..S");
-  driver.option("--eps", settings.epsilons, {0.125, 0.0625, 0.03125}, {0.125}, "values of eps")
+  driver.option("--eps", settings.epsilons, {0.125, 0.05, 0.03125}, {0.125}, "values of eps")
       ->check(positive);
   driver.add("--u", settings.us, "nominal (p0 - K)/eps");
   driver.add("--mix", settings.mix, "alpha = cos(mix), beta = sin(mix) e^{i phase}");

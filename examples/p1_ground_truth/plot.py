@@ -33,7 +33,6 @@ def tag(v):
     return f"{v:g}"
 
 
-xy = np.load(out / "x_points.npy")
 fig = plt.figure(figsize=(4.2 * (1 + len(us)), 8.4))
 grid = fig.add_gridspec(2, 1 + len(us))
 colors = plt.cm.viridis(np.linspace(0, 0.85, len(us)))
@@ -53,13 +52,14 @@ ax.set_ylabel(r"max$_t$ |$\bar\rho_{model} - \bar\rho_{true}$| / max $\bar\rho_{
 ax.set_title("density error: o finite-eps data,\n s product data, ^ D for D^T", fontsize=9)
 ax.legend(fontsize=7)
 eps = eps_list[-1]
+xy = np.load(out / f"x_points_eps{tag(eps)}.npy")
 for i, u in enumerate(us):
     rho = np.load(out / f"rho_eps{tag(eps)}_u{tag(u)}.npy")  # (S+1) x 4 x N x N
-    vmax = rho[0, 0].max()
+    vmax = rho[-1, 0].max()
     for row, (index, name) in enumerate(((0, "truth (1.2)"), (1, "model (3.16), finite-eps data"))):
         a = fig.add_subplot(grid[row, 1 + i])
-        a.scatter(xy[..., 0].ravel(), xy[..., 1].ravel(), c=rho[-1, index].ravel(), s=6,
-                  vmin=0, vmax=vmax, cmap="magma", marker="h")
+        a.tripcolor(xy[..., 0].ravel(), xy[..., 1].ravel(), rho[-1, index].ravel(),
+                    shading="gouraud", vmin=0, vmax=vmax, cmap="magma")
         a.set_aspect("equal")
         a.set_xticks([])
         a.set_yticks([])
