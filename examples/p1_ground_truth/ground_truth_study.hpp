@@ -39,10 +39,10 @@ using Index = Eigen::Index;
 
 struct Settings {
   double v0 = 5;                     // V = V0 Σ_j cos(b_j·z)
-  double side = 4;                   // L = εM: the x-torus is {Σ s_a e_a : s ∈ [0, L)²}
+  double side = 5;                   // L = εM: the x-torus is {Σ s_a e_a : s ∈ [0, L)²}
   std::ptrdiff_t points_per_cell = 6;
-  std::ptrdiff_t x_points = 32;      // least model grid points per axis (N_x = M/(M div this))
-  double width = 0.5;                // packet width w
+  std::ptrdiff_t x_points = 40;      // least model grid points per axis (N_x = M/(M div this))
+  double width = 0.8;                // packet width w
   double final_time = 2;
   std::ptrdiff_t samples = 4;        // comparisons at t = kT/S, k = 0..S
   std::vector<double> epsilons;

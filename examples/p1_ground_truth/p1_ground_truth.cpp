@@ -13,8 +13,8 @@
 //     (checked), so no p_r is K: K is the centre of a triangle of grid points, each 4πε/(3L)
 //     away. M ≡ 1 and M ≡ 2 (mod 3) give mirror-image triangles (p − K → K − p), which the
 //     crystal does not map onto each other (trigonal warping); the default ε = 1/8, 1/20, 1/32
-//     (M = 32, 80, 128 at L = 4, all ≡ 2) keep one triangle, so that every ε runs the same
-//     configuration in the scaled variables (x, (p − K)/ε). ε = 1/16 (M = 64) is the other one.
+//     (M = 40, 100, 160 at L = 5, all ≡ 1) keep one triangle, so that every ε runs the same
+//     configuration in the scaled variables (x, (p − K)/ε). ε = 1/16 (M = 80) is the other one.
 //  3. Packet. φ⁰ = a(x)[αΨ_1 + βΨ_2](x/ε, p₀), α = cos m, β = sin m·e^{iφ} (complex), a a
 //     Gaussian of width w centred in the torus, periodised as a trigonometric polynomial with
 //     modes ξ_δ = Σ δ_a e^a/L, |δ_a| ≤ K = (N_x/2 − 1)/2 (the same a(x) for every ε). p₀ is the

@@ -207,7 +207,7 @@ TEST_CASE("bad-input matrix: every driver rejects bad options before any work na
   CHECK(std::filesystem::is_empty(scratch.path));
   CHECK(std::filesystem::is_character_file("/dev/null"));
   CHECK_FALSE(std::filesystem::exists("/proc/wavekin_validation_no_such"));
-  std::printf("bad-input matrix: %zu cases tried over 6 drivers, %zu rejected as expected\n", tried,
+  std::printf("bad-input matrix: %zu cases tried over 7 drivers, %zu rejected as expected\n", tried,
               rejected);
   std::fflush(stdout);
   CHECK(rejected == tried);
