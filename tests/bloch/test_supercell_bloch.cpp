@@ -370,6 +370,17 @@ void check_wigner_bloch(const wavekin::SupercellBloch<Dim>& bloch, double epsilo
     fmt::print("wigner_bloch {}D: |Σ w σΨΨ̄ − |φ|²| {:.2e} (rel), |∫σ dx − (2πε)^d N| {:.2e} (rel)\n",
                Dim, worst / scale, worst_integral / largest);
   REQUIRE(worst_integral <= tolerance * largest);
+  // A list of quasi-momenta (reversed, one repeated) gives exactly those blocks of the full σ:
+  // the same arithmetic in the same order, so equality is bitwise.
+  std::vector<Eigen::Index> chosen{np - 1, 0, np / 2, 0};
+  const auto subset = wavekin::wigner_bloch(bloch, std::span<const cplx>(phi), all, chosen);
+  REQUIRE(subset.momentum_count == static_cast<Eigen::Index>(chosen.size()));
+  REQUIRE(subset.position_count == np);
+  for (std::size_t q = 0; q < chosen.size(); ++q)
+    for (Eigen::Index j = 0; j < nb; ++j)
+      for (Eigen::Index l = 0; l < nb; ++l)
+        for (Eigen::Index nu = 0; nu < np; ++nu)
+          REQUIRE(subset(static_cast<Eigen::Index>(q), j, l, nu) == sigma(chosen[q], j, l, nu));
 }
 
 TEST_CASE("wigner_bloch: σ = f̂ conj g reconstructs |φ|² and integrates to the Bloch coherences",
@@ -405,6 +416,9 @@ TEST_CASE("SupercellBloch: bad input is rejected", "[bloch][supercell]") {
   REQUIRE_THROWS_AS(bloch.bloch_wave(0, 3), wavekin::invalid_argument);
   REQUIRE_THROWS_AS(wavekin::wigner_bloch(bloch, std::span<const cplx>(std::vector<cplx>(32)),
                                           {3}),
+                    wavekin::invalid_argument);
+  REQUIRE_THROWS_AS(wavekin::wigner_bloch(bloch, std::span<const cplx>(std::vector<cplx>(32)),
+                                          {0}, {4}),
                     wavekin::invalid_argument);
 }
 

@@ -22,6 +22,7 @@
 #include "wavekin/bloch/wigner_bloch.hpp"
 #include "wavekin/coherence/coherence_field.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
+#include "wavekin/coherence/lattice_coordinates.hpp"
 #include "wavekin/core/periodic_grid.hpp"
 
 #include "packet_envelope.hpp"
@@ -56,28 +57,41 @@ template <int Dim, class Potential, class Amplitude>
 Comparison<Dim> compare(const wavekin::Supercell<Dim>& cell, const Potential& v, double epsilon,
                         Eigen::Index r0, const std::vector<Eigen::Index>& packet_bands,
                         const std::vector<Eigen::Index>& bands, const Amplitude& amplitude,
-                        bool all_bands) {
+                        bool all_bands, bool lattice_coordinates = false) {
   const wavekin::SupercellBloch<Dim> bloch(cell, v);
   const auto wave = wavekin::bloch_wave_packet(
       bloch, r0, packet_bands,
       [&](const Eigen::Matrix<double, Dim, 1>& x) { return as_vector(amplitude(x)); }, epsilon);
   const auto exact = wavekin::wigner_bloch(bloch, std::span<const cplx>(wave), bands);
   // The field on the cell origins x_ν = εz_ν: for a rectangular lattice a PeriodicGrid of M points
-  // and side εM|e_a| per axis, row-major like Supercell::cell_origin.
+  // and side εM|e_a| per axis, row-major like Supercell::cell_origin; for any lattice the box
+  // [0, εM)^Dim of LatticeCoordinates, x = Es.
   typename wavekin::PeriodicGrid<Dim>::Counts counts;
   counts.fill(cell.cells_per_axis());
   Eigen::Matrix<double, Dim, 1> lengths;
   for (int a = 0; a < Dim; ++a)
     lengths[a] = epsilon * static_cast<double>(cell.cells_per_axis()) *
                  cell.lattice().basis().col(a).norm();
-  const wavekin::PeriodicGrid<Dim> grid(counts, lengths);
+  const wavekin::LatticeCoordinates<Dim> coordinates(cell.lattice());
+  const wavekin::PeriodicGrid<Dim> grid =
+      lattice_coordinates
+          ? coordinates.grid(cell.cells_per_axis(),
+                             epsilon * static_cast<double>(cell.cells_per_axis()))
+          : wavekin::PeriodicGrid<Dim>(counts, lengths);
+  const auto position = [&](Eigen::Index nu) -> Eigen::Matrix<double, Dim, 1> {
+    return lattice_coordinates ? coordinates.position(grid.point(nu)) : grid.point(nu);
+  };
   for (Eigen::Index nu = 0; nu < grid.size(); ++nu)
-    REQUIRE((grid.point(nu) - epsilon * cell.cell_origin(nu)).norm() <= 1e-12);
+    REQUIRE((position(nu) - epsilon * cell.cell_origin(nu)).norm() <= 1e-12);
   wavekin::CoherenceField<Dim> field(grid, cell.zone(), static_cast<Eigen::Index>(bands.size()));
   const auto states = bloch.states();
-  field.set_wave_packet(amplitude, epsilon,
-                        wavekin::packet_overlaps(states[static_cast<std::size_t>(r0)],
-                                                 packet_bands, states, bands));
+  const auto overlaps =
+      wavekin::packet_overlaps(states[static_cast<std::size_t>(r0)], packet_bands, states, bands);
+  if (lattice_coordinates)
+    field.set_wave_packet(coordinates.envelope(amplitude), epsilon,
+                          coordinates.packet_overlaps(overlaps));
+  else
+    field.set_wave_packet(amplitude, epsilon, overlaps);
   double worst = 0, largest = 0;
   for (std::size_t i = 0; i < exact.values.size(); ++i) {
     worst = std::max(worst, std::abs(field.values()[i] - exact.values[i]));
@@ -86,7 +100,7 @@ Comparison<Dim> compare(const wavekin::Supercell<Dim>& cell, const Potential& v,
   const auto rho = field.density();
   double peak = 0;  // max Σ_m |a_m|²
   for (Eigen::Index nu = 0; nu < grid.size(); ++nu)
-    peak = std::max(peak, as_vector(amplitude(grid.point(nu))).squaredNorm());
+    peak = std::max(peak, as_vector(amplitude(position(nu))).squaredNorm());
   double worst_rho = 0, largest_rho = 0;
   for (Eigen::Index nu = 0; nu < grid.size(); ++nu) {
     cplx rho_bar = 0;
@@ -94,7 +108,7 @@ Comparison<Dim> compare(const wavekin::Supercell<Dim>& cell, const Potential& v,
       for (Eigen::Index j = 0; j < exact.band_count; ++j)
         rho_bar += cell.momentum_weight() * exact(r, j, j, nu);
     if (all_bands) {  // all bands: the cell-averaged density is Σ_m |a_m(x)|² exactly
-      const double a2 = as_vector(amplitude(grid.point(nu))).squaredNorm();
+      const double a2 = as_vector(amplitude(position(nu))).squaredNorm();
       REQUIRE(std::abs(rho_bar - a2) <= 1e-12 * peak);
     }
     worst_rho = std::max(worst_rho, std::abs(rho[static_cast<std::size_t>(nu)] - rho_bar));
@@ -193,6 +207,34 @@ TEST_CASE("set_wave_packet: finite-ε σ⁰ is the exact Wigner–Bloch σ of th
                c.sigma_error, c.density_error);
   REQUIRE(c.sigma_error <= 1e-12);
   REQUIRE(c.density_error <= 1e-12);
+}
+
+TEST_CASE("set_wave_packet in lattice coordinates: the exact σ on a triangular supercell (2D)",
+          "[coherence][wave_packet][lattice_coordinates]") {
+  // The parallelogram torus of the triangular lattice, carried to a rectangular box by
+  // LatticeCoordinates (x = Es): σ⁰ on the box must equal the exact Wigner–Bloch σ at the cell
+  // origins, which fixes the displacements Eᵀd and the Jacobian |det E| of â. V: the honeycomb
+  // cosine potential 5 Σ_j cos(b_j·z), b_1 + b_2 + b_3 = 0; p₀ near K = (e^1 − e^2)/3.
+  const auto lattice = wavekin::Lattice<2>::triangular(1.0);
+  wavekin::CosineSum<2> v;
+  v.add(5.0, lattice_index(1, 0)).add(5.0, lattice_index(0, 1)).add(5.0, lattice_index(-1, -1));
+  const double epsilon = 1.0 / 8;
+  const Eigen::Index cells = 8;
+  const wavekin::Supercell<2> cell(lattice, cells, 4);
+  const Envelope<2> envelope{lattice, cells, epsilon, 0.3, Vec2(0.5, 0.4)};
+  std::vector<Eigen::Index> all(16);
+  for (std::size_t j = 0; j < all.size(); ++j) all[j] = static_cast<Eigen::Index>(j);
+  // Envelope modes |δ_a| ≤ 1 as in the rectangular case: only round-off remains (measured
+  // 1e-15); tolerance 1e-12.
+  const auto c = compare(cell, v, epsilon, cell.zone_vertex({3, 5}), {0}, all, envelope, true, true);
+  if (verbose())
+    fmt::print("wave packet 2D triangular, all bands: σ⁰ rel error {:.2e}, ρ̄ rel error {:.2e}\n",
+               c.sigma_error, c.density_error);
+  REQUIRE(c.sigma_error <= 1e-12);
+  REQUIRE(c.density_error <= 1e-12);
+  const auto two = compare(cell, v, epsilon, cell.zone_vertex({3, 5}), {0}, {0, 1}, envelope,
+                           false, true);
+  REQUIRE(two.sigma_error <= 1e-12);
 }
 
 TEST_CASE("set_wave_packet and packet_overlaps reject bad input", "[coherence][wave_packet]") {

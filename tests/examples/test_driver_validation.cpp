@@ -32,7 +32,8 @@ std::vector<BadCase> bad_cases() {
                        const std::string& option) { t.push_back({driver, std::move(args), option}); };
   // Every driver: the common options and odd output folders.
   for (const std::string d :
-       {"core_tour", "bands", "band_crossing", "graphene_valleys", "vmse_liouville", "vmse_rte"}) {
+       {"core_tour", "bands", "band_crossing", "graphene_valleys", "vmse_liouville", "vmse_rte",
+        "p1_ground_truth"}) {
     add(d, {"--quick", "--threads", "0"}, "--threads");
     add(d, {"--quick", "--threads", "nan"}, "--threads");
     add(d, {"--quick", "--threads", "-2"}, "--threads");
@@ -85,6 +86,23 @@ std::vector<BadCase> bad_cases() {
   add(c, {"--quick", "--epsilons", "1.5"}, "--epsilons");
   add(c, {"--quick", "--epsilons", "nan"}, "--epsilons");
   add(c, {"--quick", "--u-min", "10", "--u-max", "1"}, "--u-min");
+
+  // p1_ground_truth: ε must give a whole number of cells M = L/ε, not a multiple of 3 (a grid
+  // point on K), a multiple of the model grid; sizes and the envelope's modes are checked.
+  const std::string p = "p1_ground_truth";
+  for (const char* v : {"0", "-0.125", "nan", "inf", "1.5", "x"}) add(p, {"--quick", "--eps", v}, "--eps");
+  add(p, {"--quick", "--eps", "0.5"}, "--eps");          // M = 8 cells < 32 model grid points
+  add(p, {"--quick", "--eps", "0.0833333333333333"}, "--eps");  // M = 48 = 3·16: K on the grid
+  add(p, {"--quick", "--eps", "0.13"}, "--eps");         // L/ε = 30.8 cells
+  add(p, {"--quick", "--eps", "0.001953125"}, "--eps");  // M = 2048: memory
+  add(p, {"--quick", "--points-per-cell", "5"}, "--points-per-cell");
+  add(p, {"--quick", "--x-points", "6"}, "--x-points");
+  add(p, {"--quick", "--samples", "0"}, "--samples");
+  add(p, {"--quick", "--u", "-1"}, "--u");
+  add(p, {"--quick", "--width", "2"}, "--width");
+  add(p, {"--quick", "--width", "0.1"}, "--width");
+  add(p, {"--quick", "--V0", "0"}, "--V0");
+  add(p, {"--quick", "--time", "nan"}, "--time");
 
   // graphene_valleys (issue: --points 1000000 ended in bad_alloc)
   const std::string g = "graphene_valleys";
@@ -189,7 +207,7 @@ TEST_CASE("bad-input matrix: every driver rejects bad options before any work na
   CHECK(std::filesystem::is_empty(scratch.path));
   CHECK(std::filesystem::is_character_file("/dev/null"));
   CHECK_FALSE(std::filesystem::exists("/proc/wavekin_validation_no_such"));
-  std::printf("bad-input matrix: %zu cases tried over 6 drivers, %zu rejected as expected\n", tried,
+  std::printf("bad-input matrix: %zu cases tried over 7 drivers, %zu rejected as expected\n", tried,
               rejected);
   std::fflush(stdout);
   CHECK(rejected == tried);
