@@ -68,14 +68,15 @@ struct RandomPotentialSetup {
 /// (O(Δt²)) to SupercellBloch::evolve. Resolve the phase: Δt = O(ε) (Δt/ε times the spread of
 /// the energies present ≲ 1).
 ///
-/// Cost per sample: one field (one FFT of the grid) plus 2 FFTs and 2 N exponentials per step.
+/// Cost per sample: one field (one FFT of the grid), N exponentials once, then 2 FFTs and 3
+/// multiplication passes per step (StaticFieldCoefficient: the potential phase is cached).
 /// One object serves every thread of an Ensemble (`run` is const; it builds its own propagator).
 /// \tparam Dim dimension of space; the grid's axes must be Cartesian (rectangular lattices).
 template <int Dim>
 class RandomPotentialSample {
  public:
   using complex_type = std::complex<double>;
-  using Propagator = SplitStepSpectral<Dim, double, GridFieldCoefficient<double>>;
+  using Propagator = SplitStepSpectral<Dim, double, StaticFieldCoefficient<double>>;
 
   /// \tparam Correlation a SpatialCorrelation<Dim> in the fast variable z = x/ε
   /// \pre ε, Δt finite and > 0; one potential value per grid point, all finite; the unpadded
@@ -149,7 +150,8 @@ class RandomPotentialSample {
     for (std::size_t i = 0; i < potential.size(); ++i)
       potential[i] = m_setup.periodic_potential[i] + scale * potential[i];
     Propagator propagator(m_setup.grid, m_setup.epsilon, 1.0,
-                          GridFieldCoefficient<double>(std::move(potential)), m_setup.fft_options);
+                          StaticFieldCoefficient<double>(std::move(potential)),
+                          m_setup.fft_options);
     integrate_n_steps(propagator, wave, 0.0, m_setup.dt, steps,
                       std::forward<Observer>(observer));
   }

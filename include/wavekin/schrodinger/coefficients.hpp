@@ -207,6 +207,55 @@ class GridFieldCoefficient {
   std::vector<Scalar> m_values;
 };
 
+/// \brief A coefficient stored on the grid and fixed in time: a static potential such as the
+/// crystal plus one sample of P1 (4.1)'s √ε N(x/ε). `is_static_in_time` lets a propagator compute
+/// what depends on it once per step size, not once per step (SplitStepSpectral caches its
+/// potential phase e^{−iVΔt/(2ε)}: a step is then two FFTs and three multiplication passes).
+/// Row-major, grid.size() values, checked finite at construction.
+/// \tparam Scalar float or double
+template <RealScalar Scalar = double>
+class StaticFieldCoefficient {
+ public:
+  using scalar_type = Scalar;
+  static constexpr bool is_constant = false;
+  static constexpr bool is_static_in_time = true;
+
+  /// \pre values not empty and finite (else invalid_argument naming the first bad entry).
+  explicit StaticFieldCoefficient(std::vector<Scalar> values) : m_values(std::move(values)) {
+    require(!m_values.empty(), "StaticFieldCoefficient: no values");
+    for (std::size_t j = 0; j < m_values.size(); ++j)
+      require(std::isfinite(m_values[j]), "StaticFieldCoefficient: value {} at grid point {} is not finite",
+              m_values[j], j);
+  }
+
+  [[nodiscard]] std::span<const Scalar> values() const noexcept { return m_values; }
+  [[nodiscard]] std::size_t size() const noexcept { return m_values.size(); }
+
+  /// \brief Copies the values to `out` (t is ignored).
+  /// \pre size() == out.size() == grid.size() (else invalid_argument naming both).
+  template <int Dim>
+  void sample(const PeriodicGrid<Dim, Scalar>& grid, Scalar /*t*/, std::span<Scalar> out) const {
+    require(m_values.size() == static_cast<std::size_t>(grid.size()),
+            "StaticFieldCoefficient: the field has {} values, expected {} (grid size)",
+            m_values.size(), grid.size());
+    detail::check_sample_size(grid, out.size(), "StaticFieldCoefficient::sample");
+    std::copy(m_values.begin(), m_values.end(), out.begin());
+  }
+
+ private:
+  std::vector<Scalar> m_values;
+};
+
+/// \brief Whether a CoefficientField is the same at every time: constants and
+/// StaticFieldCoefficient (a policy says so with `static constexpr bool is_static_in_time`).
+template <class C>
+inline constexpr bool is_static_in_time = [] {
+  if constexpr (requires { C::is_static_in_time; })
+    return bool(C::is_static_in_time);
+  else
+    return bool(C::is_constant);
+}();
+
 /// \brief Throws invalid_argument unless every sampled mass is finite and > 0
 /// (P2 (2.5): m ≥ C > 0), naming the value, the grid point and the time.
 /// \param who  prefix of the message (the caller's name)

@@ -1,0 +1,91 @@
+// One Monte Carlo sample of P1 (4.1) in 2D at ε = 1/16 (issue 14's unit of cost): a supercell of
+// 80² cells with 16² points per cell (a 1280² grid), the static potential V(x/ε) + √ε N(x/ε)
+// with N drawn by circulant embedding, 320 split-step steps; against the FFT pairs it needs (one
+// forward + inverse pair per step), timed in the same process with the same plans (MEASURE, as the
+// drivers plan). Reported: `sample_over_ffts` = (sample CPU time) / (320 × pair CPU time), and
+// `draw_over_pair`, the cost of drawing N in pairs.
+// SPDX-License-Identifier: MIT
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <numbers>
+#include <vector>
+
+#include "bench_support.hpp"
+#include "wavekin/core/correlation.hpp"
+#include "wavekin/core/fft.hpp"
+#include "wavekin/montecarlo/random_potential_sample.hpp"
+
+namespace {
+
+using cplx = std::complex<double>;
+using Point = wavekin::PeriodicGrid<2>::Point;
+
+void p1_sample_2d(benchmark::State& state) {
+  const double epsilon = 1.0 / 16;
+  const std::ptrdiff_t cells = 80, per_cell = 16, n = cells * per_cell;  // 1280
+  const std::int64_t steps = 320;
+  const double box = epsilon * static_cast<double>(cells);  // x = εz, unit square cells
+  const wavekin::PeriodicGrid<2> grid({n, n}, Point(box, box));
+  const wavekin::FftOptions fft{.rigor = wavekin::FftRigor::measure};
+  std::vector<double> crystal(static_cast<std::size_t>(grid.size()));
+  for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {
+    const Point z = grid.point(j) / epsilon;
+    crystal[static_cast<std::size_t>(j)] =
+        2 * (std::cos(2 * std::numbers::pi * z[0]) + std::cos(2 * std::numbers::pi * z[1]));
+  }
+  const wavekin::GaussianCorrelation<2> correlation(1.0, 1.0);
+  const wavekin::RandomPotentialSample<2> sample({grid, epsilon, 0.05 * epsilon, crystal, fft},
+                                                 correlation);
+  std::vector<cplx> wave0(static_cast<std::size_t>(grid.size()));
+  for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {
+    const Point x = grid.point(j) - Point(box / 2, box / 2);
+    wave0[static_cast<std::size_t>(j)] = std::exp(cplx(-x.squaredNorm() / 0.5, x[0] / epsilon));
+  }
+  // The reference pair: the same transform as the step's, planned first (so that the sample's
+  // propagator finds the plan in FFTW's wisdom and its construction does not time candidates).
+  const wavekin::Fft<2> pair(grid.counts(), fft);
+  std::vector<cplx> work = wave0;
+  std::vector<double> field(wave0.size());
+  // Each iteration times the sample, then as many pairs as it has steps, so both see the same
+  // machine load; the ratios reported are the medians over the iterations.
+  std::vector<double> sample_ratio, draw_ratio, pair_ms;
+  std::uint64_t index = 0;
+  for (auto _ : state) {
+    std::vector<cplx> wave = wave0;
+    double t0 = wavekin::bench::thread_seconds();
+    sample.run(2026, index, wave, steps);
+    const double sample_seconds = wavekin::bench::thread_seconds() - t0;
+    benchmark::DoNotOptimize(wave.data());
+    t0 = wavekin::bench::thread_seconds();
+    sample.draw(2026, index, field);
+    const double draw_seconds = wavekin::bench::thread_seconds() - t0;
+    t0 = wavekin::bench::thread_seconds();
+    for (std::int64_t k = 0; k < steps; ++k) {
+      pair.forward(work.data(), work.data());
+      pair.backward(work.data(), work.data());
+    }
+    const double pair_seconds = (wavekin::bench::thread_seconds() - t0) / static_cast<double>(steps);
+    benchmark::DoNotOptimize(work.data());
+    sample_ratio.push_back(sample_seconds / (static_cast<double>(steps) * pair_seconds));
+    draw_ratio.push_back(draw_seconds / pair_seconds);
+    pair_ms.push_back(1e3 * pair_seconds);
+    ++index;
+  }
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  state.counters["sample_over_ffts"] = median(sample_ratio);
+  state.counters["draw_over_pair"] = median(draw_ratio);
+  state.counters["pair_ms"] = median(pair_ms);
+}
+
+}  // namespace
+
+BENCHMARK(p1_sample_2d)->Unit(benchmark::kSecond)->Iterations(3);
+
+BENCHMARK_MAIN();
