@@ -1,7 +1,8 @@
 // examples/p1_ground_truth/random_study.hpp — P1's x-homogeneous collisions (4.15) and (C.3)
 // against the Monte Carlo mean of the Schrödinger equation (4.1) with a weak random potential,
-// 1D, away from band crossings (docs/p1_ground_truth.md, "Random potential, away from
-// crossings (1D)"). SPDX-License-Identifier: MIT
+// away from band crossings: 1D (run_random_study) and a 2D honeycomb-type crystal
+// (run_random_study_2d; docs/p1_ground_truth.md, "Random potential, away from crossings (1D)"
+// and "(2D)"). SPDX-License-Identifier: MIT
 #pragma once
 
 #include <chrono>
