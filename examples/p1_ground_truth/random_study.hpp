@@ -1,7 +1,8 @@
 // examples/p1_ground_truth/random_study.hpp — P1's x-homogeneous collisions (4.15) and (C.3)
 // against the Monte Carlo mean of the Schrödinger equation (4.1) with a weak random potential,
-// 1D, away from band crossings (docs/p1_ground_truth.md, "Random potential, away from
-// crossings (1D)"). SPDX-License-Identifier: MIT
+// away from band crossings: 1D (run_random_study) and a 2D honeycomb-type crystal
+// (run_random_study_2d; docs/p1_ground_truth.md, "Random potential, away from crossings (1D)"
+// and "(2D)"). SPDX-License-Identifier: MIT
 #pragma once
 
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include <Eigen/Core>
+#include <nlohmann/json.hpp>
 
 #include "wavekin/bloch/bloch_wave_packet.hpp"
 #include "wavekin/bloch/cosine_sum.hpp"
@@ -58,25 +60,31 @@ struct RandomStudyParameters {
   std::string checkpoint;  ///< Ensemble checkpoint file (empty: none)
 };
 
-/// \brief What the study measured. Per band j kept, the transferred population T_j(t): the band-j
-/// population on the half zone of −p₀, p ∈ (π, 2π), over the initial total Σ_j ∫_B|f̂_j|²;
-/// its Monte Carlo mean and standard error, and the x-homogeneous (C.3) and (4.15) solutions
-/// from N⁰ = f̂⁰ f̂⁰ᴴ; the least-squares slopes dT_j/dt over the output times in (0, T] of each
-/// (the Monte Carlo slope per sample, so its standard error is the samples').
-struct RandomStudyResult {
+/// \brief The measured comparison of one study: per series k (a band's population in a region of
+/// the zone, or a sum of them) its Monte Carlo mean and standard error at the output times, the
+/// x-homogeneous (C.3) and (4.15) solutions from N⁰ = f̂⁰ f̂⁰ᴴ (transfer_415 empty where (4.15) is
+/// not run), and the least-squares slopes of each over the output times in (0, T] and over the
+/// second half, t ∈ [T/2, T] (the Monte Carlo slopes per sample, so their standard errors are the
+/// samples').
+struct PopulationComparison {
+  std::vector<double> times;
+  std::vector<std::vector<double>> transfer_mean, transfer_se, transfer_c3, transfer_415;
+  std::vector<double> slope_mean, slope_se, slope_c3, slope_415;
+  std::vector<double> late_mean, late_se, late_c3, late_415;
+  double seconds_per_sample = 0;  ///< wall time per sample over all threads (× threads: CPU)
+  std::uint64_t samples = 0;
+};
+
+/// \brief What the 1D study measured. Series j is the transferred population T_j(t) of band j
+/// kept: the band-j population on the half zone of −p₀, p ∈ (π, 2π), over the initial total
+/// Σ_j ∫_B|f̂_j|².
+struct RandomStudyResult : PopulationComparison {
   RandomStudyParameters parameters;
   Eigen::Index cells = 0, grid_points = 0;
   std::int64_t steps = 0;
   double p0 = 0;
   double rate = 0;       ///< β: the (C.3) rate of band 0 at p₀ into the far half zone
   double mu0_share = 0;  ///< the share of β from the μ = 0 term (centred zone) alone
-  std::vector<double> times;
-  std::vector<std::vector<double>> transfer_mean, transfer_se, transfer_c3, transfer_415;
-  std::vector<double> slope_mean, slope_se, slope_c3, slope_415;
-  /// The same slopes over the second half of the window, βt ∈ [0.25, 0.5] (after the transient).
-  std::vector<double> late_mean, late_se, late_c3, late_415;
-  double seconds_per_sample = 0;  ///< wall time per sample over all threads (× threads: CPU)
-  std::uint64_t samples = 0;
 };
 
 namespace detail {
@@ -87,30 +95,39 @@ inline CosineSum<1> cosine_crystal(double v) {
   return crystal;
 }
 
-// Σ over the far half zone p_r ∈ (π, 2π) of |f̂_j|² (or any per-(r, j) value), per band.
+// The vertices r of the far half zone p_r ∈ (π, 2π) of a 1D supercell of M cells.
+inline std::vector<Eigen::Index> far_half(Eigen::Index cells) {
+  std::vector<Eigen::Index> out;
+  for (Eigen::Index r = cells / 2 + 1; r < cells; ++r) out.push_back(r);
+  return out;
+}
+
+// Σ over the vertices r of a region of |f̂_j(p_r)|² (or any per-(r, j) value), per band j.
 template <class Value>
-std::vector<double> far_half(Eigen::Index cells, Eigen::Index bands, Value&& value) {
+std::vector<double> region_sum(std::span<const Eigen::Index> region, Eigen::Index bands,
+                               Value&& value) {
   std::vector<double> out(static_cast<std::size_t>(bands), 0.0);
-  for (Eigen::Index r = cells / 2 + 1; r < cells; ++r)
+  for (const Eigen::Index r : region)
     for (Eigen::Index j = 0; j < bands; ++j) out[static_cast<std::size_t>(j)] += value(r, j);
   return out;
 }
 
-// The x-homogeneous (C.3): ds/dt = C s, classic RK4 with h·ρ ≤ 1 (ρ ≥ the spectral radius of
-// C, bounded by twice its largest loss), T_j at every output time.
-inline std::vector<std::vector<double>> solve_band_diagonal(
-    const BandDiagonalCollision<1>& collision, Eigen::VectorXd s, Eigen::Index cells,
-    Eigen::Index bands, const std::vector<double>& times, double total) {
+// The x-homogeneous (C.3): ds/dt = C s (s_{r·n+j} = σ_jj(p_r)), classic RK4 with h·ρ ≤ 1 (ρ ≥ the
+// spectral radius of C, bounded by twice its largest loss); `series(s)` (a vector of K values)
+// at every output time, returned as K series.
+template <int Dim, class Series>
+std::vector<std::vector<double>> solve_band_diagonal(const BandDiagonalCollision<Dim>& collision,
+                                                     Eigen::VectorXd s,
+                                                     const std::vector<double>& times,
+                                                     Series&& series) {
   double rho = 0;
   for (Eigen::Index k = 0; k < s.size(); ++k)
     rho = std::max(rho, 2 * std::abs(collision.matrix().coeff(k, k)));
-  std::vector<std::vector<double>> out(static_cast<std::size_t>(bands));
+  std::vector<std::vector<double>> out;
   const auto record = [&] {
-    const auto far = far_half(cells, bands, [&](Eigen::Index r, Eigen::Index j) {
-      return s[r * bands + j];
-    });
-    for (Eigen::Index j = 0; j < bands; ++j)
-      out[static_cast<std::size_t>(j)].push_back(far[static_cast<std::size_t>(j)] / total);
+    const std::vector<double> values = series(s);
+    out.resize(values.size());
+    for (std::size_t j = 0; j < values.size(); ++j) out[j].push_back(values[j]);
   };
   record();
   for (std::size_t k = 1; k < times.size(); ++k) {
@@ -140,6 +157,88 @@ inline double early_slope(std::span<const double> times, std::span<const double>
 inline double late_slope(std::span<const double> times, std::span<const double> transfer) {
   const std::size_t half = times.size() / 2;
   return least_squares_line(times.subspan(half), transfer.subspan(half)).slope;
+}
+
+// The Ensemble options of a study's parameters (samples, chunk_size, seed, threads, checkpoint),
+// with the run's own parameters stored in the checkpoint.
+template <class Parameters>
+EnsembleOptions ensemble_options(const Parameters& parameters, nlohmann::json run,
+                                 std::string label) {
+  EnsembleOptions options;
+  options.samples = parameters.samples;
+  options.chunk_size = parameters.chunk_size;
+  options.seed = parameters.seed;
+  options.threads = parameters.threads;
+  options.checkpoint = parameters.checkpoint;
+  options.parameters = std::move(run);
+  options.label = std::move(label);
+  return options;
+}
+
+// The Monte Carlo of (4.1) through Ensemble: per sample, `series(f̂)` (K values from the exact
+// supercell Bloch coefficients, bands × momenta) every `stride` steps up to steps = stride ×
+// (outputs − 1); fills `out`'s Monte Carlo entries and all slopes (the prediction series
+// transfer_c3, and transfer_415 if not empty, must be set). `times` are the output times.
+template <int Dim, class Series>
+void monte_carlo(PopulationComparison& out, const RandomPotentialSample<Dim>& sample,
+                 const SupercellBloch<Dim>& bloch, const std::vector<std::complex<double>>& phi0,
+                 std::int64_t stride, std::size_t series_count, const EnsembleOptions& options,
+                 Series&& series) {
+  const std::size_t outputs = out.times.size();
+  const auto steps = stride * static_cast<std::int64_t>(outputs - 1);
+  const auto n_out = static_cast<Eigen::Index>(outputs);
+  const auto n_series = static_cast<Eigen::Index>(series_count);
+  const Ensemble ensemble(
+      {{"transfer", series_count * outputs, false}, {"slope", 2 * series_count, false}}, options);
+  const auto start = std::chrono::steady_clock::now();
+  const auto run = ensemble.run([&](std::uint64_t index, std::uint64_t seed) {
+    std::vector<std::complex<double>> wave = phi0;
+    Eigen::VectorXd transfer(n_series * n_out);
+    sample.run(seed, index, std::span<std::complex<double>>(wave), steps,
+               [&](std::span<const std::complex<double>> u, double, std::int64_t step) {
+                 if (step % stride != 0) return;
+                 const std::vector<double> values = series(bloch.forward(u));
+                 const auto k = static_cast<Eigen::Index>(step / stride);
+                 for (Eigen::Index j = 0; j < n_series; ++j)
+                   transfer[j * n_out + k] = values[static_cast<std::size_t>(j)];
+               });
+    Eigen::VectorXd slope(2 * n_series);
+    for (Eigen::Index j = 0; j < n_series; ++j) {
+      const std::span<const double> tj(transfer.data() + j * n_out, outputs);
+      slope[j] = early_slope(out.times, tj);
+      slope[n_series + j] = late_slope(out.times, tj);
+    }
+    return std::vector<Eigen::VectorXd>{transfer, slope};
+  });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.samples = run.statistics.count();
+  out.seconds_per_sample =
+      run.samples_computed > 0 ? seconds / static_cast<double>(run.samples_computed) : 0.0;
+  const auto& mean = run.statistics.mean(0);
+  const Eigen::VectorXd se = run.statistics.standard_error(0);
+  const auto& slope_mean = run.statistics.mean(1);
+  const Eigen::VectorXd slope_se = run.statistics.standard_error(1);
+  for (Eigen::Index j = 0; j < n_series; ++j) {
+    std::vector<double> m, e;
+    for (Eigen::Index k = 0; k < n_out; ++k) {
+      m.push_back(mean[j * n_out + k]);
+      e.push_back(se[j * n_out + k]);
+    }
+    out.transfer_mean.push_back(m);
+    out.transfer_se.push_back(e);
+    out.slope_mean.push_back(slope_mean[j]);
+    out.slope_se.push_back(slope_se[j]);
+    out.late_mean.push_back(slope_mean[n_series + j]);
+    out.late_se.push_back(slope_se[n_series + j]);
+    const auto j_index = static_cast<std::size_t>(j);
+    out.slope_c3.push_back(early_slope(out.times, out.transfer_c3[j_index]));
+    out.late_c3.push_back(late_slope(out.times, out.transfer_c3[j_index]));
+    if (!out.transfer_415.empty()) {
+      out.slope_415.push_back(early_slope(out.times, out.transfer_415[j_index]));
+      out.late_415.push_back(late_slope(out.times, out.transfer_415[j_index]));
+    }
+  }
 }
 
 }  // namespace detail
@@ -229,7 +328,15 @@ inline RandomStudyResult run_random_study(const RandomStudyParameters& parameter
   Eigen::VectorXd s0(cells * nb);
   for (Eigen::Index r = 0; r < cells; ++r)
     for (Eigen::Index j = 0; j < nb; ++j) s0[r * nb + j] = std::norm(f0(j, r));
-  result.transfer_c3 = detail::solve_band_diagonal(c3, s0, cells, nb, result.times, total);
+  const auto far = detail::far_half(cells);
+  const auto far_population = [&](const auto& value) {
+    auto out = detail::region_sum(far, nb, value);
+    for (auto& x : out) x /= total;
+    return out;
+  };
+  result.transfer_c3 = detail::solve_band_diagonal(c3, s0, result.times, [&](const Eigen::VectorXd& s) {
+    return far_population([&](Eigen::Index r, Eigen::Index j) { return s[r * nb + j]; });
+  });
   {
     CoherentRte<1> rte(PeriodicGrid<1>::cube(4, 1.0), band_data_from_states(states, all_bands),
                        epsilon, CoherentCollision<1>(bands, correlation));
@@ -240,12 +347,12 @@ inline RandomStudyResult run_random_study(const RandomStudyParameters& parameter
           for (std::ptrdiff_t k = 0; k < 4; ++k) field(r, j, l, k) = f0(j, r) * std::conj(f0(l, r));
     result.transfer_415.assign(static_cast<std::size_t>(nb), {});
     const auto record = [&] {
-      const auto far = detail::far_half(cells, nb, [&](Eigen::Index r, Eigen::Index j) {
+      const auto values = far_population([&](Eigen::Index r, Eigen::Index j) {
         return field(r, j, j, 0).real();
       });
       for (Eigen::Index j = 0; j < nb; ++j)
-        result.transfer_415[static_cast<std::size_t>(j)].push_back(far[static_cast<std::size_t>(j)] /
-                                                                   total);
+        result.transfer_415[static_cast<std::size_t>(j)].push_back(
+            values[static_cast<std::size_t>(j)]);
     };
     record();
     // Strang steps of at most 0.01 β^{-1}: the collision part is O(h²) accurate to < 1e-4.
@@ -264,73 +371,176 @@ inline RandomStudyResult run_random_study(const RandomStudyParameters& parameter
       {PeriodicGrid<1>({cell.size()}, Eigen::Matrix<double, 1, 1>(parameters.box)), epsilon, dt,
        bloch.potential_samples()},
       correlation);
-  const auto outputs = static_cast<std::size_t>(parameters.output_times + 1);
-  const auto nbs = static_cast<std::size_t>(nb);
-  EnsembleOptions options;
-  options.samples = parameters.samples;
-  options.chunk_size = parameters.chunk_size;
-  options.seed = parameters.seed;
-  options.threads = parameters.threads;
-  options.checkpoint = parameters.checkpoint;
-  options.parameters = {{"epsilon", epsilon}, {"v", parameters.v},
-                        {"ell", parameters.correlation_length}, {"D", parameters.amplitude},
-                        {"cells", cells}, {"n", parameters.points_per_cell}, {"steps", result.steps},
-                        {"dt", dt}, {"r0", r0}, {"width", parameters.width}};
-  options.label = "random-potential samples";
-  const Ensemble ensemble({{"transfer", nbs * outputs, false}, {"slope", 2 * nbs, false}},
-                          options);
-  const auto start = std::chrono::steady_clock::now();
-  const auto run = ensemble.run([&](std::uint64_t index, std::uint64_t seed) {
-    std::vector<std::complex<double>> wave = phi0;
-    Eigen::VectorXd transfer(static_cast<Eigen::Index>(nbs * outputs));
-    sample.run(seed, index, std::span<std::complex<double>>(wave), result.steps,
-               [&](std::span<const std::complex<double>> u, double, std::int64_t step) {
-                 if (step % stride != 0) return;
-                 const auto f = bloch.forward(u);
-                 const auto far = detail::far_half(cells, nb, [&](Eigen::Index r, Eigen::Index j) {
-                   return std::norm(f(j, r));
-                 });
-                 const auto k = static_cast<Eigen::Index>(step / stride);
-                 for (Eigen::Index j = 0; j < nb; ++j)
-                   transfer[j * static_cast<Eigen::Index>(outputs) + k] =
-                       far[static_cast<std::size_t>(j)] / total;
-               });
-    Eigen::VectorXd slope(2 * nb);
-    for (Eigen::Index j = 0; j < nb; ++j) {
-      const std::span<const double> tj(transfer.data() + j * static_cast<Eigen::Index>(outputs),
-                                       outputs);
-      slope[j] = detail::early_slope(result.times, tj);
-      slope[nb + j] = detail::late_slope(result.times, tj);
+  const auto options = detail::ensemble_options(
+      parameters,
+      {{"epsilon", epsilon}, {"v", parameters.v}, {"ell", parameters.correlation_length},
+       {"D", parameters.amplitude}, {"cells", cells}, {"n", parameters.points_per_cell},
+       {"steps", result.steps}, {"dt", dt}, {"r0", r0}, {"width", parameters.width}},
+      "random-potential samples");
+  detail::monte_carlo(result, sample, bloch, phi0, stride, static_cast<std::size_t>(nb), options,
+                      [&](const auto& f) {
+                        return far_population(
+                            [&](Eigen::Index r, Eigen::Index j) { return std::norm(f(j, r)); });
+                      });
+  return result;
+}
+
+/// \brief The 2D study's set-up: the honeycomb-type crystal V(z) = v0 Σ_{j=1..3} cos(b_j·z),
+/// b₁ + b₂ + b₃ = 0 the shortest reciprocal vectors of the triangular lattice of unit side, whose
+/// Dirac points sit at the K points (|K| = 4π/3). The split-step of RandomPotentialSample needs
+/// Cartesian axes, so the supercell is built from the rectangular cell 1 × √3 (two triangular
+/// cells; b₁, b₂, b₃ = the rectangular reciprocal labels (1, −1), (0, 2), (−1, −1)): its bands
+/// are the triangular ones folded once, which (C.3) on the same states treats alike. p₀ = the
+/// supercell momentum nearest to K' − offset·(1, 0), K' = (4π/3, 0), in the band whose state is
+/// a triangular Bloch wave at p₀ (plane waves p₀ + G, G in the triangular reciprocal lattice) and
+/// the lowest such. M = side/ε cells per axis (box εM × εM√3), n points per cell per axis.
+struct RandomStudy2dParameters {
+  double epsilon = 1.0 / 8;
+  double v0 = 1.0;
+  double correlation_length = 1.0;
+  double amplitude = 1.0;
+  double offset = 0.45;  ///< |p₀ − K'| target, along −x
+  double side = 4;
+  double width = 0.5;    ///< Gaussian envelope width in x
+  double radius = 0.8;   ///< the observable counts the population at zone distance > radius from p₀
+  Eigen::Index bands = 6;
+  Eigen::Index points_per_cell = 8;
+  double dt_over_epsilon = 0.05;
+  double beta_t = 0.5;
+  int output_times = 10;
+  std::uint64_t samples = 16, seed = 14, chunk_size = 2;
+  int threads = 1;
+  std::string checkpoint;  ///< Ensemble checkpoint file (empty: none)
+};
+
+/// \brief What the 2D study measured: one series, S(t) = Σ_j Σ_{|p_r − p₀| > radius} |f̂_j(p_r)|²
+/// over the initial total (the population scattered out of the disc around p₀, all bands kept).
+struct RandomStudy2dResult : PopulationComparison {
+  RandomStudy2dParameters parameters;
+  Eigen::Index cells = 0, grid_points = 0, band = 0;
+  std::int64_t steps = 0;
+  Eigen::Vector2d p0 = Eigen::Vector2d::Zero();
+  double distance_to_dirac = 0;  ///< |p₀ − K'|
+  double gap = 0;                ///< distance of E_band(p₀) to the nearest other band at p₀
+  double rate = 0;  ///< β = dS/dt at t = 0 under (C.3) from N⁰ (the packet's initial rate out)
+};
+
+/// \brief Runs the 2D study: the Monte Carlo of (4.1) against the x-homogeneous (C.3) on the
+/// supercell's zone grid and states. Cost per sample: steps × 2 FFTs of (nM)² points.
+inline RandomStudy2dResult run_random_study_2d(const RandomStudy2dParameters& parameters) {
+  const double epsilon = parameters.epsilon;
+  RandomStudy2dResult result;
+  result.parameters = parameters;
+  const auto cells = static_cast<Eigen::Index>(std::llround(parameters.side / epsilon));
+  require(cells >= 4, "run_random_study_2d: side/ε = {} cells, expected >= 4",
+          parameters.side / epsilon);
+  const Eigen::Index nb = parameters.bands;
+  const double height = std::sqrt(3.0);
+  const Lattice<2> rectangle = Lattice<2>::rectangular(1.0, height);
+  const Supercell<2> cell(rectangle, cells, parameters.points_per_cell);
+  CosineSum<2> crystal;
+  crystal.add(parameters.v0, lattice_index(1, -1))
+      .add(parameters.v0, lattice_index(0, 2))
+      .add(parameters.v0, lattice_index(-1, -1));
+  const SupercellBloch<2> bloch(cell, crystal, nb);
+  result.cells = cells;
+  result.grid_points = cell.size();
+
+  const double k_prime = 4 * std::numbers::pi / 3;
+  const Eigen::Index r0_x = std::llround((k_prime - parameters.offset) / (2 * std::numbers::pi) *
+                                         static_cast<double>(cells));
+  const Eigen::Index r0 = cell.zone_vertex({r0_x, 0});
+  result.p0 = cell.momentum(r0);
+  result.distance_to_dirac = std::abs(result.p0[0] - k_prime);
+  // The band: the lowest state at p₀ whose plane waves lie on the triangular reciprocal lattice
+  // (rectangular labels with g₀ + g₁ even).
+  {
+    const auto& c = bloch.coefficients(r0);
+    result.band = -1;
+    for (Eigen::Index j = 0; j < nb && result.band < 0; ++j) {
+      double even = 0;
+      for (Eigen::Index b = 0; b < c.rows(); ++b) {
+        const auto& g = cell.label(b);
+        if ((g[0] + g[1]) % 2 == 0) even += std::norm(c(b, j));
+      }
+      require(even > 0.99 || even < 0.01,
+              "run_random_study_2d: band {} at p₀ mixes the two folded copies ({}): degenerate",
+              j, even);
+      if (even > 0.99) result.band = j;
     }
-    return std::vector<Eigen::VectorXd>{transfer, slope};
-  });
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.samples = run.statistics.count();
-  result.seconds_per_sample =
-      run.samples_computed > 0 ? seconds / static_cast<double>(run.samples_computed) : 0.0;
-  const auto& mean = run.statistics.mean(0);
-  const Eigen::VectorXd se = run.statistics.standard_error(0);
-  const auto& slope_mean = run.statistics.mean(1);
-  const Eigen::VectorXd slope_se = run.statistics.standard_error(1);
-  for (Eigen::Index j = 0; j < nb; ++j) {
-    std::vector<double> m, e;
-    for (std::size_t k = 0; k < outputs; ++k) {
-      m.push_back(mean[j * static_cast<Eigen::Index>(outputs) + static_cast<Eigen::Index>(k)]);
-      e.push_back(se[j * static_cast<Eigen::Index>(outputs) + static_cast<Eigen::Index>(k)]);
-    }
-    result.transfer_mean.push_back(m);
-    result.transfer_se.push_back(e);
-    result.slope_mean.push_back(slope_mean[j]);
-    result.slope_se.push_back(slope_se[j]);
-    const auto j_index = static_cast<std::size_t>(j);
-    result.slope_c3.push_back(detail::early_slope(result.times, result.transfer_c3[j_index]));
-    result.slope_415.push_back(detail::early_slope(result.times, result.transfer_415[j_index]));
-    result.late_mean.push_back(slope_mean[nb + j]);
-    result.late_se.push_back(slope_se[nb + j]);
-    result.late_c3.push_back(detail::late_slope(result.times, result.transfer_c3[j_index]));
-    result.late_415.push_back(detail::late_slope(result.times, result.transfer_415[j_index]));
+    require(result.band >= 0, "run_random_study_2d: no triangular state at p₀ in {} bands", nb);
   }
+  const auto energy = bloch.energies()(result.band, r0);
+  result.gap = 1e300;
+  for (Eigen::Index j = 0; j < nb; ++j)
+    if (j != result.band) result.gap = std::min(result.gap, std::abs(bloch.energies()(j, r0) - energy));
+  require(bloch.energies().row(nb - 1).minCoeff() > energy,
+          "run_random_study_2d: band {} dips below E(p₀) = {}: keep more bands", nb - 1, energy);
+
+  const Eigen::Vector2d centre = parameters.side * Eigen::Vector2d(0.5, height / 2);
+  const double width = parameters.width;
+  const auto phi0 = bloch_wave_packet(
+      bloch, r0, std::vector<Eigen::Index>{result.band},
+      [&](const Eigen::Vector2d& x) {
+        return Eigen::VectorXcd::Constant(
+                   1, std::exp(-(x - centre).squaredNorm() / (2 * width * width)))
+            .eval();
+      },
+      epsilon);
+  const auto f0 = bloch.forward(phi0);
+  const double total = f0.squaredNorm();
+
+  std::vector<Eigen::Index> outside;
+  for (Eigen::Index r = 0; r < cell.momentum_count(); ++r)
+    if (cell.zone().distance(cell.momentum(r), result.p0) > parameters.radius) outside.push_back(r);
+  const auto scattered = [&](const auto& value) {
+    double sum = 0;
+    for (const double x : detail::region_sum(outside, nb, value)) sum += x;
+    return std::vector<double>{sum / total};
+  };
+
+  std::vector<Eigen::Index> all_bands;
+  for (Eigen::Index m = 0; m < nb; ++m) all_bands.push_back(m);
+  const GaussianCorrelation<2> correlation(parameters.correlation_length, parameters.amplitude);
+  const auto bands = collision_bands_from_states<2>(cell.zone(), bloch.states(), all_bands);
+  const BandDiagonalCollision<2> c3(bands, correlation);
+  Eigen::VectorXd s0(cell.momentum_count() * nb);
+  for (Eigen::Index r = 0; r < cell.momentum_count(); ++r)
+    for (Eigen::Index j = 0; j < nb; ++j) s0[r * nb + j] = std::norm(f0(j, r));
+  {
+    const Eigen::VectorXd gain = c3.matrix() * s0;
+    result.rate = scattered([&](Eigen::Index r, Eigen::Index j) { return gain[r * nb + j]; })[0];
+  }
+  require(result.rate > 0, "run_random_study_2d: no scattering out of the disc (rate {})",
+          result.rate);
+
+  const double t_end = parameters.beta_t / result.rate;
+  const auto stride = static_cast<std::int64_t>(std::ceil(
+      t_end / (parameters.dt_over_epsilon * epsilon * parameters.output_times)));
+  result.steps = stride * parameters.output_times;
+  const double dt = t_end / static_cast<double>(result.steps);
+  for (int k = 0; k <= parameters.output_times; ++k)
+    result.times.push_back(t_end * k / parameters.output_times);
+
+  result.transfer_c3 = detail::solve_band_diagonal(c3, s0, result.times, [&](const Eigen::VectorXd& s) {
+    return scattered([&](Eigen::Index r, Eigen::Index j) { return s[r * nb + j]; });
+  });
+
+  const auto axis = static_cast<std::ptrdiff_t>(cells * parameters.points_per_cell);
+  const RandomPotentialSample<2> sample(
+      {PeriodicGrid<2>({axis, axis}, epsilon * static_cast<double>(cells) *
+                                         Eigen::Vector2d(1.0, height)),
+       epsilon, dt, bloch.potential_samples()},
+      correlation);
+  const auto options = detail::ensemble_options(
+      parameters,
+      {{"epsilon", epsilon}, {"v0", parameters.v0}, {"ell", parameters.correlation_length},
+       {"D", parameters.amplitude}, {"cells", cells}, {"n", parameters.points_per_cell},
+       {"steps", result.steps}, {"dt", dt}, {"r0", r0}, {"width", width}},
+      "2D random-potential samples");
+  detail::monte_carlo(result, sample, bloch, phi0, stride, 1, options, [&](const auto& f) {
+    return scattered([&](Eigen::Index r, Eigen::Index j) { return std::norm(f(j, r)); });
+  });
   return result;
 }
 

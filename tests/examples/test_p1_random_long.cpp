@@ -16,15 +16,30 @@
 // One namespace per test file.
 namespace wavekin_test_p1_random_long {
 
+using wavekin::examples::p1_ground_truth::RandomStudy2dParameters;
 using wavekin::examples::p1_ground_truth::RandomStudyParameters;
 using wavekin::examples::p1_ground_truth::RandomStudyResult;
 using wavekin::examples::p1_ground_truth::run_random_study;
+using wavekin::examples::p1_ground_truth::run_random_study_2d;
 
 namespace {
 
 int env_int(const char* name, int fallback) {
   const char* value = std::getenv(name);
   return value != nullptr ? std::atoi(value) : fallback;
+}
+
+// The parameters both studies read: EPS_INV, SAMPLES, THREADS, D_TENTHS, DT_HUNDREDTHS, N_CELL,
+// SEED (the defaults given for the first three that differ between them).
+template <class Parameters>
+void read_common(Parameters& p, int eps_inv, int d_tenths, int dt_hundredths) {
+  p.epsilon = 1.0 / env_int("EPS_INV", eps_inv);
+  p.samples = static_cast<std::uint64_t>(env_int("SAMPLES", 16));
+  p.threads = env_int("THREADS", 1);
+  p.amplitude = env_int("D_TENTHS", d_tenths) / 10.0;
+  p.dt_over_epsilon = env_int("DT_HUNDREDTHS", dt_hundredths) / 100.0;
+  p.points_per_cell = env_int("N_CELL", 8);
+  p.seed = static_cast<std::uint64_t>(env_int("SEED", 14));
 }
 
 void print(const RandomStudyResult& r) {
@@ -77,17 +92,39 @@ TEST_CASE("P1 random study: the 1D backscattering slope is (C.3)'s within 3 stan
 
 TEST_CASE("P1 random study: one run, parameters from the environment", "[.study]") {
   RandomStudyParameters p;
-  p.epsilon = 1.0 / env_int("EPS_INV", 16);
-  p.samples = static_cast<std::uint64_t>(env_int("SAMPLES", 16));
-  p.threads = env_int("THREADS", 1);
-  p.amplitude = env_int("D_TENTHS", 20) / 10.0;
+  read_common(p, 16, 20, 10);
   p.v = env_int("V_TENTHS", 10) / 10.0;
-  p.dt_over_epsilon = env_int("DT_HUNDREDTHS", 10) / 100.0;
-  p.points_per_cell = env_int("N_CELL", 8);
-  p.seed = static_cast<std::uint64_t>(env_int("SEED", 14));
   p.box = env_int("BOX", 16);
   if (env_int("TWO_BANDS", 0) != 0) p.band_amplitudes = {1.0, std::complex<double>(0.3, 0.5)};
   print(run_random_study(p));
+}
+
+// 2D, honeycomb-type crystal away from the Dirac point: the population scattered out of a disc
+// around p₀, Monte Carlo against (C.3) (docs/p1_ground_truth.md, "Random potential, away from
+// crossings (2D)"). Parameters from the environment as above, plus V0_TENTHS, OFFSET_HUNDREDTHS,
+// SIDE (M = SIDE/ε), RADIUS_TENTHS.
+TEST_CASE("P1 random study 2D: one run, parameters from the environment", "[.study2d]") {
+  RandomStudy2dParameters p;
+  read_common(p, 8, 10, 5);
+  p.v0 = env_int("V0_TENTHS", 10) / 10.0;
+  p.offset = env_int("OFFSET_HUNDREDTHS", 45) / 100.0;
+  p.side = env_int("SIDE", 4);
+  p.radius = env_int("RADIUS_TENTHS", 8) / 10.0;
+  p.bands = env_int("BANDS", 6);
+  const auto r = run_random_study_2d(p);
+  fmt::print("2D ε = 1/{:.0f}: M = {}, {} grid points, {} steps, p₀ = ({:.4f}, {:.4f}), "
+             "|p₀ − K'| = {:.4f}, band {} (gap {:.3f}), β = {:.4f}, {} samples, {:.3f} s/sample\n",
+             1 / p.epsilon, r.cells, r.grid_points, r.steps, r.p0[0], r.p0[1],
+             r.distance_to_dirac, r.band, r.gap, r.rate, r.samples, r.seconds_per_sample);
+  fmt::print("  slope MC {:.5f} ± {:.5f}, (C.3) {:.5f}; MC/(C.3) = {:.4f} ± {:.4f}\n",
+             r.slope_mean[0], r.slope_se[0], r.slope_c3[0], r.slope_mean[0] / r.slope_c3[0],
+             r.slope_se[0] / r.slope_c3[0]);
+  fmt::print("  late slope MC {:.5f} ± {:.5f}, (C.3) {:.5f}; MC/(C.3) = {:.4f} ± {:.4f}\n",
+             r.late_mean[0], r.late_se[0], r.late_c3[0], r.late_mean[0] / r.late_c3[0],
+             r.late_se[0] / r.late_c3[0]);
+  for (std::size_t k = 0; k < r.times.size(); ++k)
+    fmt::print("    t = {:.4f}: S_MC = {:.5f} ± {:.5f}, S_(C.3) = {:.5f}\n", r.times[k],
+               r.transfer_mean[0][k], r.transfer_se[0][k], r.transfer_c3[0][k]);
 }
 
 }  // namespace wavekin_test_p1_random_long
