@@ -250,8 +250,7 @@ void run_study(examples::Driver& driver, Settings s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  examples::Driver driver("P1 (3.16) against the Schroedinger equation (1.2): a packet at the "
-                          "Dirac point of a honeycomb crystal, exact solution vs model");
+  examples::Driver driver("P1 (3.16) against the exact solution of (1.2) at a honeycomb Dirac point");
   Settings settings;
   const auto& positive = examples::checks::positive;
   driver.add("--V0", settings.v0, "potential strength V0 (V = V0 sum_j cos(b_j.z))")
