@@ -164,6 +164,21 @@ class FunctionCoefficient {
 template <class F>
 FunctionCoefficient(F) -> FunctionCoefficient<F, double>;
 
+namespace detail {
+
+// The sample() of the coefficients stored on the grid: copies `values` to `out` after checking
+// that both have grid.size() entries (invalid_argument naming `who` and the sizes otherwise).
+template <int Dim, class Scalar>
+void copy_grid_field(std::span<const Scalar> values, const PeriodicGrid<Dim, Scalar>& grid,
+                     std::span<Scalar> out, const char* who) {
+  require(values.size() == static_cast<std::size_t>(grid.size()),
+          "{}: the field has {} values, expected {} (grid size)", who, values.size(), grid.size());
+  check_sample_size(grid, out.size(), who);
+  std::copy(values.begin(), values.end(), out.begin());
+}
+
+}  // namespace detail
+
 /// \brief A coefficient stored on the grid that the caller overwrites before
 /// each step (e.g. a sampled random mass, P2 (3.2)).
 ///
@@ -192,11 +207,7 @@ class GridFieldCoefficient {
   /// \pre size() == out.size() == grid.size() (else invalid_argument naming both).
   template <int Dim>
   void sample(const PeriodicGrid<Dim, Scalar>& grid, Scalar /*t*/, std::span<Scalar> out) const {
-    require(m_values.size() == static_cast<std::size_t>(grid.size()),
-            "GridFieldCoefficient: the field has {} values, expected {} (grid size)",
-            m_values.size(), grid.size());
-    detail::check_sample_size(grid, out.size(), "GridFieldCoefficient::sample");
-    std::copy(m_values.begin(), m_values.end(), out.begin());
+    detail::copy_grid_field<Dim, Scalar>(m_values, grid, out, "GridFieldCoefficient");
   }
 
  private:
@@ -235,11 +246,7 @@ class StaticFieldCoefficient {
   /// \pre size() == out.size() == grid.size() (else invalid_argument naming both).
   template <int Dim>
   void sample(const PeriodicGrid<Dim, Scalar>& grid, Scalar /*t*/, std::span<Scalar> out) const {
-    require(m_values.size() == static_cast<std::size_t>(grid.size()),
-            "StaticFieldCoefficient: the field has {} values, expected {} (grid size)",
-            m_values.size(), grid.size());
-    detail::check_sample_size(grid, out.size(), "StaticFieldCoefficient::sample");
-    std::copy(m_values.begin(), m_values.end(), out.begin());
+    detail::copy_grid_field<Dim, Scalar>(m_values, grid, out, "StaticFieldCoefficient");
   }
 
  private:
