@@ -77,7 +77,9 @@ class SplitStepSpectral {
     require(std::isfinite(mass) && mass > 0,
             "SplitStepSpectral: the mass must be finite and > 0, got m = {}", mass);
     m_potential_values.resize(m_n);
-    m_potential_end.resize(m_n);
+    // A static potential is sampled once per step size into m_potential_values; only a
+    // time-dependent one needs the second end of the step.
+    if constexpr (!is_static_in_time<Potential>) m_potential_end.resize(m_n);
     m_work = detail::AlignedField<Scalar>(m_n);
     m_kinetic.resize(m_n);
     if constexpr (is_static_in_time<Potential>) m_potential_phase.resize(m_n);
