@@ -263,6 +263,42 @@ inline constexpr bool is_static_in_time = [] {
     return bool(C::is_constant);
 }();
 
+namespace detail {
+
+// What a propagator needs to know of a sampled coefficient: its range, its mean and whether it is
+// the same at every point (then the kinetic or potential term is diagonal in Fourier space).
+template <class Scalar>
+struct SampledRange {
+  Scalar min = 0, max = 0, mean = 0;
+  bool uniform = false;
+};
+
+// Writes the coefficient at time t on every grid point to `values` and returns its range. A
+// compile-time constant (ConstantCoefficient) fills the buffer without evaluating anything. A
+// non-finite value makes `uniform` false (NaN − NaN is NaN, not 0); the caller's finiteness or
+// positivity check then names it.
+template <int Dim, class Scalar, class Coefficient>
+SampledRange<Scalar> sample_with_range(const Coefficient& coefficient,
+                                       const PeriodicGrid<Dim, Scalar>& grid, Scalar t,
+                                       std::vector<Scalar>& values) {
+  if constexpr (requires { coefficient.value(); } && Coefficient::is_constant) {
+    std::fill(values.begin(), values.end(), coefficient.value());
+    return {coefficient.value(), coefficient.value(), coefficient.value(), true};
+  } else {
+    coefficient.sample(grid, t, std::span<Scalar>(values));
+    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+    SampledRange<Scalar> range{*lo, *hi, *lo, *hi - *lo == Scalar(0)};
+    if (!range.uniform) {
+      Scalar sum = 0;  // plain sum: the mean only sets a preconditioner or a shift
+      for (const Scalar v : values) sum += v;
+      range.mean = sum / static_cast<Scalar>(values.size());
+    }
+    return range;
+  }
+}
+
+}  // namespace detail
+
 /// \brief Throws invalid_argument unless every sampled mass is finite and > 0
 /// (P2 (2.5): m ≥ C > 0), naming the value, the grid point and the time.
 /// \param who  prefix of the message (the caller's name)

@@ -23,6 +23,7 @@
 #include "wavekin/core/periodic_grid.hpp"
 #include "wavekin/schrodinger/coefficients.hpp"
 #include "wavekin/schrodinger/detail/aligned_field.hpp"
+#include "wavekin/schrodinger/detail/complex_product.hpp"
 #include "wavekin/schrodinger/detail/wavenumber_tables.hpp"
 
 namespace wavekin {
@@ -213,7 +214,8 @@ class CrankNicolsonSpectral {
       for (std::size_t k = 0; k < m_n; ++k) {
         const Scalar theta = m_c * m_mass_mean * m_xi.xi_squared[k] + m_d * m_potential_mean;
         const Scalar inv = Scalar(1) / (1 + theta * theta);  // (1 − iθ)² / (1 + θ²)
-        m_uhat[k] = multiply(complex_type((1 - theta * theta) * inv, -2 * theta * inv), m_uhat[k]);
+        m_uhat[k] = detail::complex_product(
+            complex_type((1 - theta * theta) * inv, -2 * theta * inv), m_uhat[k]);
       }
       m_fft.inverse(m_uhat.data());
       std::copy(m_uhat.data(), m_uhat.data() + m_n, u.begin());
@@ -269,33 +271,15 @@ class CrankNicolsonSpectral {
 
   void sample_coefficients(Scalar t_half) {
     constexpr const char* who = "CrankNicolsonSpectral";
-    sample_one(m_mass, m_mass_values, t_half, m_mass_mean, m_mass_uniform);
+    const auto mass = detail::sample_with_range(m_mass, m_grid, t_half, m_mass_values);
+    m_mass_mean = mass.mean;
+    m_mass_uniform = mass.uniform;
     check_positive_mass<Dim, Scalar>(m_grid, m_mass_values, t_half, who);
-    sample_one(m_potential, m_potential_values, t_half, m_potential_mean, m_potential_uniform);
+    const auto potential =
+        detail::sample_with_range(m_potential, m_grid, t_half, m_potential_values);
+    m_potential_mean = potential.mean;
+    m_potential_uniform = potential.uniform;
     check_finite_potential<Dim, Scalar>(m_grid, m_potential_values, t_half, who);
-  }
-
-  template <class Coefficient>
-  void sample_one(const Coefficient& coefficient, std::vector<Scalar>& values, Scalar t,
-                  Scalar& mean, bool& uniform) {
-    if constexpr (requires { coefficient.value(); } && Coefficient::is_constant) {
-      // Known at compile time: no evaluation and no min/max pass. The buffer
-      // is still filled, for mass_values() and the positivity check.
-      std::fill(values.begin(), values.end(), coefficient.value());
-      mean = coefficient.value();
-      uniform = true;
-      return;
-    } else {
-      coefficient.sample(m_grid, t, std::span<Scalar>(values));
-    }
-    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-    // Non-finite values are caught by the checks that follow; keep the
-    // uniformity test from accepting NaN (NaN − NaN is NaN, not 0).
-    uniform = (*hi - *lo == Scalar(0));
-    // A plain sum is accurate enough: the mean only sets the preconditioner.
-    Scalar sum = 0;
-    for (const Scalar v : values) sum += v;
-    mean = uniform ? *lo : sum / static_cast<Scalar>(values.size());
   }
 
   // out = (I + s·iĤ) ŷ for s = ±1 and unnormalised Fourier coefficients, where
@@ -311,7 +295,7 @@ class CrankNicolsonSpectral {
     const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
     complex_type* y = m_work2.data();
     const auto load = [&](std::size_t k) {
-      return precondition ? multiply(m_preconditioner[k], w[k]) : w[k];
+      return precondition ? detail::complex_product(m_preconditioner[k], w[k]) : w[k];
     };
     // s d V̄, the diagonal potential term (0 when V varies: added below).
     const Scalar shift = m_potential_uniform ? s * m_d * m_potential_mean : Scalar(0);
@@ -365,11 +349,6 @@ class CrankNicolsonSpectral {
   // out = Â P̂^{-1} w = (I + iĤ) P̂^{-1} w.
   void apply_preconditioned(const complex_type* w, complex_type* out) {
     apply_operator(w, out, Scalar(1), true);
-  }
-
-  static complex_type multiply(complex_type a, complex_type b) {
-    return complex_type(a.real() * b.real() - a.imag() * b.imag(),
-                        a.real() * b.imag() + a.imag() * b.real());
   }
 
   complex_type* basis(std::size_t j) { return m_basis.data() + j * m_n; }
@@ -528,7 +507,7 @@ class CrankNicolsonSpectral {
       }
       for (std::size_t i = 0; i < j; ++i) axpy(m_y[i], basis(i), w);
     }
-    for (std::size_t k = 0; k < m_n; ++k) w[k] = multiply(m_preconditioner[k], w[k]);
+    for (std::size_t k = 0; k < m_n; ++k) w[k] = detail::complex_product(m_preconditioner[k], w[k]);
     report.iterations = iterations;
     report.residual = relative;
   }
