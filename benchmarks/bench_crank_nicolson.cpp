@@ -100,16 +100,8 @@ void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, 
   // array, which is how the step runs its transforms (at N = 4096 FFTW's
   // in-place plan costs ~1.2× the out-of-place one, at 2^14 ~0.95×).
   const wavekin::Fft<Dim> fft(grid.counts(), fft_options);
-  const auto time_pairs = [&](auto&& pair) {
-    long pairs = 0;
-    const double pair_start = thread_seconds();
-    double pair_elapsed = 0;
-    do {
-      pair();
-      ++pairs;
-      pair_elapsed = thread_seconds() - pair_start;
-    } while (pair_elapsed < 0.2 && pairs < 100000);
-    return pair_elapsed / static_cast<double>(pairs);
+  const auto time_pairs = [](auto&& pair) {
+    return wavekin::bench::seconds_per_call(pair, 0.2, 100000);
   };
   std::vector<cplx> f(u), g(u.size());
   const double pair_seconds = time_pairs([&] {

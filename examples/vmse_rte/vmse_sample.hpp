@@ -37,6 +37,44 @@ struct SampleSettings {
   NonPositiveMassPolicy policy = NonPositiveMassPolicy::error;
 };
 
+/// \brief What a VmseSample of P2 §4.2.2 is built from: the grid, step, packet, mass options and
+/// covariance of the settings.
+struct SampleParts {
+  PeriodicGrid<1> grid;
+  double setup_epsilon, dt;
+  VmseSampleSetup setup;
+  RandomMassOptions mass;
+  SeparableCorrelation<> covariance;
+  std::vector<double> x;
+};
+
+/// \brief The parts of a sample at ε = 2^−n with `steps` steps to T (0: P2's, T/Δt with
+/// Δt = 2^{−1.2n−3} rounded up).
+inline SampleParts sample_parts(const SampleSettings& s, long steps = 0) {
+  const double epsilon = std::ldexp(1.0, -s.n);
+  PeriodicGrid<1> grid({std::lround(box_length / std::ldexp(1.0, -s.n - 2))},
+                       Eigen::Matrix<double, 1, 1>(box_length));
+  if (steps == 0)
+    steps = static_cast<long>(std::ceil(s.final_time / std::exp2(-1.2 * s.n - 3) - 1e-9));
+  const double dt = s.final_time / static_cast<double>(steps);
+  const auto nx = static_cast<std::size_t>(grid.size());
+  std::vector<double> x(nx);
+  std::vector<std::complex<double>> u(nx);
+  for (std::size_t j = 0; j < nx; ++j) {
+    x[j] = grid.coordinate(0, static_cast<std::ptrdiff_t>(j));
+    const double y = x[j] - packet_x0;
+    u[j] = std::exp(std::complex<double>(-packet_A * y * y, s.p0 * x[j] / epsilon));
+  }
+  RandomMassOptions mass;
+  mass.gamma = s.gamma;
+  mass.policy = s.policy;
+  VmseSampleSetup setup{grid, epsilon, dt, steps, std::move(u), std::vector<double>(nx, 1.0)};
+  return {grid,        epsilon,
+          dt,          std::move(setup),
+          mass,        SeparableCorrelation<>(s.amplitude, correlation, correlation),
+          std::move(x)};
+}
+
 /// \brief One VMSE sample of P2 §4.2.2 at ε = 2^−n, m_0 = 1, with the field source the settings
 /// name (the command line chooses it, so both instantiations are held in a variant).
 class Sample {
@@ -72,30 +110,13 @@ class Sample {
   }
 
   static Variant make(const SampleSettings& s) {
-    const double epsilon = std::ldexp(1.0, -s.n);
-    PeriodicGrid<1> grid({std::lround(box_length / std::ldexp(1.0, -s.n - 2))},
-                         Eigen::Matrix<double, 1, 1>(box_length));
-    const double dt_paper = std::exp2(-1.2 * s.n - 3);
-    const auto steps = static_cast<long>(std::ceil(s.final_time / dt_paper - 1e-9));
-    const double dt = s.final_time / static_cast<double>(steps);
-    const auto nx = static_cast<std::size_t>(grid.size());
-    std::vector<double> x(nx);
-    std::vector<std::complex<double>> u(nx);
-    for (std::size_t j = 0; j < nx; ++j) {
-      x[j] = grid.coordinate(0, static_cast<std::ptrdiff_t>(j));
-      const double y = x[j] - packet_x0;
-      u[j] = std::exp(std::complex<double>(-packet_A * y * y, s.p0 * x[j] / epsilon));
-    }
-    const SeparableCorrelation<> covariance(s.amplitude, correlation, correlation);
-    RandomMassOptions mass;
-    mass.gamma = s.gamma;
-    mass.policy = s.policy;
-    VmseSampleSetup setup{grid, epsilon, dt, steps, std::move(u), std::vector<double>(nx, 1.0)};
+    auto parts = sample_parts(s);
     if (s.karhunen_loeve)
-      return Variant(std::in_place_type<KarhunenLoeve>, std::move(setup), mass, covariance, epsilon,
-                     s.final_time, box_length, std::move(x), s.xi);
-    return Variant(std::in_place_type<Streaming>, std::move(setup), mass, covariance, epsilon, grid,
-                   dt);
+      return Variant(std::in_place_type<KarhunenLoeve>, std::move(parts.setup), parts.mass,
+                     parts.covariance, parts.setup_epsilon, s.final_time, box_length,
+                     std::move(parts.x), s.xi);
+    return Variant(std::in_place_type<Streaming>, std::move(parts.setup), parts.mass,
+                   parts.covariance, parts.setup_epsilon, parts.grid, parts.dt);
   }
 
   Variant m_sample;

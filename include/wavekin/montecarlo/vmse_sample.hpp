@@ -1,5 +1,6 @@
 // wavekin/montecarlo/vmse_sample.hpp — one Monte Carlo sample of the VMSE with a random mass
-// (P2 §4.2.2): a field source for m_1 composed with the Crank–Nicolson spectral propagator.
+// (P2 §4.2.2): a field source for m_1 composed with a spectral propagator (P2's Crank–Nicolson by
+// default, or MagnusSpectral).
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -22,6 +23,7 @@
 #include "wavekin/random/random_mass.hpp"
 #include "wavekin/schrodinger/coefficients.hpp"
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
+#include "wavekin/schrodinger/magnus_spectral.hpp"
 #include "wavekin/schrodinger/observables.hpp"
 
 namespace wavekin {
@@ -61,10 +63,14 @@ struct VmseSampleSetup {
 /// J with the sample's own mass at the last half step (P2 (4.26), docs/conventions.md §18).
 /// Each call builds its own propagator and field path, so one object serves all threads of an
 /// Ensemble (RandomMass's counts are atomic); sample i's result does not depend on the thread.
-/// Cost per sample: `steps` Crank–Nicolson steps (GMRES, O(N_x log N_x) per iteration) plus the
-/// source's O(N_x) (streaming) or O(N_KL + N_j N_x) (Karhunen–Loève) per step.
-/// \tparam Source a FieldSource (StreamingFieldSource, KarhunenLoeveFieldSource)
-template <class Source>
+/// Cost per sample: `steps` propagator steps (Crank–Nicolson: GMRES, O(N_x log N_x) per
+/// iteration; Magnus: the exponential midpoint rule e^{−iΔtA(t_{n+½})}, O(N_x log N_x) per
+/// Chebyshev term) plus the source's O(N_x) (streaming) or O(N_KL + N_j N_x) (Karhunen–Loève) per
+/// step.
+/// \tparam Source     a FieldSource (StreamingFieldSource, KarhunenLoeveFieldSource)
+/// \tparam Propagator CrankNicolsonSpectral or MagnusSpectral on a GridFieldCoefficient mass
+template <class Source,
+          class Propagator = CrankNicolsonSpectral<1, double, GridFieldCoefficient<double>>>
 class VmseSample {
   static_assert(FieldSource<Source>,
                 "VmseSample<Source>: Source must model wavekin::FieldSource (start(seed, sample) "
@@ -103,8 +109,8 @@ class VmseSample {
     const std::size_t nx = m_x.size();
     const double dt = m_setup.dt;
     std::vector<double> m1(nx);
-    CrankNicolsonSpectral<1, double, GridFieldCoefficient<double>> propagator(
-        m_setup.grid, m_setup.epsilon, GridFieldCoefficient<double>(std::vector<double>(nx, 1.0)));
+    Propagator propagator(m_setup.grid, m_setup.epsilon,
+                          GridFieldCoefficient<double>(std::vector<double>(nx, 1.0)));
     std::vector<std::complex<double>> u = m_setup.initial;
     long long start = clock.now_ns();
     auto path = m_source.start(seed, sample);
@@ -123,7 +129,8 @@ class VmseSample {
     clock.propagation_ns += propagation;
     const std::vector<double> rho = density(m_setup.grid, std::span<const std::complex<double>>(u));
     SpectralDerivative<1> derivative(m_setup.grid);
-    const auto j = current<1, double>(derivative, u, propagator.mass_values(), m_setup.epsilon)[0];
+    const auto j = current<1, double>(
+        derivative, u, std::span<const double>(propagator.mass().values()), m_setup.epsilon)[0];
     return {Eigen::Map<const Eigen::VectorXd>(rho.data(), static_cast<Eigen::Index>(nx)),
             Eigen::Map<const Eigen::VectorXd>(j.data(), static_cast<Eigen::Index>(nx))};
   }

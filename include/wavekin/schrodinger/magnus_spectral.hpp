@@ -44,7 +44,8 @@ struct MagnusOptions {
 /// \brief Running totals of a MagnusSpectral.
 struct MagnusStatistics {
   std::int64_t steps = 0;
-  /// \brief Exponentials computed (two per step, one when the coefficients are fixed in time).
+  /// \brief Exponentials computed (two per step, one when the coefficients sampled at the two
+  /// Gauss points are equal).
   std::int64_t exponentials = 0;
   /// \brief Of these, exponentials of a uniform mass and potential: one diagonal multiplication.
   std::int64_t diagonal_exponentials = 0;
@@ -82,8 +83,11 @@ struct MagnusStatistics {
 ///    rule for ∫f dt (order 4, a tiny constant);
 ///  - coefficients only Hölder in t (the streaming sampler's AR(1), P2 (3.2)) limit the order to
 ///    what their regularity allows, as for any scheme;
-///  - fixed in time (is_static_in_time: constants, StaticFieldCoefficient) the step is the single
-///    exponential e^{−iΔtA}, exact up to the tolerance; uniform in x, a diagonal multiplication.
+///  - fixed in time (is_static_in_time: constants, StaticFieldCoefficient), or sampled equal at
+///    both Gauss points (a GridFieldCoefficient written once per step, as random masses arrive:
+///    then the step is the exponential midpoint rule, second order for smooth m), the step is the
+///    single exponential e^{−iΔtA}, exact up to the tolerance; uniform in x, a diagonal
+///    multiplication.
 ///
 /// Cost per step: 2 FFTs, 2 samples of each coefficient (one if fixed in time), and per Chebyshev
 /// term Dim FFT pairs (one more if V varies in x) and three passes over the field. Everything is
@@ -161,7 +165,11 @@ class MagnusSpectral {
 
     std::copy(u.begin(), u.end(), m_uhat.data());
     m_fft.forward(m_uhat.data());
-    if constexpr (static_in_time) {
+    // Equal samples at both Gauss points (fixed in time, or a GridFieldCoefficient the caller
+    // sets once per step): the two exponentials commute and merge into e^{−iΔtA}.
+    bool same = static_in_time;
+    if constexpr (!static_in_time) same = m_mass1 == m_mass2 && m_potential1 == m_potential2;
+    if (same) {
       exponential(dt, Scalar(1), m_mass1, Scalar(0), m_mass1, m_potential1, m_potential1);
     } else {
       const Scalar alpha1 = Scalar(0.25) + half_gap, alpha2 = Scalar(0.25) - half_gap;
@@ -275,46 +283,65 @@ class MagnusSpectral {
     m_statistics.operator_applications += terms - 1;
   }
 
-  // out = X in (prev null) or 2X in − prev (out may be prev), and m_uhat += c·out, in one final
-  // pass after the FFT pairs.
+  // out = X in (prev null) or 2X in − prev (out may be prev), and m_uhat += c·out. The last
+  // FFT-pair contribution (ξ_a F[w_k F^{-1}[ξ_a in]], or F[w_V F^{-1} in]) is added in the final
+  // pass straight from m_work; earlier ones (Dim > 1, or V varying) go through m_sum. In 1D a
+  // term is then three passes over the field besides its FFT pair.
   void apply(const complex_type* in, complex_type* out, const complex_type* prev, complex_type c) {
     complex_type* sum = m_sum.data();
-    bool have_sum = false;
+    bool have_sum = false, pending = false;
+    const Scalar* pending_multiplier = nullptr;  // of m_work's contribution; null: 1
+    const auto flush = [&] {
+      if (!pending) return;
+      for (std::size_t k = 0; k < m_n; ++k) {
+        const complex_type term =
+            pending_multiplier != nullptr ? pending_multiplier[k] * m_work[k] : m_work[k];
+        sum[k] = have_sum ? sum[k] + term : term;
+      }
+      have_sum = true;
+    };
     if (!m_kinetic_uniform) {
       for (int a = 0; a < Dim; ++a) {
-        const std::vector<Scalar>& xi = m_xi.xi[static_cast<std::size_t>(a)];
+        flush();
+        const Scalar* xi = m_xi.xi[static_cast<std::size_t>(a)].data();
         for (std::size_t k = 0; k < m_n; ++k) m_work[k] = xi[k] * in[k];
         m_fft.backward(m_work.data());
         for (std::size_t k = 0; k < m_n; ++k) m_work[k] *= m_kinetic_weight[k];
         m_fft.forward(m_work.data());
-        if (!have_sum)
-          for (std::size_t k = 0; k < m_n; ++k) sum[k] = xi[k] * m_work[k];
-        else
-          for (std::size_t k = 0; k < m_n; ++k) sum[k] += xi[k] * m_work[k];
-        have_sum = true;
+        pending = true;
+        pending_multiplier = xi;
       }
     }
     if (!m_potential_uniform) {
+      flush();
       std::copy(in, in + m_n, m_work.data());
       m_fft.backward(m_work.data());
       for (std::size_t k = 0; k < m_n; ++k) m_work[k] *= m_potential_weight[k];
       m_fft.forward(m_work.data());
-      if (!have_sum)
-        std::copy(m_work.data(), m_work.data() + m_n, sum);
-      else
-        for (std::size_t k = 0; k < m_n; ++k) sum[k] += m_work[k];
-      have_sum = true;
+      pending = true;
+      pending_multiplier = nullptr;
     }
     const Scalar cr = c.real(), ci = c.imag();
-    const Scalar twice = prev != nullptr ? Scalar(2) : Scalar(1);
-    for (std::size_t k = 0; k < m_n; ++k) {
-      complex_type x = m_diagonal[k] * in[k];
-      if (have_sum) x += sum[k];
-      x *= twice;
-      if (prev != nullptr) x -= prev[k];
-      out[k] = x;
-      m_uhat[k] += complex_type(cr * x.real() - ci * x.imag(), cr * x.imag() + ci * x.real());
-    }
+    const auto combine = [&](auto extra) {
+      for (std::size_t k = 0; k < m_n; ++k) {
+        complex_type x = m_diagonal[k] * in[k] + extra(k);
+        if (prev != nullptr) x = Scalar(2) * x - prev[k];
+        out[k] = x;
+        m_uhat[k] += complex_type(cr * x.real() - ci * x.imag(), cr * x.imag() + ci * x.real());
+      }
+    };
+    const Scalar* mult = pending_multiplier;
+    const complex_type* work = m_work.data();
+    if (have_sum && pending && mult != nullptr)
+      combine([=](std::size_t k) { return sum[k] + mult[k] * work[k]; });
+    else if (have_sum && pending)
+      combine([=](std::size_t k) { return sum[k] + work[k]; });
+    else if (pending && mult != nullptr)
+      combine([=](std::size_t k) { return mult[k] * work[k]; });
+    else if (pending)
+      combine([=](std::size_t k) { return work[k]; });
+    else
+      combine([](std::size_t) { return complex_type(0); });
   }
 
   Grid m_grid;

@@ -1,0 +1,88 @@
+// One MagnusSpectral step of the VMSE against its own FFTs: P2's 20 % mass variation at P2's
+// scales (Δx = 2^{−n−2} on the unit box, ε = 4/N, Δt = 2^{−1.2n−3}), 1D N = 320 … 8192 and 2D
+// 256², 512², FFTW_MEASURE plans. The mass is a GridFieldCoefficient (how sampled random masses
+// arrive): the same values at both Gauss points, so a step is one exponential (the midpoint rule).
+// SPDX-License-Identifier: MIT
+//
+// Counters: `terms_per_step` (Chebyshev terms, i.e. operator applications), `ffts_per_step`
+// (2 + 2·Dim·terms: the propagator's documented count), and `step_per_its_ffts` = the step's CPU
+// time over ffts_per_step × ½ of an in-place FFT pair on an aligned array (the form in which the
+// step runs its transforms), timed right after the steps in the same process.
+//
+// Run: cmake --preset bench && cmake --build --preset bench --target bench_magnus &&
+//      build/bench/benchmarks/bench_magnus
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <complex>
+#include <numbers>
+#include <vector>
+
+#include "wavekin/core/fft.hpp"
+#include "wavekin/schrodinger/detail/aligned_field.hpp"
+#include "wavekin/schrodinger/magnus_spectral.hpp"
+
+#include "bench_support.hpp"
+
+namespace {
+
+using cplx = std::complex<double>;
+constexpr double two_pi = 2 * std::numbers::pi;
+
+template <int Dim>
+void magnus_step(benchmark::State& state) {
+  const long points = state.range(0);
+  const auto grid = wavekin::PeriodicGrid<Dim>::cube(points, 1.0);
+  const double n = std::log2(static_cast<double>(points)) - 2;
+  const double epsilon = std::exp2(-n), dt = std::exp2(-1.2 * n - 3);
+  std::vector<double> mass(static_cast<std::size_t>(grid.size()));
+  std::vector<cplx> u(mass.size());
+  for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {
+    const auto x = grid.point(j);
+    double shape = std::sin(two_pi * x[0]);
+    for (int a = 1; a < Dim; ++a) shape *= std::cos(two_pi * x[a]);
+    mass[static_cast<std::size_t>(j)] = 1 + 0.2 * shape;
+    const double r2 = (x.array() - 0.25).square().sum();
+    u[static_cast<std::size_t>(j)] = std::exp(cplx(-128 * r2, x.sum() / epsilon));
+  }
+  wavekin::MagnusOptions<double> options;
+  options.fft.rigor = wavekin::FftRigor::measure;
+  wavekin::MagnusSpectral propagator(grid, epsilon,
+                                     wavekin::GridFieldCoefficient<double>(std::move(mass)),
+                                     wavekin::ConstantCoefficient<double>(0.0), options);
+  double t = 0;
+  const double start = wavekin::bench::thread_seconds();
+  for (auto _ : state) {
+    propagator.step(u, t, dt);
+    t += dt;
+  }
+  const double step =
+      (wavekin::bench::thread_seconds() - start) / static_cast<double>(state.iterations());
+  const wavekin::Fft<Dim> fft(grid.counts(), options.fft);
+  wavekin::detail::AlignedField<double> a(u.size());
+  std::copy(u.begin(), u.end(), a.data());
+  const double pair = wavekin::bench::seconds_per_call([&] {
+    fft.forward(a.data());
+    fft.inverse(a.data());
+    benchmark::DoNotOptimize(a.data());
+  });
+  const auto& stats = propagator.statistics();
+  const double terms =
+      static_cast<double>(stats.operator_applications) / static_cast<double>(stats.steps);
+  const double ffts = 2 + 2.0 * Dim * terms;
+  state.counters["terms_per_step"] = terms;
+  state.counters["ffts_per_step"] = ffts;
+  state.counters["step_per_its_ffts"] = step / (ffts * 0.5 * pair);
+}
+
+}  // namespace
+
+BENCHMARK_TEMPLATE(magnus_step, 1)
+    ->Arg(320)
+    ->Arg(1280)
+    ->Arg(4096)
+    ->Arg(8192)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(magnus_step, 2)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
