@@ -325,20 +325,15 @@ TEST_CASE("Magnus on P2 ex. 1: stable and accurate at 100x P2's dt; agrees with 
   const double epsilon = 1.0 / 64, length = 1.25, final_time = 0.5;
   const PeriodicGrid<1> grid({320}, PeriodicGrid<1>::Point(length));
   const GaussianPacket packet{128.0, 0.25, 1.0, epsilon, 1.0, length};
-  const auto run_magnus = [&](long long steps) {
+  // `steps` steps to T of the propagator template P (MagnusSpectral or CrankNicolsonSpectral).
+  const auto run = [&]<template <int, class, class, class> class P>(long long steps) {
     auto u = packet.sample(grid, 0.0);
-    MagnusSpectral magnus(grid, epsilon, FunctionCoefficient(paper_mass),
-                          ConstantCoefficient<>(0.0));
-    wavekin::integrate_n_steps(magnus, u, 0.0, final_time / static_cast<double>(steps), steps);
+    P propagator(grid, epsilon, FunctionCoefficient(paper_mass), ConstantCoefficient<>(0.0));
+    wavekin::integrate_n_steps(propagator, u, 0.0, final_time / static_cast<double>(steps), steps);
     return u;
   };
-  const auto run_cn = [&](long long steps) {
-    auto u = packet.sample(grid, 0.0);
-    CrankNicolsonSpectral cn(grid, epsilon, FunctionCoefficient(paper_mass),
-                             ConstantCoefficient<>(0.0));
-    wavekin::integrate_n_steps(cn, u, 0.0, final_time / static_cast<double>(steps), steps);
-    return u;
-  };
+  const auto run_magnus = [&](long long steps) { return run.operator()<MagnusSpectral>(steps); };
+  const auto run_cn = [&](long long steps) { return run.operator()<CrankNicolsonSpectral>(steps); };
   const long long paper_steps = 589;
   const auto magnus_paper = run_magnus(paper_steps);
   const auto magnus_large = run_magnus(6);  // Δt = 0.083, 98× P2's 8.5e-4
