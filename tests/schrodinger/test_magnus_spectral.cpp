@@ -10,6 +10,7 @@
 #include <complex>
 #include <cstdio>
 #include <limits>
+#include <numeric>
 #include <numbers>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "test_common.hpp"
 #include "wavekin/core/composition.hpp"
 #include "wavekin/core/integrate.hpp"
+#include "wavekin/core/integrate_to_tolerance.hpp"
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 #include "wavekin/schrodinger/magnus_spectral.hpp"
 #include "wavekin/schrodinger/observables.hpp"
@@ -270,12 +272,12 @@ std::vector<cd> travelling_run_magnus(long long steps) {
 
 }  // namespace
 
-TEST_CASE("Magnus: fourth order in dt with a non-separable mass and potential",
-          "[schrodinger][magnus]") {
-  // Reference: Crank–Nicolson composed by Yoshida's sixth-order scheme at Δt = T/320 (an
-  // independent discretisation in time; its error is ~1e-12, measured against T/160). Errors at
-  // Δt = T/4, T/8, T/16 are 1e-6…1e-8, so the reference pollutes no ratio by more than 1 %.
-  // Window [3.7, 4.6]: the next term of the expansion is O(Δt²) relative.
+namespace {
+
+// The reference of the travelling problem: Crank–Nicolson composed by Yoshida's sixth-order scheme
+// at Δt = T/320 (an independent discretisation in time; its error is ~1e-12, measured against
+// T/160).
+std::vector<cd> travelling_reference() {
   const PeriodicGrid<1> grid({256}, PeriodicGrid<1>::Point(1.0));
   const GaussianPacket packet{64.0, 0.5, 1.0, 1.0 / 32, 1.0, 1.0};
   auto reference = packet.sample(grid, 0.0);
@@ -286,6 +288,18 @@ TEST_CASE("Magnus: fourth order in dt with a non-separable mass and potential",
                             FunctionCoefficient(travelling_potential), options),
       wavekin::CompositionScheme::yoshida6());
   wavekin::integrate_n_steps(cn6, reference, 0.0, 0.1 / 320, 320);
+  return reference;
+}
+
+}  // namespace
+
+TEST_CASE("Magnus: fourth order in dt with a non-separable mass and potential",
+          "[schrodinger][magnus]") {
+  // Reference: travelling_reference(). Errors at Δt = T/4, T/8, T/16 are 1e-7…1e-9, so the
+  // reference pollutes no ratio by more than 1 %.
+  // Window [3.7, 4.6]: the next term of the expansion is O(Δt²) relative.
+  const PeriodicGrid<1> grid({256}, PeriodicGrid<1>::Point(1.0));
+  const auto reference = travelling_reference();
   double errors[3];
   for (int i = 0; i < 3; ++i)
     errors[i] = l2_distance(grid, travelling_run_magnus(4LL << i), reference);
@@ -298,6 +312,37 @@ TEST_CASE("Magnus: fourth order in dt with a non-separable mass and potential",
   CHECK(order_1 <= 4.6);
   CHECK(order_2 >= 3.7);
   CHECK(order_2 <= 4.6);
+}
+
+TEST_CASE("Magnus with integrate_to_tolerance: the accuracy asked for, not a dt",
+          "[schrodinger][magnus]") {
+  // The travelling problem to T = 0.1 with step doubling (order 4). The controller keeps the sum
+  // of the local error estimates below the tolerance; the measured global error must be below it
+  // too (2× for the estimate's own O(Δt) relative error), and not far below (a wasted run).
+  const PeriodicGrid<1> grid({256}, PeriodicGrid<1>::Point(1.0));
+  const GaussianPacket packet{64.0, 0.5, 1.0, 1.0 / 32, 1.0, 1.0};
+  const auto reference = travelling_reference();
+  const double reference_norm = std::sqrt(
+      std::accumulate(reference.begin(), reference.end(), 0.0,
+                      [](double sum, cd v) { return sum + std::norm(v); }));
+  for (const double tolerance : {1e-6, 1e-8}) {
+    auto u = packet.sample(grid, 0.0);
+    MagnusSpectral magnus(grid, packet.epsilon, FunctionCoefficient(travelling_mass),
+                          FunctionCoefficient(travelling_potential));
+    wavekin::ToleranceOptions options;
+    options.tolerance = tolerance;
+    options.order = 4;
+    options.initial_dt = 0.1;
+    const auto report = wavekin::integrate_to_tolerance(magnus, u, 0.0, 0.1, options);
+    double difference = 0;
+    for (std::size_t j = 0; j < u.size(); ++j) difference += std::norm(u[j] - reference[j]);
+    const double error = std::sqrt(difference) / reference_norm;
+    std::printf("Magnus to tolerance %.0e: relative L2 error %.2e in %lld steps (%lld rejected)\n",
+                tolerance, error, static_cast<long long>(report.accepted),
+                static_cast<long long>(report.rejected));
+    CHECK(error <= 2 * tolerance);
+    CHECK(error >= tolerance / 100);
+  }
 }
 
 TEST_CASE("Magnus: the L2 norm is conserved to the series tolerance over 10^4 steps",
