@@ -12,6 +12,7 @@
 #include <limits>
 #include <numbers>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -90,7 +91,7 @@ struct MagnusStatistics {
 ///    multiplication.
 ///
 /// Cost per step: 2 FFTs, 2 samples of each coefficient (one if fixed in time), and per Chebyshev
-/// term Dim FFT pairs (one more if V varies in x) and three passes over the field. Everything is
+/// term Dim FFT pairs (one more if V varies in x) and 2 + Dim passes over the field. Everything is
 /// allocated at construction; step() allocates only the series coefficients (a short vector).
 /// Not thread-safe (one object per thread); movable, not copyable.
 ///
@@ -285,63 +286,89 @@ class MagnusSpectral {
 
   // out = X in (prev null) or 2X in − prev (out may be prev), and m_uhat += c·out. The last
   // FFT-pair contribution (ξ_a F[w_k F^{-1}[ξ_a in]], or F[w_V F^{-1} in]) is added in the final
-  // pass straight from m_work; earlier ones (Dim > 1, or V varying) go through m_sum. In 1D a
-  // term is then three passes over the field besides its FFT pair.
+  // pass straight from m_work; earlier ones (Dim > 1, or V varying) move to m_sum in the pass that
+  // prepares the next one. A term is then 2 + Dim passes over the field besides its FFT pairs.
   void apply(const complex_type* in, complex_type* out, const complex_type* prev, complex_type c) {
     complex_type* sum = m_sum.data();
+    complex_type* work = m_work.data();
     bool have_sum = false, pending = false;
     const Scalar* pending_multiplier = nullptr;  // of m_work's contribution; null: 1
-    const auto flush = [&] {
-      if (!pending) return;
-      for (std::size_t k = 0; k < m_n; ++k) {
-        const complex_type term =
-            pending_multiplier != nullptr ? pending_multiplier[k] * m_work[k] : m_work[k];
-        sum[k] = have_sum ? sum[k] + term : term;
-      }
-      have_sum = true;
+    // work[k] ← next(k), moving a pending contribution of work into sum in the same pass.
+    const auto prepare = [&](auto next) {
+      const auto move = [&](auto term) {
+        if (have_sum)
+          for (std::size_t k = 0; k < m_n; ++k) {
+            sum[k] += term(k);
+            work[k] = next(k);
+          }
+        else
+          for (std::size_t k = 0; k < m_n; ++k) {
+            sum[k] = term(k);
+            work[k] = next(k);
+          }
+        have_sum = true;
+      };
+      const Scalar* mult = pending_multiplier;
+      if (!pending)
+        for (std::size_t k = 0; k < m_n; ++k) work[k] = next(k);
+      else if (mult != nullptr)
+        move([=](std::size_t k) { return mult[k] * work[k]; });
+      else
+        move([=](std::size_t k) { return work[k]; });
     };
     if (!m_kinetic_uniform) {
       for (int a = 0; a < Dim; ++a) {
-        flush();
         const Scalar* xi = m_xi.xi[static_cast<std::size_t>(a)].data();
-        for (std::size_t k = 0; k < m_n; ++k) m_work[k] = xi[k] * in[k];
-        m_fft.backward(m_work.data());
-        for (std::size_t k = 0; k < m_n; ++k) m_work[k] *= m_kinetic_weight[k];
-        m_fft.forward(m_work.data());
+        prepare([=](std::size_t k) { return xi[k] * in[k]; });
+        m_fft.backward(work);
+        for (std::size_t k = 0; k < m_n; ++k) work[k] *= m_kinetic_weight[k];
+        m_fft.forward(work);
         pending = true;
         pending_multiplier = xi;
       }
     }
     if (!m_potential_uniform) {
-      flush();
-      std::copy(in, in + m_n, m_work.data());
-      m_fft.backward(m_work.data());
-      for (std::size_t k = 0; k < m_n; ++k) m_work[k] *= m_potential_weight[k];
-      m_fft.forward(m_work.data());
+      prepare([=](std::size_t k) { return in[k]; });
+      m_fft.backward(work);
+      for (std::size_t k = 0; k < m_n; ++k) work[k] *= m_potential_weight[k];
+      m_fft.forward(work);
       pending = true;
       pending_multiplier = nullptr;
     }
+    // One pass: x = D·in + (the FFT-pair contributions), out = x or 2x − prev, m_uhat += c·out.
+    // D is one number unless the mass is uniform (then it carries (ε/2)m̃|ξ|²/r).
     const Scalar cr = c.real(), ci = c.imag();
-    const auto combine = [&](auto extra) {
+    const auto combine = [&](auto diagonal, auto extra, auto recurrence) {
       for (std::size_t k = 0; k < m_n; ++k) {
-        complex_type x = m_diagonal[k] * in[k] + extra(k);
-        if (prev != nullptr) x = Scalar(2) * x - prev[k];
+        complex_type x = diagonal(k) * in[k] + extra(k);
+        if constexpr (decltype(recurrence)::value) x = Scalar(2) * x - prev[k];
         out[k] = x;
         m_uhat[k] += complex_type(cr * x.real() - ci * x.imag(), cr * x.imag() + ci * x.real());
       }
     };
     const Scalar* mult = pending_multiplier;
-    const complex_type* work = m_work.data();
-    if (have_sum && pending && mult != nullptr)
-      combine([=](std::size_t k) { return sum[k] + mult[k] * work[k]; });
-    else if (have_sum && pending)
-      combine([=](std::size_t k) { return sum[k] + work[k]; });
-    else if (pending && mult != nullptr)
-      combine([=](std::size_t k) { return mult[k] * work[k]; });
-    else if (pending)
-      combine([=](std::size_t k) { return work[k]; });
+    const auto with_extra = [&](auto diagonal, auto recurrence) {
+      if (have_sum && pending && mult != nullptr)
+        combine(diagonal, [=](std::size_t k) { return sum[k] + mult[k] * work[k]; }, recurrence);
+      else if (have_sum && pending)
+        combine(diagonal, [=](std::size_t k) { return sum[k] + work[k]; }, recurrence);
+      else if (pending && mult != nullptr)
+        combine(diagonal, [=](std::size_t k) { return mult[k] * work[k]; }, recurrence);
+      else if (pending)
+        combine(diagonal, [=](std::size_t k) { return work[k]; }, recurrence);
+      else
+        combine(diagonal, [](std::size_t) { return complex_type(0); }, recurrence);
+    };
+    const auto with_diagonal = [&](auto recurrence) {
+      if (m_kinetic_uniform)
+        with_extra([d = m_diagonal.data()](std::size_t k) { return d[k]; }, recurrence);
+      else
+        with_extra([d = m_diagonal.front()](std::size_t) { return d; }, recurrence);
+    };
+    if (prev != nullptr)
+      with_diagonal(std::true_type{});
     else
-      combine([](std::size_t) { return complex_type(0); });
+      with_diagonal(std::false_type{});
   }
 
   Grid m_grid;
