@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <Eigen/Core>
 
 #include "wavekin/core/correlation.hpp"
+#include "wavekin/core/error.hpp"
 #include "wavekin/core/periodic_grid.hpp"
 #include "wavekin/montecarlo/field_source.hpp"
 #include "wavekin/montecarlo/vmse_sample.hpp"
@@ -35,7 +37,16 @@ struct SampleSettings {
   bool karhunen_loeve = false;  ///< KL expansion (4.21)–(4.28) instead of the streaming sampler
   XiDistribution xi = XiDistribution::gaussian;  ///< KL coefficients
   NonPositiveMassPolicy policy = NonPositiveMassPolicy::error;
+  bool magnus = false;   ///< MagnusSpectral (exponential midpoint) instead of P2's CN
+  long step_factor = 1;  ///< steps of step_factor × P2's Δt (P2's K / step_factor, rounded up)
 };
+
+/// \brief The step factor at which MagnusSpectral is at least as accurate as P2's CN at P2's Δt on
+/// these samples, as measured by benchmarks/bench_vmse_table1 (8, 16, 32 at n = 6, 7, 8; it
+/// doubles with n, kept at 32 beyond): min(32, 2^{n−3}), at least 1.
+inline long magnus_step_factor(int n) {
+  return std::min(32L, 1L << std::max(0, n - 3));
+}
 
 /// \brief What a VmseSample of P2 §4.2.2 is built from: the grid, step, packet, mass options and
 /// covariance of the settings.
@@ -48,14 +59,18 @@ struct SampleParts {
   std::vector<double> x;
 };
 
-/// \brief The parts of a sample at ε = 2^−n with `steps` steps to T (0: P2's, T/Δt with
-/// Δt = 2^{−1.2n−3} rounded up).
+/// \brief The parts of a sample at ε = 2^−n with `steps` steps to T (0: P2's K = T/Δt with
+/// Δt = 2^{−1.2n−3} rounded up, divided by the settings' step factor, rounded up).
 inline SampleParts sample_parts(const SampleSettings& s, long steps = 0) {
+  require(s.step_factor >= 1, "vmse sample: step factor must be >= 1, got {}", s.step_factor);
   const double epsilon = std::ldexp(1.0, -s.n);
   PeriodicGrid<1> grid({std::lround(box_length / std::ldexp(1.0, -s.n - 2))},
                        Eigen::Matrix<double, 1, 1>(box_length));
-  if (steps == 0)
-    steps = static_cast<long>(std::ceil(s.final_time / std::exp2(-1.2 * s.n - 3) - 1e-9));
+  if (steps == 0) {
+    const auto paper =
+        static_cast<long>(std::ceil(s.final_time / std::exp2(-1.2 * s.n - 3) - 1e-9));
+    steps = (paper + s.step_factor - 1) / s.step_factor;
+  }
   const double dt = s.final_time / static_cast<double>(steps);
   const auto nx = static_cast<std::size_t>(grid.size());
   std::vector<double> x(nx);
@@ -76,7 +91,8 @@ inline SampleParts sample_parts(const SampleSettings& s, long steps = 0) {
 }
 
 /// \brief One VMSE sample of P2 §4.2.2 at ε = 2^−n, m_0 = 1, with the field source the settings
-/// name (the command line chooses it, so both instantiations are held in a variant).
+/// and propagator the settings name (the command line chooses them, so the four instantiations
+/// are held in a variant).
 class Sample {
  public:
   explicit Sample(const SampleSettings& s) : m_sample(make(s)) {}
@@ -101,21 +117,29 @@ class Sample {
   }
 
  private:
+  using Magnus = MagnusSpectral<1, double, GridFieldCoefficient<double>>;
   using Streaming = VmseSample<StreamingFieldSource>;
   using KarhunenLoeve = VmseSample<KarhunenLoeveFieldSource>;
-  using Variant = std::variant<Streaming, KarhunenLoeve>;
+  using StreamingMagnus = VmseSample<StreamingFieldSource, Magnus>;
+  using KarhunenLoeveMagnus = VmseSample<KarhunenLoeveFieldSource, Magnus>;
+  using Variant = std::variant<Streaming, KarhunenLoeve, StreamingMagnus, KarhunenLoeveMagnus>;
 
   [[nodiscard]] const VmseSampleSetup& setup() const noexcept {
     return std::visit([](const auto& v) -> const VmseSampleSetup& { return v.setup(); }, m_sample);
   }
 
   static Variant make(const SampleSettings& s) {
+    if (s.magnus) return make_with<StreamingMagnus, KarhunenLoeveMagnus>(s);
+    return make_with<Streaming, KarhunenLoeve>(s);
+  }
+  template <class StreamingSample, class KarhunenLoeveSample>
+  static Variant make_with(const SampleSettings& s) {
     auto parts = sample_parts(s);
     if (s.karhunen_loeve)
-      return Variant(std::in_place_type<KarhunenLoeve>, std::move(parts.setup), parts.mass,
+      return Variant(std::in_place_type<KarhunenLoeveSample>, std::move(parts.setup), parts.mass,
                      parts.covariance, parts.setup_epsilon, s.final_time, box_length,
                      std::move(parts.x), s.xi);
-    return Variant(std::in_place_type<Streaming>, std::move(parts.setup), parts.mass,
+    return Variant(std::in_place_type<StreamingSample>, std::move(parts.setup), parts.mass,
                    parts.covariance, parts.setup_epsilon, parts.grid, parts.dt);
   }
 
