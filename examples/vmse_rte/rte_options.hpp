@@ -26,9 +26,14 @@ struct Settings {
   double p0 = 1.5;
   double eta = 0;  // 0: 4Δk
   double compression = 1e-3;
+  std::string collision = "ssp-rk3";  // or "exact" (ExactCollision)
   double checkpoint_seconds = 60;
   bool fresh = false;
 };
+
+// --paper-rte's time step 2^-e: the largest with ExactCollision whose error at t = 0.4 stays
+// within that of P2's scheme at P2's dt = 2^-12 (benchmarks/RESULTS.md, "RTE at P2's grid").
+inline constexpr int paper_rte_dt_exponent = 12;
 
 // Settings of the Monte Carlo half (VMSE samples against the RTE moments).
 struct MonteCarloSettings {
