@@ -16,8 +16,11 @@
 //     the back-scattering branch p ≈ −k has weight ~10^−5. The collision integral uses the
 //     grid's midpoint rule (the "trapezoidal collision" of P2). It is kept dense, or
 //     compressed with tolerance τ (--compression: row error ≤ τ λ(k) osc W). Transport is
-//     the exact Fourier shift (m_0 = 1, V = 0). Strang splitting with Δt = 2^−12 (--dt-exp)
-//     and SSP-RK3 collision substeps as the rate needs (docs/errata.md item 14).
+//     the exact Fourier shift (m_0 = 1, V = 0). Strang splitting with Δt = 2^−12 (--dt-exp;
+//     shortened to T/ceil(T 2^12) so that the run ends at T exactly) and SSP-RK3 collision
+//     substeps as the rate needs (docs/errata.md item 14), or the exact collision propagator
+//     e^{Δt C}, one GEMM a step (--collision exact; --paper-rte: P2's grid with the largest Δt
+//     that keeps P2's accuracy, benchmarks/RESULTS.md).
 //  3. Observables at t = 0.4: ρ⁰ = ∫W dk and J⁰ = m_0 ∫kW dk, with mass conservation,
 //     the scattering rate at p_0 and the kernel's sparsity reported.
 //  The state is saved every --checkpoint-seconds in rte_checkpoint.bin (io::Checkpoint: W, the
@@ -141,14 +144,19 @@ template <class Collision>
 Moments evolve(examples::Driver& driver, const Settings& s, const PhaseSpaceGrid<1>& grid,
                Collision collision_policy, double assembly_seconds) {
   const double dk = grid.k_spacings()[0];
-  const double dt = std::ldexp(1.0, -s.dt_exponent);
-  const long steps = std::lround(s.final_time / dt);
+  // The run ends at final_time exactly: ceil(T / 2^-e) equal steps of dt ≤ 2^-e (0.4 is no
+  // multiple of 2^-12, and ending at the nearest multiple errs by up to dt/2 in t, an O(dt)
+  // error that would hide the splitting's O(dt²)).
+  const long steps =
+      static_cast<long>(std::ceil(std::ldexp(s.final_time, s.dt_exponent) * (1 - 1e-12)));
+  const double dt = s.final_time / static_cast<double>(steps);
 
   auto& summary = driver.summary();
   summary.parameter("n", s.n, "dx = dk = 2^-n");
   summary.parameter("dx", grid.x_grid().spacing(0), "length");
   summary.parameter("dk", dk, "1/length");
-  summary.parameter("dt", dt, "time");
+  summary.parameter("dt", dt, "time (final_time / steps, steps = ceil(final_time 2^dt_exp))");
+  summary.parameter("steps", steps);
   summary.parameter("final_time", s.final_time, "time");
   summary.parameter("D", s.amplitude);
   summary.parameter("a", correlation, "time (slow variables: a eps in fast ones)");
@@ -181,7 +189,8 @@ Moments evolve(examples::Driver& driver, const Settings& s, const PhaseSpaceGrid
   checkpoint.parameters = {{"n", s.n},   {"dt_exponent", s.dt_exponent},
                            {"D", s.amplitude}, {"p0", s.p0},
                            {"eta", s.eta}, {"compression", s.compression},
-                           {"final_time", s.final_time}, {"collision", s.collision}};
+                           {"final_time", s.final_time}, {"collision", s.collision},
+                           {"steps", steps}};
   const auto checkpoint_path = driver.output("rte_checkpoint.bin");
   RteState resumed = s.fresh ? RteState{} : resume(checkpoint_path, checkpoint.parameters, w);
   const long first = resumed.step;
