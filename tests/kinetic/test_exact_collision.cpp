@@ -108,6 +108,8 @@ TEST_CASE("Exact collision conserves mass to round-off and is a semigroup", "[ki
 }
 
 TEST_CASE("Strang splitting with the exact collision is second order", "[kinetic]") {
+  STATIC_REQUIRE(wavekin::CollisionSolver<Exact>);
+  STATIC_REQUIRE(wavekin::CollisionSolver<Collision>);
   const auto g = unit_box_grid(32, 64, 0.25, 2.75);
   const Kernel kernel(1.0, 1.0, 1.0);
   auto make = [&] {
