@@ -1,7 +1,8 @@
 // Benchmarks of the radiative transfer step of P2 §4.2.2 (m_0 = 1, a = b = 100, D = 1.5) on
 // x ∈ [0, 1.625), k ∈ [0.5, 2.5] with Δx = Δk = 2^-n: the collision operator applied as one
 // GEMV per x-point (what a per-point implementation costs), as the fast path's single GEMM,
-// and compressed (sparse) at two tolerances; plus one exact shift-transport step.
+// and compressed (sparse) at two tolerances; one exact collision step (ExactCollision: one GEMM
+// with e^{Δt C}); plus one exact shift-transport step.
 // SPDX-License-Identifier: MIT
 //
 // Argument: n (Δx = Δk = 2^-n). n = 10 is the paper's grid (1664 × 2048 phase-space points);
@@ -14,6 +15,7 @@
 #include <utility>
 
 #include "wavekin/kinetic/collision_operator.hpp"
+#include "wavekin/kinetic/exact_collision.hpp"
 #include "wavekin/kinetic/spectral_shift_transport.hpp"
 
 namespace {
@@ -105,6 +107,23 @@ void collision_compressed(benchmark::State& state) {
   state.counters["kept_fraction"] = c.kept_fraction();
 }
 
+// One exact collision step W ← W e^{Δt C} (ExactCollision, dense kernel, Δt = 2^-12): one GEMM
+// with the N_k × N_k propagator. Its eigendecomposition and product happen once, untimed.
+void exact_collision_step(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  static std::map<int, std::unique_ptr<wavekin::ExactCollision<1, Kernel>>> cache;
+  auto& exact = cache[n];
+  if (!exact) {
+    exact = std::make_unique<wavekin::ExactCollision<1, Kernel>>(collision(n, 0));
+    (void)exact->propagator(std::ldexp(1.0, -12));
+  }
+  Eigen::VectorXd w = smooth_field(exact->grid());
+  for (auto _ : state) {
+    exact->step(w, std::ldexp(1.0, -12));
+    benchmark::DoNotOptimize(w.data());
+  }
+}
+
 void shift_transport_step(benchmark::State& state) {
   const auto g = paper_grid(static_cast<int>(state.range(0)));
   wavekin::SpectralShiftTransport<1> transport(g, 1.0);
@@ -126,6 +145,7 @@ BENCHMARK(collision_compressed)
     ->Args({10, 3})
     ->Args({10, 6})
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(exact_collision_step)->Arg(8)->Arg(10)->Unit(benchmark::kMillisecond);
 BENCHMARK(shift_transport_step)->Arg(8)->Arg(10)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

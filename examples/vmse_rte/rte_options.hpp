@@ -26,9 +26,16 @@ struct Settings {
   double p0 = 1.5;
   double eta = 0;  // 0: 4Δk
   double compression = 1e-3;
+  std::string collision = "ssp-rk3";  // or "exact" (ExactCollision)
   double checkpoint_seconds = 60;
   bool fresh = false;
 };
+
+// --paper-rte's time step 2^-e. With ExactCollision only the splitting error is left, 2.5e-6 of
+// ||rho||_1 at 2^-8 on P2's grid (second order: 1e-8 at P2's 2^-12), against P2's discretisation
+// error of about 9e-4 (n = 8, 9, 10): the largest 2^-e whose time error stays below 1 % of that
+// (benchmarks/RESULTS.md, "RTE at P2's grid").
+inline constexpr int paper_rte_dt_exponent = 8;
 
 // Settings of the Monte Carlo half (VMSE samples against the RTE moments).
 struct MonteCarloSettings {
@@ -48,10 +55,14 @@ inline void validate(const Settings& s, const MonteCarloSettings& mc, const std:
               int threads) {
   require(s.p0 > 1, "--p0 {} must be > 1 (the k-box is p0 +- 1)", s.p0);
   const double nx = std::round(box_length * std::ldexp(1.0, s.n)), nk = std::ldexp(2.0, s.n);
-  examples::require_memory(64 * nx * nk + 16 * nk * nk,
+  // --collision exact adds the generator, its eigenvectors, the propagator and a product's
+  // temporary, each N_k x N_k.
+  const double kernels = s.collision == "exact" ? 6 : 2;
+  examples::require_memory(64 * nx * nk + 8 * kernels * nk * nk,
                            fmt::format("--n {} ({} x {} phase-space points: W, its stages and "
-                                       "the collision kernel)",
-                                       s.n, nx, nk));
+                                       "the collision kernel{})",
+                                       s.n, nx, nk,
+                                       s.collision == "exact" ? " and propagator" : ""));
   if (mode == "rte") return;
   require(mc.samples >= 2 && mc.samples <= 1'000'000'000'000,
           "--samples {} must be in [2, 10^12] (10^12 samples take years at any --mc-n)",

@@ -16,8 +16,11 @@
 //     the back-scattering branch p ≈ −k has weight ~10^−5. The collision integral uses the
 //     grid's midpoint rule (the "trapezoidal collision" of P2). It is kept dense, or
 //     compressed with tolerance τ (--compression: row error ≤ τ λ(k) osc W). Transport is
-//     the exact Fourier shift (m_0 = 1, V = 0). Strang splitting with Δt = 2^−12 (--dt-exp)
-//     and SSP-RK3 collision substeps as the rate needs (docs/errata.md item 14).
+//     the exact Fourier shift (m_0 = 1, V = 0). Strang splitting with Δt = 2^−12 (--dt-exp;
+//     shortened to T/ceil(T 2^12) so that the run ends at T exactly) and SSP-RK3 collision
+//     substeps as the rate needs (docs/errata.md item 14), or the exact collision propagator
+//     e^{Δt C}, one GEMM a step (--collision exact; --paper-rte: P2's grid with the largest Δt
+//     that keeps P2's accuracy, benchmarks/RESULTS.md).
 //  3. Observables at t = 0.4: ρ⁰ = ∫W dk and J⁰ = m_0 ∫kW dk, with mass conservation,
 //     the scattering rate at p_0 and the kernel's sparsity reported.
 //  The state is saved every --checkpoint-seconds in rte_checkpoint.bin (io::Checkpoint: W, the
@@ -59,6 +62,7 @@
 #include "wavekin/core/integrate.hpp"
 #include "wavekin/io/io.hpp"
 #include "wavekin/kinetic/collision_operator.hpp"
+#include "wavekin/kinetic/exact_collision.hpp"
 #include "wavekin/kinetic/radiative_transfer.hpp"
 #include "wavekin/kinetic/spectral_shift_transport.hpp"
 #include "wavekin/random/ensemble.hpp"
@@ -110,18 +114,49 @@ struct Moments {
   Eigen::VectorXd x, rho, current;
 };
 
+// The time loop, outputs and summary of the RTE, for either collision policy (CollisionOperator's
+// SSP-RK3 substeps or ExactCollision).
+template <class Collision>
+Moments evolve(examples::Driver& driver, const Settings& s, const PhaseSpaceGrid<1>& grid,
+               Collision collision, double assembly_seconds);
+
 Moments solve_rte(examples::Driver& driver, Settings s) {
   const auto grid = rte_grid(s);
   const double dk = grid.k_spacings()[0];
   if (s.eta == 0) s.eta = 4 * dk;
-  const double dt = std::ldexp(1.0, -s.dt_exponent);
-  const long steps = std::lround(s.final_time / dt);
+  const auto t0 = std::chrono::steady_clock::now();
+  CollisionOptions options;
+  options.compression_tolerance = s.compression;
+  CollisionOperator<1, Kernel> collision(grid, Kernel(s.amplitude, correlation, correlation), 1.0,
+                                         options);
+  const auto seconds_since = [](auto start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  if (s.collision == "exact") {
+    ExactCollision<1, Kernel> exact(std::move(collision));
+    (void)exact.propagator(std::ldexp(1.0, -s.dt_exponent));
+    return evolve(driver, s, grid, std::move(exact), seconds_since(t0));
+  }
+  return evolve(driver, s, grid, std::move(collision), seconds_since(t0));
+}
+
+template <class Collision>
+Moments evolve(examples::Driver& driver, const Settings& s, const PhaseSpaceGrid<1>& grid,
+               Collision collision_policy, double assembly_seconds) {
+  const double dk = grid.k_spacings()[0];
+  // The run ends at final_time exactly: ceil(T / 2^-e) equal steps of dt ≤ 2^-e (0.4 is no
+  // multiple of 2^-12, and ending at the nearest multiple errs by up to dt/2 in t, an O(dt)
+  // error that would hide the splitting's O(dt²)).
+  const long steps =
+      static_cast<long>(std::ceil(std::ldexp(s.final_time, s.dt_exponent) * (1 - 1e-12)));
+  const double dt = s.final_time / static_cast<double>(steps);
 
   auto& summary = driver.summary();
   summary.parameter("n", s.n, "dx = dk = 2^-n");
   summary.parameter("dx", grid.x_grid().spacing(0), "length");
   summary.parameter("dk", dk, "1/length");
-  summary.parameter("dt", dt, "time");
+  summary.parameter("dt", dt, "time (final_time / steps, steps = ceil(final_time 2^dt_exp))");
+  summary.parameter("steps", steps);
   summary.parameter("final_time", s.final_time, "time");
   summary.parameter("D", s.amplitude);
   summary.parameter("a", correlation, "time (slow variables: a eps in fast ones)");
@@ -129,25 +164,21 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
   summary.parameter("p0", s.p0, "1/length");
   summary.parameter("eta", s.eta, "1/length (delta regularisation width)");
   summary.parameter("compression_tolerance", s.compression);
+  summary.parameter("collision", s.collision,
+                    "ssp-rk3 (P2's scheme: SSP-RK3 substeps) or exact (e^{dt C}, one GEMM)");
   summary.parameter("x_points", grid.x_size());
   summary.parameter("k_points", grid.k_size());
 
-  const auto t0 = std::chrono::steady_clock::now();
-  CollisionOptions options;
-  options.compression_tolerance = s.compression;
-  RadiativeTransfer rte(
-      SpectralShiftTransport<1>(grid, 1.0, driver.fft_options()),
-      CollisionOperator<1, Kernel>(grid, Kernel(s.amplitude, correlation, correlation), 1.0,
-                                   options));
-  const double assembly_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  RadiativeTransfer rte(SpectralShiftTransport<1>(grid, 1.0, driver.fft_options()),
+                        std::move(collision_policy));
   const auto& collision = rte.collision();
   const std::ptrdiff_t p0_index = std::clamp<std::ptrdiff_t>(
       std::lround((s.p0 - grid.k_min()[0]) / dk - 0.5), 0, grid.k_size() - 1);
   fmt::print(
-      "RTE on {} x {} points, dt = 2^-{}, {} steps; kernel kept {:.2f} %, assembled in {:.1f} s\n",
-      grid.x_size(), grid.k_size(), s.dt_exponent, steps, 100 * collision.kept_fraction(),
-      assembly_seconds);
+      "RTE on {} x {} points, dt = 2^-{}, {} steps, {} collision; kernel kept {:.2f} %, "
+      "assembled in {:.1f} s\n",
+      grid.x_size(), grid.k_size(), s.dt_exponent, steps, s.collision,
+      100 * collision.kept_fraction(), assembly_seconds);
 
   Eigen::VectorXd w = monokinetic_initial_data(
       grid, [](double x) { return std::exp(-2 * packet_A * (x - packet_x0) * (x - packet_x0)); },
@@ -158,7 +189,8 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
   checkpoint.parameters = {{"n", s.n},   {"dt_exponent", s.dt_exponent},
                            {"D", s.amplitude}, {"p0", s.p0},
                            {"eta", s.eta}, {"compression", s.compression},
-                           {"final_time", s.final_time}};
+                           {"final_time", s.final_time}, {"collision", s.collision},
+                           {"steps", steps}};
   const auto checkpoint_path = driver.output("rte_checkpoint.bin");
   RteState resumed = s.fresh ? RteState{} : resume(checkpoint_path, checkpoint.parameters, w);
   const long first = resumed.step;
@@ -240,7 +272,8 @@ Moments solve_rte(examples::Driver& driver, Settings s) {
                  "(int W(T) - int W(0)) / int W(0), exact up to round-off");
   summary.result("mean_momentum", current.sum() / rho.sum(), "1/length",
                  "int k W / int W at T (drifts from p0 as collisions redistribute k)");
-  summary.result("kernel_assembly_seconds", assembly_seconds, "s");
+  summary.result("kernel_assembly_seconds", assembly_seconds, "s",
+                 "the kernel, and with --collision exact its eigendecomposition");
   summary.result("time_stepping_seconds", run_seconds, "s",
                  first > 0 ? fmt::format("this process only: steps {}-{} (steps 1-{} resumed)",
                                          first + 1, steps, first)
@@ -405,16 +438,27 @@ int main(int argc, char** argv) {
       "RTE solution at t = 0.4 with P2's exponential covariance");
   Settings s;
   namespace checks = examples::checks;
-  driver.option("--n", s.n, 9, 7, "dx = dk = 2^-n (P2: 10)")->check(CLI::Range(5, 12));
-  driver.option("--dt-exp", s.dt_exponent, 12, 11, "dt = 2^-dt_exp (P2: 12)")
-      ->check(CLI::Range(4, 20));
+  auto* n = driver.option("--n", s.n, 9, 7, "dx = dk = 2^-n (P2: 10)")->check(CLI::Range(5, 12));
+  auto* dt_exponent = driver.option("--dt-exp", s.dt_exponent, 12, 11, "dt = 2^-dt_exp (P2: 12)")
+                          ->check(CLI::Range(4, 20));
   driver.add("--D", s.amplitude, "amplitude D of the covariance")->check(checks::non_negative);
   driver.add("--p0", s.p0, "initial momentum p0 (> 1: the k-box is p0 +- 1)")
       ->check(checks::positive);
   driver.add("--eta", s.eta, "width of the regularised delta in k (0: 4 dk)")
       ->check(checks::non_negative);
-  driver.add("--compression", s.compression, "kernel compression tolerance (0: dense)")
-      ->check(checks::in_range(0, 1));
+  auto* compression =
+      driver.add("--compression", s.compression, "kernel compression tolerance (0: dense)")
+          ->check(checks::in_range(0, 1));
+  auto* collision =
+      driver.add("--collision", s.collision,
+                 "collision step: ssp-rk3 (P2's scheme, substeps of dt <= 1/max rate) or exact "
+                 "(e^{dt C}, one GEMM; needs m0 independent of x, as here)")
+          ->check(CLI::IsMember({"ssp-rk3", "exact"}));
+  bool paper_rte = false;
+  driver.cli().add_flag("--paper-rte", paper_rte,
+                        fmt::format("P2's RTE run fast: --n 10 --collision exact --compression 0 "
+                                    "--dt-exp {} (options given explicitly win)",
+                                    examples::vmse::paper_rte_dt_exponent));
   driver.add("--checkpoint-seconds", s.checkpoint_seconds, "seconds between checkpoints")
       ->check(checks::non_negative);
   driver.cli().add_flag("--fresh", s.fresh, "ignore saved checkpoints (RTE and Monte Carlo)");
@@ -437,7 +481,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"error", "clip"}));
   driver.add("--checkpoint", mc.checkpoint_seconds, "seconds between ensemble checkpoints")
       ->check(checks::non_negative);
-  driver.validate([&] { validate(s, mc, mode, driver.threads()); });
+  driver.validate([&] {
+    if (paper_rte) {
+      if (n->count() == 0) s.n = 10;
+      if (dt_exponent->count() == 0) s.dt_exponent = examples::vmse::paper_rte_dt_exponent;
+      if (collision->count() == 0) s.collision = "exact";
+      if (compression->count() == 0) s.compression = 0;
+    }
+    validate(s, mc, mode, driver.threads());
+  });
   return driver.run(argc, argv, [&](examples::Driver& d) {
     d.summary().parameter("mode", mode);
     const Moments limit = solve_rte(d, s);

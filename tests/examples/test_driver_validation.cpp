@@ -168,6 +168,8 @@ std::vector<BadCase> bad_cases() {
   add(r, {"--quick", "--xi", "uniform"}, "--xi");
   add(r, {"--quick", "--xi", "foo"}, "--xi");
   add(r, {"--quick", "--nonpositive", "foo"}, "--nonpositive");
+  add(r, {"--quick", "--collision", "foo"}, "--collision");
+  add(r, {"--quick", "--paper-rte", "--n", "13"}, "--n");
   return t;
 }
 

@@ -6,7 +6,6 @@
 
 #include <cmath>
 #include <numbers>
-#include <random>
 #include <vector>
 
 #include <Eigen/Eigenvalues>
@@ -22,19 +21,12 @@ namespace wavekin_test_collision_operator {
 using namespace wavekin::test::matchers;
 using Vec1 = Eigen::Matrix<double, 1, 1>;
 using Kernel = wavekin::SeparableCorrelation<>;
+using wavekin_test::random_field;
 using wavekin_test::unit_box_grid;
 
 namespace {
 
 constexpr double pi = std::numbers::pi;
-
-Eigen::VectorXd random_field(std::ptrdiff_t size, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0, 1);
-  Eigen::VectorXd w(size);
-  for (auto& v : w) v = u(rng);
-  return w;
-}
 
 // λ(k) = (2π)^{-1} ∫ ¼ p²k² R̂(½(p² − k²), p − k) dp by composite Simpson on [−6, 6]
 // with 2^21 intervals (h ≈ 6e-6, about 700 points across the peak of width 1/(ak + b)).

@@ -1,8 +1,10 @@
-// tests/kinetic/unit_box_grid.hpp — the 1-D phase-space grid most kinetic tests run on.
+// tests/kinetic/unit_box_grid.hpp — the 1-D phase-space grid most kinetic tests run on, and
+// the random fields on it.
 // SPDX-License-Identifier: MIT
 #pragma once
 
 #include <cstddef>
+#include <random>
 
 #include <Eigen/Core>
 
@@ -16,6 +18,15 @@ inline wavekin::PhaseSpaceGrid<1> unit_box_grid(std::ptrdiff_t nx, std::ptrdiff_
                                                 double k_max) {
   using Vec1 = Eigen::Matrix<double, 1, 1>;
   return {wavekin::PeriodicGrid<1>({nx}, Vec1(1.0)), {nk}, Vec1(k_min), Vec1(k_max)};
+}
+
+// size values uniform in [0, 1), reproducible from seed (std::mt19937_64).
+inline Eigen::VectorXd random_field(std::ptrdiff_t size, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  Eigen::VectorXd w(size);
+  for (auto& v : w) v = u(rng);
+  return w;
 }
 
 }  // namespace wavekin_test

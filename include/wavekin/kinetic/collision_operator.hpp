@@ -152,6 +152,16 @@ class CollisionOperator {
     (void)rates(x_flat);
     return m_groups[m_group_of[static_cast<std::size_t>(x_flat)]].full_rates;
   }
+  /// \brief The generator of the collision step at the x-point x_flat: the N_k × N_k matrix
+  /// C = S − diag λ with Q[W](x, ·) = C W(x, ·), symmetric, zero column sums (dense even when
+  /// the kernel is compressed: then the kept entries and the kept rates).
+  [[nodiscard]] Eigen::MatrixXd generator(std::ptrdiff_t x_flat) const {
+    (void)rates(x_flat);  // checks x_flat
+    const auto& g = m_groups[m_group_of[static_cast<std::size_t>(x_flat)]];
+    Eigen::MatrixXd c = compressed() ? Eigen::MatrixXd(g.sparse) : g.dense;
+    c.diagonal() -= g.rates;
+    return c;
+  }
   /// \brief max over the grid of λ.
   [[nodiscard]] double max_rate() const noexcept { return m_max_rate; }
   /// \brief The largest SSP-RK3 step that keeps W ≥ 0: 1/max λ.

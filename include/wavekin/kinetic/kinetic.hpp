@@ -5,6 +5,7 @@
 
 #include "wavekin/kinetic/characteristics.hpp"
 #include "wavekin/kinetic/collision_operator.hpp"
+#include "wavekin/kinetic/exact_collision.hpp"
 #include "wavekin/kinetic/hamiltonian.hpp"
 #include "wavekin/kinetic/phase_space_grid.hpp"
 #include "wavekin/kinetic/radiative_transfer.hpp"

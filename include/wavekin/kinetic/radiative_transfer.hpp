@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <concepts>
 #include <numbers>
 #include <utility>
 
@@ -24,25 +25,34 @@ concept TransportSolver = requires(T& solver, Eigen::VectorXd& W, double t, doub
   { solver.max_stable_dt(t) } -> std::convertible_to<double>;
 };
 
+/// \brief What RadiativeTransfer needs of a collision solver: `step(W, dt)` returning its
+/// substeps, and `grid()` (CollisionOperator: SSP-RK3 substeps; ExactCollision: e^{dt C}).
+template <class T>
+concept CollisionSolver = requires(T& solver, Eigen::VectorXd& W, double dt) {
+  { solver.step(W, dt) } -> std::convertible_to<int>;
+  solver.grid().size();
+};
+
 /// \brief Substeps taken by the last RadiativeTransfer::step.
 struct RadiativeTransferReport {
   int transport_substeps = 0;  ///< per half step
-  int collision_substeps = 0;  ///< SSP-RK3 substeps of the collision step
+  int collision_substeps = 0;  ///< substeps of the collision step (1 for ExactCollision)
 };
 
 /// \brief The radiative transfer equation (P2 (3.6), docs/conventions.md §20)
 /// \f[ \partial_t W + m_0 k\cdot\nabla_x W - \tfrac{|k|^2}{2}\nabla_x m_0\cdot\nabla_k W = Q[W] \f]
 /// advanced by Strang splitting: half a transport step, a collision step, half a
 /// transport step. Second order in dt when each part is at least second order (WENO5 +
-/// SSP-RK3 or the exact shift; SSP-RK3 collision). A part whose stability limit is below
+/// SSP-RK3 or the exact shift; SSP-RK3 collision or the exact ExactCollision, which leaves only
+/// the commutator of the two parts). A part whose stability limit is below
 /// its share of dt is split into equal substeps (reported), so any dt is safe; docs/errata.md
 /// item 14 (unsplit WENO + collision unstable) is the reason for splitting at all.
 /// Mass: each part conserves Σ W to round-off (periodic x, no k outflow while W vanishes
 /// at the k boundary), hence so does the step.
 ///
 /// \tparam Transport a TransportSolver on the same PhaseSpaceGrid
-/// \tparam Collision a CollisionOperator
-template <TransportSolver Transport, class Collision>
+/// \tparam Collision a CollisionSolver (CollisionOperator or ExactCollision)
+template <TransportSolver Transport, CollisionSolver Collision>
 class RadiativeTransfer {
  public:
   using Field = Eigen::VectorXd;
