@@ -311,6 +311,7 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
   summary.parameter("mc_sampler", mc.sampler);
   summary.parameter("mc_xi", mc.xi);
   summary.parameter("mc_nonpositive_mass_policy", mc.nonpositive);
+  summary.parameter("mc_propagator", mc.propagator);
   io::CsvWriter csv(
       driver.output("errors_mc.csv"),
       {"n", "epsilon", "samples", "points", "steps", "err_rho", "err_current",
@@ -318,6 +319,9 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
        "kl_terms", "nonpositive_points", "err_rho_noise_bound"});
   std::vector<double> eps, errors;
   for (const int n : mc.ns) {
+    const bool magnus = mc.propagator == "magnus";
+    const long step_factor =
+        mc.step_factor > 0 ? mc.step_factor : (magnus ? examples::vmse::magnus_step_factor(n) : 1);
     examples::vmse::Sample vmse(
         {.n = n,
          .amplitude = rte.amplitude,
@@ -327,7 +331,11 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
          .karhunen_loeve = mc.sampler == "kl",
          .xi = mc.xi == "uniform" ? XiDistribution::uniform : XiDistribution::gaussian,
          .policy = mc.nonpositive == "clip" ? NonPositiveMassPolicy::clip
-                                            : NonPositiveMassPolicy::error});
+                                            : NonPositiveMassPolicy::error,
+         .magnus = magnus,
+         .step_factor = step_factor});
+    summary.result(fmt::format("mc_n{}_step_factor", n), static_cast<double>(step_factor), "1",
+                   "the VMSE samples' step over P2's dt");
     const auto nx = vmse.x().size();
     PhaseClock clock;
     EnsembleOptions options;
@@ -342,7 +350,9 @@ void monte_carlo(examples::Driver& driver, const Settings& rte, const MonteCarlo
                           {"xi", mc.xi},
                           {"D", rte.amplitude},
                           {"p0", rte.p0},
-                          {"policy", mc.nonpositive}};
+                          {"policy", mc.nonpositive},
+                          {"propagator", mc.propagator},
+                          {"step_factor", step_factor}};
     options.label = fmt::format("VMSE samples, eps = 2^-{}", n);
     const Ensemble ensemble({{"rho", nx, true}, {"current", nx, true}}, options);
     // A damaged or mismatched ensemble checkpoint is discarded with a notice (Ensemble would stop
@@ -479,6 +489,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"gaussian", "uniform"}));
   driver.add("--nonpositive", mc.nonpositive, "sampled mass <= 0: error or clip")
       ->check(CLI::IsMember({"error", "clip"}));
+  driver.add("--propagator", mc.propagator,
+             "VMSE samples by cn (P2's Crank-Nicolson) or magnus (MagnusSpectral, at a larger step "
+             "no less accurate: benchmarks/RESULTS.md, P2's Table 1)")
+      ->check(CLI::IsMember({"cn", "magnus"}));
+  driver.add("--step-factor", mc.step_factor,
+             "steps of this many times P2's dt (0: 1 for cn, min(32, 2^(n-3)) for magnus)")
+      ->check(CLI::Range(0L, 4096L));
   driver.add("--checkpoint", mc.checkpoint_seconds, "seconds between ensemble checkpoints")
       ->check(checks::non_negative);
   driver.validate([&] {

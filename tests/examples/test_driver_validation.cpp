@@ -169,6 +169,8 @@ std::vector<BadCase> bad_cases() {
   add(r, {"--quick", "--xi", "foo"}, "--xi");
   add(r, {"--quick", "--nonpositive", "foo"}, "--nonpositive");
   add(r, {"--quick", "--collision", "foo"}, "--collision");
+  add(r, {"--quick", "--propagator", "foo"}, "--propagator");
+  add(r, {"--quick", "--step-factor", "-1"}, "--step-factor");
   add(r, {"--quick", "--paper-rte", "--n", "13"}, "--n");
   return t;
 }
