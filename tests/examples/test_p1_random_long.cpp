@@ -11,15 +11,19 @@
 
 #include <fmt/format.h>
 
+#include "p1_ground_truth/dirac_study.hpp"
 #include "p1_ground_truth/random_study.hpp"
 
 // One namespace per test file.
 namespace wavekin_test_p1_random_long {
 
+using wavekin::examples::p1_ground_truth::RandomDiracParameters;
+using wavekin::examples::p1_ground_truth::RandomDiracResult;
 using wavekin::examples::p1_ground_truth::RandomStudy2dParameters;
 using wavekin::examples::p1_ground_truth::RandomStudyParameters;
 using wavekin::examples::p1_ground_truth::RandomStudyResult;
 using wavekin::examples::p1_ground_truth::run_random_study;
+using wavekin::examples::p1_ground_truth::run_random_dirac_study;
 using wavekin::examples::p1_ground_truth::run_random_study_2d;
 
 namespace {
@@ -60,6 +64,28 @@ void print(const RandomStudyResult& r) {
       fmt::print("    t = {:.4f}: T_MC = {:.5f} ± {:.5f}, T_(C.3) = {:.5f}, T_(4.15) = {:.5f}\n",
                  r.times[k], r.transfer_mean[j][k], r.transfer_se[j][k], r.transfer_c3[j][k],
                  r.transfer_415[j][k]);
+  }
+}
+
+void print(const RandomDiracResult& r) {
+  const auto& p = r.parameters;
+  fmt::print("Dirac ε = 1/{:.0f}: M = {}, {} grid points, {} steps, ℓ = {}, D = {}, width {}, "
+             "radius {}; bands {}, {} (E_* = {:.5f}, splitting {:.1e}, gap in the balls {:.3f}), "
+             "{} ball vertices, tr S^K(0) = {:.5f}; rates dP_K'/dt(0): (5.3)-(5.4) {:.5f}, (5.2) "
+             "{:.5f}; {} samples, {:.3f} s/sample\n",
+             1 / p.epsilon, r.cells, r.grid_points, r.steps, p.correlation_length, p.amplitude,
+             p.width, p.radius, r.dirac_band, r.dirac_band + 1, r.dirac_energy, r.splitting,
+             r.ball_gap, r.ball_vertices, r.valley_norm, r.intervalley_rate, r.shell_rate,
+             r.samples, r.seconds_per_sample);
+  for (std::size_t k = 0; k < r.times.size(); ++k) {
+    const double se = r.transfer_se[0][k];
+    fmt::print("    t = {:.3f}: K' disc MC = {:.5f} ± {:.5f}, half zone MC = {:.5f} ± {:.5f}, "
+               "(5.2) = {:.5f}, (5.3)-(5.4) = {:.5f}; disc − (5.2) = {:+.1f} se, disc − "
+               "(5.3)-(5.4) = {:+.1f} se\n",
+               r.times[k], r.transfer_mean[0][k], se, r.transfer_mean[1][k], r.transfer_se[1][k],
+               r.transfer_52[k], r.transfer_53[k],
+               se > 0 ? (r.transfer_mean[0][k] - r.transfer_52[k]) / se : 0.0,
+               se > 0 ? (r.transfer_mean[0][k] - r.transfer_53[k]) / se : 0.0);
   }
 }
 
@@ -125,6 +151,30 @@ TEST_CASE("P1 random study 2D: one run, parameters from the environment", "[.stu
   for (std::size_t k = 0; k < r.times.size(); ++k)
     fmt::print("    t = {:.4f}: S_MC = {:.5f} ± {:.5f}, S_(C.3) = {:.5f}\n", r.times[k],
                r.transfer_mean[0][k], r.transfer_se[0][k], r.transfer_c3[0][k]);
+}
+
+}  // namespace wavekin_test_p1_random_long
+
+namespace wavekin_test_p1_random_long {
+
+// 2D, at the Dirac point: the K' population of a packet started at K in the two crossing bands,
+// Monte Carlo against (5.2) and (5.3)–(5.4) (docs/p1_ground_truth.md, "Random, at the Dirac
+// point"). Parameters from the environment as above (EPS_INV default 8, D_TENTHS 10,
+// DT_HUNDREDTHS 5), plus SIDE (6), ELL_HUNDREDTHS (40), WIDTH_HUNDREDTHS (50), RADIUS_TENTHS
+// (8), T_TENTHS (20), OUTPUTS (8), BANDS (4).
+TEST_CASE("P1 random study at the Dirac point: one run, parameters from the environment",
+          "[.dirac]") {
+  RandomDiracParameters p;
+  read_common(p, 8, 10, 5);
+  p.samples = static_cast<std::uint64_t>(env_int("SAMPLES", 20));
+  p.side = env_int("SIDE", 6);
+  p.correlation_length = env_int("ELL_HUNDREDTHS", 40) / 100.0;
+  p.width = env_int("WIDTH_HUNDREDTHS", 50) / 100.0;
+  p.radius = env_int("RADIUS_TENTHS", 8) / 10.0;
+  p.final_time = env_int("T_TENTHS", 20) / 10.0;
+  p.output_times = env_int("OUTPUTS", 8);
+  p.bands = env_int("BANDS", 4);
+  print(run_random_dirac_study(p));
 }
 
 }  // namespace wavekin_test_p1_random_long
