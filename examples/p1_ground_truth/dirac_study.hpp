@@ -27,7 +27,7 @@ namespace wavekin::examples::p1_ground_truth {
 /// total (all kept bands), and (second series) the same over the half zone closer to K' than to K.
 struct RandomDiracParameters {
   double epsilon = 1.0 / 8;
-  double v0 = 1.0;
+  double v0 = 5.0;  ///< deep enough that E_* is isolated: the packet's shell holds only K, K'
   double correlation_length = 0.4;  ///< ℓ: R̂(|K − K'|) is largest near ℓ = √2/|K| = 0.34
   double amplitude = 1.0;           ///< D
   double side = 6;
@@ -36,7 +36,7 @@ struct RandomDiracParameters {
   std::complex<double> alpha = std::cos(std::numbers::pi / 4);
   std::complex<double> beta = std::polar(std::sin(std::numbers::pi / 4), 1.0);
   Eigen::Index bands = 4;  ///< bands of the supercell transform (the observable sums them)
-  Eigen::Index points_per_cell = 8;
+  Eigen::Index points_per_cell = 12;  ///< per axis of the 1 × √3 cell: splitting at K 8e-7 (8: 5e-3)
   double dt_over_epsilon = 0.05;
   double final_time = 2;
   int output_times = 8;
@@ -55,6 +55,8 @@ struct RandomDiracResult : PopulationComparison {
   double dirac_energy = 0;     ///< E_* = E_j(K)
   double splitting = 0;        ///< |E_{j+1}(K) − E_j(K)| of the grid problem
   double ball_gap = 0;         ///< min over the balls of the distance of bands j, j+1 to the others
+  double shell_gap = 0;        ///< min |E_j(p) − E_*| outside the discs, all kept bands
+  double energy_spread = 0;    ///< the packet's r.m.s. |E − E_*| (f̂⁰-weighted)
   double valley_norm = 0;      ///< tr S^K(0): the packet's weight on the K basis in the K disc
   double intervalley_rate = 0; ///< dP_K'/dt at t = 0 under (5.3)–(5.4)
   double shell_rate = 0;       ///< dP_K'/dt at t = 0 under (5.2) (first output interval)
@@ -131,6 +133,20 @@ inline RandomDiracResult run_random_dirac_study(const RandomDiracParameters& par
     if (to_kp < to_k) half.push_back(r);
     if (to_k <= parameters.radius) k_disc.push_back(r);
   }
+  // Is E_* isolated? The energy shell of the packet should hold only the valleys (P1 §5).
+  result.shell_gap = 1e300;
+  for (Eigen::Index r = 0; r < cell.momentum_count(); ++r)
+    if (zone.distance(cell.momentum(r), kp) > parameters.radius &&
+        zone.distance(cell.momentum(r), k) > parameters.radius)
+      for (Eigen::Index j = 0; j < nb; ++j)
+        result.shell_gap =
+            std::min(result.shell_gap, std::abs(bloch.energies()(j, r) - result.dirac_energy));
+  for (Eigen::Index r = 0; r < cell.momentum_count(); ++r)
+    for (Eigen::Index j = 0; j < nb; ++j)
+      result.energy_spread +=
+          std::norm(f0(j, r)) * std::pow(bloch.energies()(j, r) - result.dirac_energy, 2) / total;
+  result.energy_spread = std::sqrt(result.energy_spread);
+
   const auto population = [&](std::span<const Eigen::Index> region, const auto& value) {
     double sum = 0;
     for (const double x : detail::region_sum(region, nb, value)) sum += x;

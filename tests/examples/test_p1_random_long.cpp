@@ -71,11 +71,11 @@ void print(const RandomDiracResult& r) {
   const auto& p = r.parameters;
   fmt::print("Dirac ε = 1/{:.0f}: M = {}, {} grid points, {} steps, ℓ = {}, D = {}, width {}, "
              "radius {}; bands {}, {} (E_* = {:.5f}, splitting {:.1e}, gap in the balls {:.3f}), "
-             "{} ball vertices, tr S^K(0) = {:.5f}; rates dP_K'/dt(0): (5.3)-(5.4) {:.5f}, (5.2) "
+             "off-valley shell gap {:.3f}, packet energy spread {:.3f}, {} ball vertices, tr S^K(0) = {:.5f}; rates dP_K'/dt(0): (5.3)-(5.4) {:.5f}, (5.2) "
              "{:.5f}; {} samples, {:.3f} s/sample\n",
              1 / p.epsilon, r.cells, r.grid_points, r.steps, p.correlation_length, p.amplitude,
              p.width, p.radius, r.dirac_band, r.dirac_band + 1, r.dirac_energy, r.splitting,
-             r.ball_gap, r.ball_vertices, r.valley_norm, r.intervalley_rate, r.shell_rate,
+             r.ball_gap, r.shell_gap, r.energy_spread, r.ball_vertices, r.valley_norm, r.intervalley_rate, r.shell_rate,
              r.samples, r.seconds_per_sample);
   for (std::size_t k = 0; k < r.times.size(); ++k) {
     const double se = r.transfer_se[0][k];
@@ -161,7 +161,7 @@ namespace wavekin_test_p1_random_long {
 // Monte Carlo against (5.2) and (5.3)–(5.4) (docs/p1_ground_truth.md, "Random, at the Dirac
 // point"). Parameters from the environment as above (EPS_INV default 8, D_TENTHS 10,
 // DT_HUNDREDTHS 5), plus SIDE (6), ELL_HUNDREDTHS (40), WIDTH_HUNDREDTHS (50), RADIUS_TENTHS
-// (8), T_TENTHS (20), OUTPUTS (8), BANDS (4).
+// (8), T_TENTHS (20), OUTPUTS (8), BANDS (4), V0_TENTHS (50), N_CELL (12).
 TEST_CASE("P1 random study at the Dirac point: one run, parameters from the environment",
           "[.dirac]") {
   RandomDiracParameters p;
@@ -174,6 +174,8 @@ TEST_CASE("P1 random study at the Dirac point: one run, parameters from the envi
   p.final_time = env_int("T_TENTHS", 20) / 10.0;
   p.output_times = env_int("OUTPUTS", 8);
   p.bands = env_int("BANDS", 4);
+  p.v0 = env_int("V0_TENTHS", 50) / 10.0;
+  p.points_per_cell = env_int("N_CELL", 12);
   print(run_random_dirac_study(p));
 }
 
