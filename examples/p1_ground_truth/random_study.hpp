@@ -138,17 +138,11 @@ std::vector<double> region_sum(std::span<const Eigen::Index> region, Eigen::Inde
   return out;
 }
 
-// The x-homogeneous (C.3): ds/dt = C s (s_{r·n+j} = σ_jj(p_r)), classic RK4 with h·ρ ≤ 1 (ρ ≥ the
-// spectral radius of C, bounded by twice its largest loss); `series(s)` (a vector of K values)
-// at every output time, returned as K series.
-template <int Dim, class Series>
-std::vector<std::vector<double>> solve_band_diagonal(const BandDiagonalCollision<Dim>& collision,
-                                                     Eigen::VectorXd s,
-                                                     const std::vector<double>& times,
-                                                     Series&& series) {
-  double rho = 0;
-  for (Eigen::Index k = 0; k < s.size(); ++k)
-    rho = std::max(rho, 2 * std::abs(collision.matrix().coeff(k, k)));
+// ds/dt = G s (`g(s)` returns G s) by classic RK4 with h·ρ ≤ 1 (ρ >= the spectral radius of G);
+// `series(s)` (a vector of K values) at every output time, returned as K series.
+template <class Vector, class Generator, class Series>
+std::vector<std::vector<double>> solve_linear(Generator&& g, Vector s, double rho,
+                                              const std::vector<double>& times, Series&& series) {
   std::vector<std::vector<double>> out;
   const auto record = [&] {
     const std::vector<double> values = series(s);
@@ -160,17 +154,31 @@ std::vector<std::vector<double>> solve_band_diagonal(const BandDiagonalCollision
     const double span = times[k] - times[k - 1];
     const auto sub = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(span * rho)));
     const double h = span / static_cast<double>(sub);
-    const auto& c = collision.matrix();
     for (std::int64_t i = 0; i < sub; ++i) {
-      const Eigen::VectorXd k1 = c * s;
-      const Eigen::VectorXd k2 = c * (s + (h / 2) * k1);
-      const Eigen::VectorXd k3 = c * (s + (h / 2) * k2);
-      const Eigen::VectorXd k4 = c * (s + h * k3);
+      const Vector k1 = g(s);
+      const Vector k2 = g(Vector(s + (h / 2) * k1));
+      const Vector k3 = g(Vector(s + (h / 2) * k2));
+      const Vector k4 = g(Vector(s + h * k3));
       s += (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
     }
     record();
   }
   return out;
+}
+
+// The x-homogeneous (C.3): ds/dt = C s (s_{r·n+j} = σ_jj(p_r)), solve_linear with ρ twice the
+// largest loss of C (a bound on its spectral radius).
+template <int Dim, class Series>
+std::vector<std::vector<double>> solve_band_diagonal(const BandDiagonalCollision<Dim>& collision,
+                                                     const Eigen::VectorXd& s,
+                                                     const std::vector<double>& times,
+                                                     Series&& series) {
+  double rho = 0;
+  for (Eigen::Index k = 0; k < s.size(); ++k)
+    rho = std::max(rho, 2 * std::abs(collision.matrix().coeff(k, k)));
+  return solve_linear<Eigen::VectorXd>(
+      [&](const Eigen::VectorXd& x) { return Eigen::VectorXd(collision.matrix() * x); }, s, rho,
+      times, std::forward<Series>(series));
 }
 
 // The least-squares slope of T over the output times after t = 0: the wave's T jumps within

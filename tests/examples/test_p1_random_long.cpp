@@ -79,6 +79,11 @@ void print(const RandomDiracResult& r) {
              p.width, p.radius, r.dirac_band, r.dirac_band + 1, r.dirac_energy, r.splitting,
              r.ball_gap, r.shell_gap, r.energy_spread, r.ball_vertices, r.valley_norm, r.intervalley_rate, r.shell_rate,
              r.samples, r.seconds_per_sample);
+  using wavekin::examples::p1_ground_truth::detail::late_slope;
+  fmt::print("  late slope (t in [T/2, T]) of the K' disc: MC {:.5f} ± {:.5f}, (5.2) {:.5f}, "
+             "(5.3)-(5.4) {:.5f}; of the half zone: MC {:.5f} ± {:.5f}\n",
+             r.late_mean[0], r.late_se[0], late_slope(r.times, r.transfer_52),
+             late_slope(r.times, r.transfer_53), r.late_mean[1], r.late_se[1]);
   for (std::size_t k = 0; k < r.times.size(); ++k) {
     const double se = r.transfer_se[0][k];
     fmt::print("    t = {:.3f}: K' disc MC = {:.5f} ± {:.5f}, half zone MC = {:.5f} ± {:.5f}, "
