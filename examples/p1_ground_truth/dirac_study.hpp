@@ -36,7 +36,8 @@ struct RandomDiracParameters {
   std::complex<double> alpha = std::cos(std::numbers::pi / 4);
   std::complex<double> beta = std::polar(std::sin(std::numbers::pi / 4), 1.0);
   Eigen::Index bands = 4;  ///< bands of the supercell transform (the observable sums them)
-  Eigen::Index points_per_cell = 12;  ///< per axis of the 1 × √3 cell: splitting at K 8e-7 (8: 5e-3)
+  Eigen::Index points_per_cell =
+      12;  ///< per axis of the 1 × √3 cell: splitting at K 8e-7 (8: 5e-3)
   double dt_over_epsilon = 0.05;
   double final_time = 2;
   int output_times = 8;
@@ -52,14 +53,14 @@ struct RandomDiracResult : PopulationComparison {
   RandomDiracParameters parameters;
   Eigen::Index cells = 0, grid_points = 0, dirac_band = 0, ball_vertices = 0;
   std::int64_t steps = 0;
-  double dirac_energy = 0;     ///< E_* = E_j(K)
-  double splitting = 0;        ///< |E_{j+1}(K) − E_j(K)| of the grid problem
-  double ball_gap = 0;         ///< min over the balls of the distance of bands j, j+1 to the others
-  double shell_gap = 0;        ///< min |E_j(p) − E_*| outside the discs, all kept bands
-  double energy_spread = 0;    ///< the packet's r.m.s. |E − E_*| (f̂⁰-weighted)
-  double valley_norm = 0;      ///< tr S^K(0): the packet's weight on the K basis in the K disc
-  double intervalley_rate = 0; ///< dP_K'/dt at t = 0 under (5.3)–(5.4)
-  double shell_rate = 0;       ///< dP_K'/dt at t = 0 under (5.2) (first output interval)
+  double dirac_energy = 0;   ///< E_* = E_j(K)
+  double splitting = 0;      ///< |E_{j+1}(K) − E_j(K)| of the grid problem
+  double ball_gap = 0;       ///< min over the balls of the distance of bands j, j+1 to the others
+  double shell_gap = 0;      ///< min |E_j(p) − E_*| outside the discs, all kept bands
+  double energy_spread = 0;  ///< the packet's r.m.s. |E − E_*| (f̂⁰-weighted)
+  double valley_norm = 0;    ///< tr S^K(0): the packet's weight on the K basis in the K disc
+  double intervalley_rate = 0;  ///< dP_K'/dt at t = 0 under (5.3)–(5.4)
+  double shell_rate = 0;        ///< dP_K'/dt at t = 0 under (5.2) (first output interval)
   std::vector<double> transfer_52, transfer_53;  ///< K' population under (5.2), (5.3)–(5.4)
 };
 
@@ -105,14 +106,14 @@ inline RandomDiracResult run_random_dirac_study(const RandomDiracParameters& par
     result.splitting = best;
     result.dirac_energy = bloch.energies()(result.dirac_band, r_k);
     require(best < 1e-5 * std::max(1.0, std::abs(result.dirac_energy)),
-            "run_random_dirac_study: no degenerate pair at K among {} bands (closest {})", nb, best);
+            "run_random_dirac_study: no degenerate pair at K among {} bands (closest {})", nb,
+            best);
     require(result.dirac_band + 1 < nb, "run_random_dirac_study: keep more than {} bands", nb);
   }
   const Eigen::Index jd = result.dirac_band;
   const std::vector<Eigen::Index> pair{jd, jd + 1};
 
-  const Eigen::Vector2d centre =
-      parameters.side * Eigen::Vector2d(0.5, std::sqrt(3.0) / 2);
+  const Eigen::Vector2d centre = parameters.side * Eigen::Vector2d(0.5, std::sqrt(3.0) / 2);
   const double width = parameters.width;
   const auto phi0 = bloch_wave_packet(
       bloch, r_k, pair,
@@ -159,8 +160,8 @@ inline RandomDiracResult run_random_dirac_study(const RandomDiracParameters& par
 
   // Output times.
   const double t_end = parameters.final_time;
-  const auto stride = static_cast<std::int64_t>(std::ceil(
-      t_end / (parameters.dt_over_epsilon * epsilon * parameters.output_times)));
+  const auto stride = static_cast<std::int64_t>(
+      std::ceil(t_end / (parameters.dt_over_epsilon * epsilon * parameters.output_times)));
   result.steps = stride * parameters.output_times;
   const double dt = t_end / static_cast<double>(result.steps);
   for (int i = 0; i <= parameters.output_times; ++i)
@@ -181,11 +182,11 @@ inline RandomDiracResult run_random_dirac_study(const RandomDiracParameters& par
     }
     s_k /= total;
     result.valley_norm = s_k.trace().real();
-    const PointSumBands<2> points{cell.lattice(), {k, kp}, 2,
-                                  [&](Eigen::Index p, Eigen::Index q, const LatticeIndex<2>& mu) {
-                                    const Eigen::Index v[2] = {r_k, r_kp};
-                                    return pair_bands.overlap(v[p], v[q], mu);
-                                  }};
+    const PointSumBands<2> points{
+        cell.lattice(), {k, kp}, 2, [&](Eigen::Index p, Eigen::Index q, const LatticeIndex<2>& mu) {
+          const Eigen::Index v[2] = {r_k, r_kp};
+          return pair_bands.overlap(v[p], v[q], mu);
+        }};
     const CoherentCollision<2> point_sum(points, correlation);
     const Eigen::MatrixXcd l = Eigen::MatrixXcd(point_sum.matrix());
     Eigen::VectorXcd s0 = Eigen::VectorXcd::Zero(8);
@@ -214,9 +215,10 @@ inline RandomDiracResult run_random_dirac_study(const RandomDiracParameters& par
             result.ball_gap = std::min(result.ball_gap,
                                        std::abs(bloch.energies()(j, r) - bloch.energies()(i, r)));
     }
-    // The x-homogeneous (4.15): ds/dt = G s = Q s + the relaxation (i/ε)(E_l − E_j)s, s_{(v·2+j)·2+l}
-    // = σ_jl(p_v) (CoherentCollision's order). RK4 with h·ρ ≤ 1/4, ρ = Q's Gershgorin bound plus
-    // the fastest rotation: RK4's amplitude error per step on a pure rotation is (hω)⁶/144 ≤ 2e-6.
+    // The x-homogeneous (4.15): ds/dt = G s = Q s + the relaxation (i/ε)(E_l − E_j)s,
+    // s_{(v·2+j)·2+l} = σ_jl(p_v) (CoherentCollision's order). RK4 with h·ρ ≤ 1/4, ρ = Q's
+    // Gershgorin bound plus the fastest rotation: RK4's amplitude error per step on a pure rotation
+    // is (hω)⁶/144 ≤ 2e-6.
     const CoherentCollision<2> shell(collision_bands_from_states<2>(balls, ball_states, pair),
                                      correlation);
     Eigen::VectorXcd s0(4 * balls.size()), relaxation(4 * balls.size());
@@ -249,13 +251,19 @@ inline RandomDiracResult run_random_dirac_study(const RandomDiracParameters& par
 
   // The Monte Carlo.
   const auto sample = detail::rectangular_sample(bloch, epsilon, dt, correlation);
-  const auto options = detail::ensemble_options(
-      parameters,
-      {{"epsilon", epsilon}, {"v0", parameters.v0}, {"ell", parameters.correlation_length},
-       {"D", parameters.amplitude}, {"cells", cells}, {"n", parameters.points_per_cell},
-       {"steps", result.steps}, {"dt", dt}, {"r0", r_k}, {"width", width},
-       {"radius", parameters.radius}},
-      "Dirac-point random-potential samples");
+  const auto options = detail::ensemble_options(parameters,
+                                                {{"epsilon", epsilon},
+                                                 {"v0", parameters.v0},
+                                                 {"ell", parameters.correlation_length},
+                                                 {"D", parameters.amplitude},
+                                                 {"cells", cells},
+                                                 {"n", parameters.points_per_cell},
+                                                 {"steps", result.steps},
+                                                 {"dt", dt},
+                                                 {"r0", r_k},
+                                                 {"width", width},
+                                                 {"radius", parameters.radius}},
+                                                "Dirac-point random-potential samples");
   detail::monte_carlo(result, sample, bloch, phi0, stride, 2, options, [&](const auto& f) {
     const auto value = [&](Eigen::Index r, Eigen::Index j) { return std::norm(f(j, r)); };
     return std::vector<double>{population(disc, value), population(half, value)};
