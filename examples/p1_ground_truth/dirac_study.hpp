@@ -18,7 +18,8 @@
 
 namespace wavekin::examples::p1_ground_truth {
 
-/// \brief The Dirac-point study's set-up: the crystal, cell and supercell of the 2D random study
+/// \brief The Dirac-point study's set-up (docs/p1_ground_truth.md; P1 §5, (5.2)–(5.4)): the
+/// crystal, cell and supercell of the 2D random study
 /// (RandomStudy2dParameters: V = v0 Σ cos(b_j·z) on the rectangular cell 1 × √3, M = side/ε cells,
 /// M a multiple of 3 so that both Dirac points are supercell momenta), the packet
 /// φ⁰ = a(x)[αΨ_j + βΨ_{j+1}](x/ε, K) in the two bands touching at K = (2π/3, 0), a a Gaussian of
@@ -36,8 +37,8 @@ struct RandomDiracParameters {
   std::complex<double> alpha = std::cos(std::numbers::pi / 4);
   std::complex<double> beta = std::polar(std::sin(std::numbers::pi / 4), 1.0);
   Eigen::Index bands = 4;  ///< bands of the supercell transform (the observable sums them)
-  Eigen::Index points_per_cell =
-      12;  ///< per axis of the 1 × √3 cell: splitting at K 8e-7 (8: 5e-3)
+  /// Grid points per axis of the 1 × √3 cell: the pair splits at K by 8e-7 (with 8: 5e-3).
+  Eigen::Index points_per_cell = 12;
   double dt_over_epsilon = 0.05;
   double final_time = 2;
   int output_times = 8;
