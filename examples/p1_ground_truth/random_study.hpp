@@ -95,6 +95,32 @@ inline CosineSum<1> cosine_crystal(double v) {
   return crystal;
 }
 
+// The rectangular cell 1 × √3 of the 2D studies (two cells of the triangular lattice of unit side).
+inline Lattice<2> honeycomb_rectangle() { return Lattice<2>::rectangular(1.0, std::sqrt(3.0)); }
+
+// V(z) = v0 Σ_{j=1..3} cos(b_j·z), b₁ + b₂ + b₃ = 0 the shortest triangular reciprocal vectors, as
+// the labels (1, −1), (0, 2), (−1, −1) of the rectangular cell 1 × √3.
+inline CosineSum<2> honeycomb_rectangular_crystal(double v0) {
+  CosineSum<2> crystal;
+  crystal.add(v0, lattice_index(1, -1)).add(v0, lattice_index(0, 2)).add(v0, lattice_index(-1, -1));
+  return crystal;
+}
+
+// The split-step of (4.1) on a 2D supercell of rectangular cells (Cartesian axes, as
+// RandomPotentialSample needs): the box εM × εM·height on the supercell's own grid.
+inline RandomPotentialSample<2> rectangular_sample(const SupercellBloch<2>& bloch, double epsilon,
+                                                   double dt,
+                                                   const GaussianCorrelation<2>& correlation) {
+  const auto& cell = bloch.supercell();
+  const auto cells = static_cast<double>(cell.cells_per_axis());
+  const auto axis = static_cast<std::ptrdiff_t>(cell.cells_per_axis() * cell.points_per_cell());
+  const Eigen::Vector2d sides = cell.lattice().basis().diagonal();
+  return RandomPotentialSample<2>(
+      {PeriodicGrid<2>({axis, axis}, epsilon * cells * sides), epsilon, dt,
+       bloch.potential_samples()},
+      correlation);
+}
+
 // The vertices r of the far half zone p_r ∈ (π, 2π) of a 1D supercell of M cells.
 inline std::vector<Eigen::Index> far_half(Eigen::Index cells) {
   std::vector<Eigen::Index> out;
@@ -112,17 +138,11 @@ std::vector<double> region_sum(std::span<const Eigen::Index> region, Eigen::Inde
   return out;
 }
 
-// The x-homogeneous (C.3): ds/dt = C s (s_{r·n+j} = σ_jj(p_r)), classic RK4 with h·ρ ≤ 1 (ρ ≥ the
-// spectral radius of C, bounded by twice its largest loss); `series(s)` (a vector of K values)
-// at every output time, returned as K series.
-template <int Dim, class Series>
-std::vector<std::vector<double>> solve_band_diagonal(const BandDiagonalCollision<Dim>& collision,
-                                                     Eigen::VectorXd s,
-                                                     const std::vector<double>& times,
-                                                     Series&& series) {
-  double rho = 0;
-  for (Eigen::Index k = 0; k < s.size(); ++k)
-    rho = std::max(rho, 2 * std::abs(collision.matrix().coeff(k, k)));
+// ds/dt = G s (`g(s)` returns G s) by classic RK4 with h·ρ ≤ 1 (ρ >= the spectral radius of G);
+// `series(s)` (a vector of K values) at every output time, returned as K series.
+template <class Vector, class Generator, class Series>
+std::vector<std::vector<double>> solve_linear(Generator&& g, Vector s, double rho,
+                                              const std::vector<double>& times, Series&& series) {
   std::vector<std::vector<double>> out;
   const auto record = [&] {
     const std::vector<double> values = series(s);
@@ -134,17 +154,31 @@ std::vector<std::vector<double>> solve_band_diagonal(const BandDiagonalCollision
     const double span = times[k] - times[k - 1];
     const auto sub = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(span * rho)));
     const double h = span / static_cast<double>(sub);
-    const auto& c = collision.matrix();
     for (std::int64_t i = 0; i < sub; ++i) {
-      const Eigen::VectorXd k1 = c * s;
-      const Eigen::VectorXd k2 = c * (s + (h / 2) * k1);
-      const Eigen::VectorXd k3 = c * (s + (h / 2) * k2);
-      const Eigen::VectorXd k4 = c * (s + h * k3);
+      const Vector k1 = g(s);
+      const Vector k2 = g(Vector(s + (h / 2) * k1));
+      const Vector k3 = g(Vector(s + (h / 2) * k2));
+      const Vector k4 = g(Vector(s + h * k3));
       s += (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
     }
     record();
   }
   return out;
+}
+
+// The x-homogeneous (C.3): ds/dt = C s (s_{r·n+j} = σ_jj(p_r)), solve_linear with ρ twice the
+// largest loss of C (a bound on its spectral radius).
+template <int Dim, class Series>
+std::vector<std::vector<double>> solve_band_diagonal(const BandDiagonalCollision<Dim>& collision,
+                                                     const Eigen::VectorXd& s,
+                                                     const std::vector<double>& times,
+                                                     Series&& series) {
+  double rho = 0;
+  for (Eigen::Index k = 0; k < s.size(); ++k)
+    rho = std::max(rho, 2 * std::abs(collision.matrix().coeff(k, k)));
+  return solve_linear<Eigen::VectorXd>(
+      [&](const Eigen::VectorXd& x) { return Eigen::VectorXd(collision.matrix() * x); }, s, rho,
+      times, std::forward<Series>(series));
 }
 
 // The least-squares slope of T over the output times after t = 0: the wave's T jumps within
@@ -177,8 +211,8 @@ EnsembleOptions ensemble_options(const Parameters& parameters, nlohmann::json ru
 
 // The Monte Carlo of (4.1) through Ensemble: per sample, `series(f̂)` (K values from the exact
 // supercell Bloch coefficients, bands × momenta) every `stride` steps up to steps = stride ×
-// (outputs − 1); fills `out`'s Monte Carlo entries and all slopes (the prediction series
-// transfer_c3, and transfer_415 if not empty, must be set). `times` are the output times.
+// (outputs − 1); fills `out`'s Monte Carlo entries and all slopes (those of the prediction
+// series transfer_c3 and transfer_415 where they are set). `times` are the output times.
 template <int Dim, class Series>
 void monte_carlo(PopulationComparison& out, const RandomPotentialSample<Dim>& sample,
                  const SupercellBloch<Dim>& bloch, const std::vector<std::complex<double>>& phi0,
@@ -232,8 +266,10 @@ void monte_carlo(PopulationComparison& out, const RandomPotentialSample<Dim>& sa
     out.late_mean.push_back(slope_mean[n_series + j]);
     out.late_se.push_back(slope_se[n_series + j]);
     const auto j_index = static_cast<std::size_t>(j);
-    out.slope_c3.push_back(early_slope(out.times, out.transfer_c3[j_index]));
-    out.late_c3.push_back(late_slope(out.times, out.transfer_c3[j_index]));
+    if (!out.transfer_c3.empty()) {
+      out.slope_c3.push_back(early_slope(out.times, out.transfer_c3[j_index]));
+      out.late_c3.push_back(late_slope(out.times, out.transfer_c3[j_index]));
+    }
     if (!out.transfer_415.empty()) {
       out.slope_415.push_back(early_slope(out.times, out.transfer_415[j_index]));
       out.late_415.push_back(late_slope(out.times, out.transfer_415[j_index]));
@@ -436,13 +472,8 @@ inline RandomStudy2dResult run_random_study_2d(const RandomStudy2dParameters& pa
           parameters.side / epsilon);
   const Eigen::Index nb = parameters.bands;
   const double height = std::sqrt(3.0);
-  const Lattice<2> rectangle = Lattice<2>::rectangular(1.0, height);
-  const Supercell<2> cell(rectangle, cells, parameters.points_per_cell);
-  CosineSum<2> crystal;
-  crystal.add(parameters.v0, lattice_index(1, -1))
-      .add(parameters.v0, lattice_index(0, 2))
-      .add(parameters.v0, lattice_index(-1, -1));
-  const SupercellBloch<2> bloch(cell, crystal, nb);
+  const Supercell<2> cell(detail::honeycomb_rectangle(), cells, parameters.points_per_cell);
+  const SupercellBloch<2> bloch(cell, detail::honeycomb_rectangular_crystal(parameters.v0), nb);
   result.cells = cells;
   result.grid_points = cell.size();
 
@@ -526,12 +557,7 @@ inline RandomStudy2dResult run_random_study_2d(const RandomStudy2dParameters& pa
     return scattered([&](Eigen::Index r, Eigen::Index j) { return s[r * nb + j]; });
   });
 
-  const auto axis = static_cast<std::ptrdiff_t>(cells * parameters.points_per_cell);
-  const RandomPotentialSample<2> sample(
-      {PeriodicGrid<2>({axis, axis}, epsilon * static_cast<double>(cells) *
-                                         Eigen::Vector2d(1.0, height)),
-       epsilon, dt, bloch.potential_samples()},
-      correlation);
+  const auto sample = detail::rectangular_sample(bloch, epsilon, dt, correlation);
   const auto options = detail::ensemble_options(
       parameters,
       {{"epsilon", epsilon}, {"v0", parameters.v0}, {"ell", parameters.correlation_length},
