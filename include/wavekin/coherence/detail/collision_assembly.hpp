@@ -19,7 +19,6 @@
 #include <Eigen/SparseCore>
 
 #include "wavekin/coherence/collision_bands.hpp"
-#include "wavekin/coherence/detail/label_table_overlap.hpp"
 #include "wavekin/coherence/energy_shell_quadrature.hpp"
 #include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
@@ -107,7 +106,7 @@ class CollisionSetup {
                  const BandCollisionOptions& options, const char* who)
       : m_correlation(correlation),
         m_overlap(&bands.overlap),
-        m_table(bands.overlap.template target<LabelTableOverlap<Dim>>()),
+        m_entries(bands.overlap.template target<EntryOverlap<Dim>>()),
         m_who(who),
         m_zone(bands.grid) {
     for (int l = 0; l < Dim; ++l) {
@@ -137,7 +136,7 @@ class CollisionSetup {
                  const BandCollisionOptions& options, const char* who)
       : m_correlation(correlation),
         m_overlap(&bands.overlap),
-        m_table(bands.overlap.template target<LabelTableOverlap<Dim>>()),
+        m_entries(bands.overlap.template target<EntryOverlap<Dim>>()),
         m_who(who) {
     require(!bands.points.empty(), "{}: no points given", who);
     require(bands.band_count >= 1, "{}: band count n = {} must be >= 1", who, bands.band_count);
@@ -176,19 +175,19 @@ class CollisionSetup {
     });
   }
 
-  // Calls visit(R̂(p − q + μ), A_jm(p, q − μ)) for every kept μ of the pair (p, q). Overlaps of
-  // Bloch states (collision_bands_from_states: a LabelTableOverlap) give the entry alone, at
-  // 1/n² of the matrix's cost; any other overlap callable gives its matrix's entry.
+  // Calls visit(R̂(p − q + μ), A_jm(p, q − μ)) for every kept μ of the pair (p, q). An
+  // EntryOverlap (collision_bands_from_states) gives the entry alone, at about 1/n² of the
+  // matrix's cost; any other overlap callable gives its matrix's entry.
   template <class Visit>
   void for_each_mu_entry(Eigen::Index p, Eigen::Index q, Eigen::Index j, Eigen::Index m,
                          Visit&& visit) const {
-    if (m_table == nullptr) {
+    if (m_entries == nullptr) {
       for_each_mu(p, q, [&](double r, const Eigen::MatrixXcd& a) { visit(r, a(j, m)); });
       return;
     }
     mu_sum().for_each(p, q, [&](const LatticeIndex<Dim>& mu, const Vector& arg) {
       const double r = m_correlation.spectral_density(arg);
-      const std::complex<double> a = m_table->entry(p, q, mu, j, m);
+      const std::complex<double> a = m_entries->source().entry(p, q, mu, j, m);
       require(std::isfinite(a.real()) && std::isfinite(a.imag()),
               "{}: overlap entry ({}, {}) at (p {}, q {}) is not finite", m_who, j, m, p, q);
       visit(r, a);
@@ -271,7 +270,7 @@ class CollisionSetup {
 
   Correlation m_correlation;
   const Overlap* m_overlap;
-  const LabelTableOverlap<Dim>* m_table;  // the overlap's own type when it has one, else null
+  const EntryOverlap<Dim>* m_entries;  // the overlap when it gives single entries, else null
   const char* m_who;
   std::optional<ZoneGrid<Dim>> m_zone;
   const Eigen::MatrixXd* m_energies = nullptr;

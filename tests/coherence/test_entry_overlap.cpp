@@ -1,6 +1,7 @@
-// Tests of the label-table overlaps (detail/label_table_overlap.hpp): the single entry A_jm against
-// the matrix, and the (C.3) operator assembled from entries against the one assembled from whole
-// matrices. SPDX-License-Identifier: MIT
+// Tests of the overlaps that give single entries (detail::EntryOverlap in collision_bands.hpp; the
+// label tables of from_bloch.hpp): the entry A_jm against the matrix, and the (C.3) operator
+// assembled from entries against the one assembled from whole matrices. SPDX-License-Identifier:
+// MIT
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -15,16 +16,15 @@
 #include "wavekin/bloch/bloch_solver.hpp"
 #include "wavekin/bloch/cosine_sum.hpp"
 #include "wavekin/coherence/band_diagonal_collision.hpp"
-#include "wavekin/coherence/detail/label_table_overlap.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
 #include "wavekin/core/correlation.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
-namespace wavekin_test_label_table_overlap {
+namespace wavekin_test_entry_overlap {
 
 TEST_CASE(
-    "LabelTableOverlap: the entry is the matrix's, and (C.3) from entries is (C.3) from "
-    "matrices",
+    "EntryOverlap of Bloch states: the entry is the matrix's, and (C.3) from entries is "
+    "(C.3) from matrices",
     "[coherence][collision]") {
   // 2D Bloch bands of a three-cosine crystal on a 6 × 5 rectangular zone grid, three bands.
   using wavekin::lattice_index;
@@ -54,12 +54,12 @@ TEST_CASE(
   }
   CHECK(largest > 0.5);  // some pairs overlap at O(1): the comparison is not of zeros
 
-  // (C.3): collision_bands_from_table's overlap is a LabelTableOverlap, so the assembly takes
+  // (C.3): collision_bands_from_table's overlap is an EntryOverlap, so the assembly takes
   // entries; the same callable behind a lambda hides its type and the assembly takes matrices.
   // Same pairs, weights and μ; the sums differ by the order of the label sums: 1e-13 of the
   // largest entry.
   const auto bands = wavekin::collision_bands_from_table(lattice, table, {0, 1, 2});
-  REQUIRE(bands.overlap.target<wavekin::detail::LabelTableOverlap<2>>() != nullptr);
+  REQUIRE(bands.overlap.target<wavekin::detail::EntryOverlap<2>>() != nullptr);
   auto hidden = bands;
   hidden.overlap = [full = bands.overlap](Eigen::Index p, Eigen::Index q,
                                           const wavekin::LatticeIndex<2>& mu) {
@@ -74,4 +74,4 @@ TEST_CASE(
   CHECK((e - m).cwiseAbs().maxCoeff() < 1e-13 * m.cwiseAbs().maxCoeff());
 }
 
-}  // namespace wavekin_test_label_table_overlap
+}  // namespace wavekin_test_entry_overlap
