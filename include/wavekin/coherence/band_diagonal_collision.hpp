@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cmath>
+#include <complex>
 #include <vector>
 
 #include <Eigen/Core>
@@ -27,8 +28,9 @@ namespace wavekin {
 /// is then made exactly symmetric, K ← ½(K + Kᵀ) (the continuum kernel is, by R̂ even and
 /// A_mj(q, p − μ) = conj A_jm(p, q + μ)), and the loss is its row sum, so with equal vertex
 /// weights Σ_v Σ_j C[σ]_j(p_v) = 0 to round-off (∫∫Σ_jσ_jj conserved) and constants are
-/// stationary. Cost of assembly: n² vertices² simplex visits plus one overlap call per
-/// (pair on a shell, μ).
+/// stationary. Cost of assembly: n² vertices shell queries, each visiting only the simplices
+/// whose energy range holds the level (EnergyShellQuadrature), plus one overlap call per (point
+/// pair on a shell, μ), shared by the pair's band pairs.
 /// \tparam Dim  dimension of p
 template <int Dim>
 class BandDiagonalCollision : public detail::CollisionSummary<Dim> {
@@ -75,11 +77,11 @@ class BandDiagonalCollision : public detail::CollisionSummary<Dim> {
     const Eigen::Index n = m_band_count;
     const Eigen::Index size = m_vertex_count * n;
     std::vector<Eigen::Triplet<double>> triplets;
-    setup.for_each_pair([&](Eigen::Index row, Eigen::Index col, double weight) {
+    setup.for_each_pair([&](Eigen::Index row, Eigen::Index col, double weight, const auto&) {
       const Eigen::Index p = row / n, j = row % n, q = col / n, m = col % n;
       double sum = 0;
-      setup.for_each_mu(
-          p, q, [&](double r, const Eigen::MatrixXcd& a) { sum += r * std::norm(a(j, m)); });
+      setup.for_each_mu_entry(p, q, j, m,
+                              [&](double r, std::complex<double> a) { sum += r * std::norm(a); });
       if (sum != 0) triplets.emplace_back(row, col, m_kappa * weight * sum);
     });
     Matrix k(size, size);
@@ -114,8 +116,8 @@ double band_diagonal_rate(const CollisionBands<Dim>& bands, const Correlation& c
   double sum = 0;
   for (Eigen::Index m = 0; m < setup.band_count(); ++m)
     for (const auto& w : setup.quadrature().weights(bands.energies(vertex, band), m))
-      setup.for_each_mu(vertex, w.vertex, [&](double r, const Eigen::MatrixXcd& a) {
-        sum += w.weight * r * std::norm(a(band, m));
+      setup.for_each_mu_entry(vertex, w.vertex, band, m, [&](double r, std::complex<double> a) {
+        sum += w.weight * r * std::norm(a);
       });
   return setup.kappa() * sum;
 }

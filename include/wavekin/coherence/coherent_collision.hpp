@@ -37,8 +37,8 @@ namespace wavekin {
 ///
 /// Identities the tests check: for band-diagonal σ the diagonal of Q[σ] is the (C.3) collision
 /// exactly (same discretisation), so ∫∫ tr σ is conserved to round-off for such σ.
-/// Cost of assembly: n² vertices² simplex visits, one overlap call per (pair on a shell, μ),
-/// 2n² nonzeros per (pair, band pair).
+/// Cost of assembly: n² vertices shell queries (only the simplices whose energy range holds the
+/// level), one overlap call per (point pair on a shell, μ), 2n² nonzeros per (pair, band pair).
 /// \tparam Dim  dimension of p
 template <int Dim>
 class CoherentCollision : public detail::CollisionSummary<Dim> {
@@ -115,19 +115,17 @@ class CoherentCollision : public detail::CollisionSummary<Dim> {
       triplets.emplace_back(r, col, v);
     };
     Eigen::MatrixXcd gain(n, n), loss(n, n);
-    setup.for_each_pair([&](Eigen::Index row, Eigen::Index col, double weight) {
+    setup.for_each_pair([&](Eigen::Index row, Eigen::Index col, double weight,
+                            const auto& terms_of) {
       // The pair (p, b) ← (q, m) of the measure: b is σ's column band l for the gain and (with
       // LossShell::column) the loss; with LossShell::state the loss takes b as the band m'
       // it acts on, for every column l.
       const Eigen::Index p = row / n, b = row % n, q = col / n, m = col % n;
+      const auto& terms = terms_of();
+      if (terms.empty()) return;
       gain.setZero();
       loss.setZero();
-      bool any = false;
-      setup.for_each_mu(p, q, [&](double r, const Eigen::MatrixXcd& a) {
-        any = true;
-        detail::add_coherent_terms(r, a, b, m, gain, loss);
-      });
-      if (!any) return;
+      for (const auto& term : terms) detail::add_coherent_terms(term.r, term.a, b, m, gain, loss);
       const double c = m_kappa * weight;
       if (shell == LossShell::column) {
         m_loss[static_cast<std::size_t>(row)] += c * loss;

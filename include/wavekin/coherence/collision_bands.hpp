@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <numbers>
 #include <utility>
 #include <vector>
@@ -62,6 +63,41 @@ struct BandCollisionOptions {
   /// The loss term's energy shell (CoherentCollision; see LossShell).
   LossShell loss_shell = LossShell::column;
 };
+
+namespace detail {
+
+// Overlaps that give a single entry A_jm(p, q − μ) at a fraction of the whole matrix's cost (the
+// band-diagonal (C.3) needs one entry per pair; LabelTableOverlap in from_bloch.hpp).
+template <int Dim>
+class OverlapEntries {
+ public:
+  virtual ~OverlapEntries() = default;
+  [[nodiscard]] virtual Eigen::MatrixXcd matrix(Eigen::Index p, Eigen::Index q,
+                                                const LatticeIndex<Dim>& mu) const = 0;
+  [[nodiscard]] virtual std::complex<double> entry(Eigen::Index p, Eigen::Index q,
+                                                   const LatticeIndex<Dim>& mu, Eigen::Index j,
+                                                   Eigen::Index m) const = 0;
+};
+
+// The CollisionBands::Overlap callable of an OverlapEntries (shared between copies): the
+// collisions recognise it (std::function::target) and take single entries where they need them;
+// a callable set in its place is called for whole matrices.
+template <int Dim>
+class EntryOverlap {
+ public:
+  explicit EntryOverlap(std::shared_ptr<const OverlapEntries<Dim>> source)
+      : m_source(std::move(source)) {}
+  [[nodiscard]] Eigen::MatrixXcd operator()(Eigen::Index p, Eigen::Index q,
+                                            const LatticeIndex<Dim>& mu) const {
+    return m_source->matrix(p, q, mu);
+  }
+  [[nodiscard]] const OverlapEntries<Dim>& source() const noexcept { return *m_source; }
+
+ private:
+  std::shared_ptr<const OverlapEntries<Dim>> m_source;
+};
+
+}  // namespace detail
 
 /// \brief Band energies and overlaps on a ZoneGrid (the whole zone, or a patch of it), what the
 /// collisions of P1 (4.15), (5.2) and (C.3) read.

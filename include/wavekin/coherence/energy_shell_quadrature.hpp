@@ -19,6 +19,7 @@
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/lattice.hpp"
 #include "wavekin/core/zone_grid.hpp"
+#include "wavekin/coherence/detail/energy_interval_index.hpp"
 #include "wavekin/coherence/detail/simplex_shell.hpp"
 
 namespace wavekin {
@@ -110,7 +111,11 @@ struct ShellWeight {
 /// edges, van Hove energies and crossings) g converges with order (Dim+1)/2 in the root mean square
 /// over energies — measured 1.0 (1D), 1.5 (2D), 2.0 (3D); pointwise the error oscillates with N —
 /// and integrals of g against smooth functions of E at O(h²); crossings on the shell give order 1.
-/// Cost O(Dim!·ΠN_l) per (E, band).
+/// The constructor indexes every band's simplices by their energy range
+/// (detail/energy_interval_index.hpp, O(Dim!·ΠN_l) per band), so a level E visits only the
+/// simplices the shell can cross — O(Dim!·ΠN_l^{(d−1)/d}) per (E, band) for a band without flat
+/// stretches, instead of every simplex — in the order of a full scan, so every weight is the full
+/// scan's to the last bit.
 ///
 /// A `RegularisedDelta` (GaussianDelta, LorentzianDelta): w_v = (|B|/ΠN_l) δ_η(E − E_m(q_v)),
 /// the trapezoidal rule for the smoothed shell; its bias is O(η²) (Gaussian) and it needs
@@ -142,7 +147,8 @@ class EnergyShellQuadrature {
   /// \delta(E - E_m(q))\,dq\f$ over the union P of those cells: the shell is cut at the patch's
   /// edge. Vertex indices in weights(), integrate() and momentum() are positions in the support.
   /// A RegularisedDelta weighs every support vertex. With every vertex listed this is the
-  /// full-grid quadrature, weight for weight. Cost O(Dim!·|support|) per (E, band).
+  /// full-grid quadrature, weight for weight. Cost O(Dim!·|support|) per band (the index of
+  /// linear simplices).
   /// \pre every N_l >= 2; energies.rows() == zone.size(), at least one column, all finite.
   EnergyShellQuadrature(const ZoneGrid<Dim, Scalar>& zone, Energies energies, Delta delta = Delta{})
       : m_zone(zone),
@@ -179,6 +185,7 @@ class EnergyShellQuadrature {
     if constexpr (std::same_as<Delta, LinearSimplices>) {
       build_simplices();
       if (!m_support.empty()) build_patch_cells();
+      build_index();
     }
   }
 
@@ -224,13 +231,19 @@ class EnergyShellQuadrature {
   /// \pre E finite, 0 <= band < band_count().
   [[nodiscard]] std::vector<Weight> weights(Scalar energy, Eigen::Index band) const {
     check(energy, band, "weights");
-    std::vector<Scalar> dense(static_cast<std::size_t>(m_vertex_count), Scalar(0));
-    accumulate(energy, band,
-               [&](Eigen::Index v, Scalar w) { dense[static_cast<std::size_t>(v)] += w; });
+    // The contributions in visiting order, stably sorted by vertex and summed from 0 in that
+    // order: each weight is the same sum, term for term, as a dense accumulation.
+    std::vector<Weight> terms;
+    accumulate(energy, band, [&](Eigen::Index v, Scalar w) { terms.push_back(Weight{v, w}); });
+    std::stable_sort(terms.begin(), terms.end(),
+                     [](const Weight& a, const Weight& b) { return a.vertex < b.vertex; });
     std::vector<Weight> out;
-    for (Eigen::Index v = 0; v < m_vertex_count; ++v)
-      if (dense[static_cast<std::size_t>(v)] != 0)
-        out.push_back(Weight{v, dense[static_cast<std::size_t>(v)]});
+    for (std::size_t k = 0; k < terms.size();) {
+      Scalar sum = 0;
+      const Eigen::Index v = terms[k].vertex;
+      for (; k < terms.size() && terms[k].vertex == v; ++k) sum += terms[k].weight;
+      if (sum != 0) out.push_back(Weight{v, sum});
+    }
     return out;
   }
 
@@ -350,37 +363,62 @@ class EnergyShellQuadrature {
     } while (std::next_permutation(axes.begin(), axes.end()));
   }
 
+  // The Dim + 1 vertices of simplex `id` = cell · simplices_per_cell + s, cells in the order
+  // of a full scan: the grid's cells by their unflipped corner 0, first index fastest, or the
+  // patch's cells.
+  [[nodiscard]] std::array<Eigen::Index, Dim + 1> simplex_vertices(std::size_t id) const {
+    const auto cell = static_cast<Eigen::Index>(id / simplices_per_cell);
+    const auto& simplex = m_simplices[id % simplices_per_cell];
+    std::array<Eigen::Index, Dim + 1> out;
+    if (is_patch()) {
+      const Corners& corner = m_patch_cells[static_cast<std::size_t>(cell)];
+      for (std::size_t k = 0; k <= Dim; ++k) out[k] = corner[static_cast<std::size_t>(simplex[k])];
+      return out;
+    }
+    Shape i;
+    for (int l = 0; l < Dim; ++l)
+      i[static_cast<std::size_t>(l)] = (cell / m_stride[static_cast<std::size_t>(l)]) %
+                                       m_points[static_cast<std::size_t>(l)];
+    for (std::size_t k = 0; k <= Dim; ++k) out[k] = corner_index(i, simplex[k]);
+    return out;
+  }
+
+  // Per band, the energy range [min, max) of every simplex in an EnergyIntervalIndex; flat
+  // simplices (max − min <= m_flat), which never weigh, are left out.
+  void build_index() {
+    const std::size_t cells =
+        is_patch() ? m_patch_cells.size() : static_cast<std::size_t>(m_vertex_count);
+    const std::size_t count = cells * simplices_per_cell;
+    std::vector<std::array<Eigen::Index, Dim + 1>> vertices(count);
+    for (std::size_t id = 0; id < count; ++id) vertices[id] = simplex_vertices(id);
+    std::vector<Scalar> lo(count), hi(count);
+    for (Eigen::Index m = 0; m < band_count(); ++m) {
+      const auto e = m_energies.col(m);
+      for (std::size_t id = 0; id < count; ++id) {
+        lo[id] = hi[id] = e[vertices[id][0]];
+        for (std::size_t k = 1; k <= Dim; ++k) {
+          lo[id] = std::min(lo[id], e[vertices[id][k]]);
+          hi[id] = std::max(hi[id], e[vertices[id][k]]);
+        }
+      }
+      m_index.emplace_back(lo, hi, [&](std::size_t id) { return hi[id] - lo[id] <= m_flat; });
+    }
+  }
+
   // Calls add(v, w) for every (vertex, weight) contribution; a vertex may come many times.
+  // Linear simplices: only the simplices whose energy range can contain E, in the order of a
+  // full scan over the cells (so every sum over them is the full scan's, to the last bit).
   template <class Add>
   void accumulate(Scalar energy, Eigen::Index band, Add&& add) const {
     const auto e = m_energies.col(band);
     if constexpr (std::same_as<Delta, LinearSimplices>) {
       const Scalar volume = m_cell_volume / static_cast<Scalar>(simplices_per_cell);
       std::array<Scalar, Dim + 1> ev, w;
-      const auto integrate_cell = [&](const Corners& corner) {
-        for (const auto& simplex : m_simplices) {
-          for (std::size_t k = 0; k <= Dim; ++k)
-            ev[k] = e[corner[static_cast<std::size_t>(simplex[k])]];
-          if (detail::simplex_shell_weights<Dim, Scalar>(ev, volume, energy, w, m_flat))
-            for (std::size_t k = 0; k <= Dim; ++k)
-              add(corner[static_cast<std::size_t>(simplex[k])], w[k]);
-        }
-      };
-      if (is_patch()) {
-        for (const auto& corner : m_patch_cells) integrate_cell(corner);
-        return;
-      }
-      Shape i{};
-      Corners corner;
-      for (Eigen::Index cell = 0; cell < m_vertex_count; ++cell) {
-        for (int b = 0; b < corners_per_cell; ++b)
-          corner[static_cast<std::size_t>(b)] = corner_index(i, b);
-        integrate_cell(corner);
-        // Next cell, first index fastest.
-        for (int l = 0; l < Dim; ++l) {
-          if (++i[static_cast<std::size_t>(l)] < m_points[static_cast<std::size_t>(l)]) break;
-          i[static_cast<std::size_t>(l)] = 0;
-        }
+      for (const auto id : m_index[static_cast<std::size_t>(band)].candidates(energy)) {
+        const auto vertex = simplex_vertices(id);
+        for (std::size_t k = 0; k <= Dim; ++k) ev[k] = e[vertex[k]];
+        if (detail::simplex_shell_weights<Dim, Scalar>(ev, volume, energy, w, m_flat))
+          for (std::size_t k = 0; k <= Dim; ++k) add(vertex[k], w[k]);
       }
     } else {
       const double cutoff = static_cast<double>(m_delta.cutoff());
@@ -404,6 +442,7 @@ class EnergyShellQuadrature {
   std::array<std::array<int, Dim + 1>, simplices_per_cell> m_simplices{};
   std::vector<Eigen::Index> m_support;  // empty: the full grid
   std::vector<Corners> m_patch_cells;
+  std::vector<detail::EnergyIntervalIndex<Scalar>> m_index;  // per band (linear simplices)
 };
 
 }  // namespace wavekin

@@ -73,7 +73,7 @@ namespace detail {
 // by large 3-D grids) is not built: q's own label map (PlaneWaveBasis::index_of) is used instead.
 // The data are shared between copies (CollisionBands is copied freely).
 template <int Dim>
-class LabelTableOverlap {
+class LabelTableOverlap : public OverlapEntries<Dim> {
  public:
   static constexpr std::size_t default_max_table_entries = std::size_t(1) << 25;
 
@@ -127,11 +127,45 @@ class LabelTableOverlap {
 
   [[nodiscard]] Eigen::MatrixXcd operator()(Eigen::Index p, Eigen::Index q,
                                             const LatticeIndex<Dim>& mu) const {
+    return matrix(p, q, mu);
+  }
+
+  [[nodiscard]] Eigen::MatrixXcd matrix(Eigen::Index p, Eigen::Index q,
+                                        const LatticeIndex<Dim>& mu) const override {
     const Data& d = *m_data;
-    Eigen::MatrixXcd out = Eigen::MatrixXcd::Zero(d.bands, d.bands);
+    // The rows i of p's and r of q's coefficients that pair up (G and G − μ), then one product
+    // of the gathered blocks: A = C_p(i, :)ᵀ conj(C_q(r, :)).
+    std::vector<Eigen::Index> rows_p, rows_q;
+    rows_p.reserve(d.labels[static_cast<std::size_t>(p)].size());
+    rows_q.reserve(rows_p.capacity());
+    for_each_pairing(p, q, mu, [&](Eigen::Index i, Eigen::Index r) {
+      rows_p.push_back(i);
+      rows_q.push_back(r);
+    });
+    return d.coefficients[static_cast<std::size_t>(p)](rows_p, Eigen::all).transpose() *
+           d.coefficients[static_cast<std::size_t>(q)](rows_q, Eigen::all).conjugate();
+  }
+
+  /// The entry (j, m) of operator()(p, q, μ) alone (what the band-diagonal (C.3) needs of a
+  /// pair): one sum over the labels instead of n² of them.
+  [[nodiscard]] std::complex<double> entry(Eigen::Index p, Eigen::Index q,
+                                           const LatticeIndex<Dim>& mu, Eigen::Index j,
+                                           Eigen::Index m) const override {
+    const auto& cp = m_data->coefficients[static_cast<std::size_t>(p)];
+    const auto& cq = m_data->coefficients[static_cast<std::size_t>(q)];
+    std::complex<double> sum = 0;
+    for_each_pairing(
+        p, q, mu, [&](Eigen::Index i, Eigen::Index r) { sum += cp(i, j) * std::conj(cq(r, m)); });
+    return sum;
+  }
+
+ private:
+  // Calls pair(i, r) for every plane wave i of p whose label G has G − μ in q's basis, at row r.
+  template <class Pair>
+  void for_each_pairing(Eigen::Index p, Eigen::Index q, const LatticeIndex<Dim>& mu,
+                        Pair&& pair) const {
+    const Data& d = *m_data;
     const auto& labels = d.labels[static_cast<std::size_t>(p)];
-    const auto& cp = d.coefficients[static_cast<std::size_t>(p)];
-    const auto& cq = d.coefficients[static_cast<std::size_t>(q)];
     for (std::size_t i = 0; i < labels.size(); ++i) {
       const LatticeIndex<Dim> shifted = labels[i] - mu;
       Eigen::Index r = -1;
@@ -143,15 +177,10 @@ class LabelTableOverlap {
       } else {
         r = d.bases[static_cast<std::size_t>(q)].index_of(shifted);
       }
-      if (r < 0) continue;
-      for (Eigen::Index j = 0; j < d.bands; ++j)
-        for (Eigen::Index m = 0; m < d.bands; ++m)
-          out(j, m) += cp(static_cast<Eigen::Index>(i), j) * std::conj(cq(r, m));
+      if (r >= 0) pair(static_cast<Eigen::Index>(i), r);
     }
-    return out;
   }
 
- private:
   struct Data {
     // Position of a label in the box, or −1 outside it.
     [[nodiscard]] std::int64_t cell(const LatticeIndex<Dim>& label) const {
@@ -203,7 +232,9 @@ CollisionBands<Dim> collision_bands_from_states(const ZoneGrid<Dim>& grid,
   require(static_cast<Eigen::Index>(states.size()) == grid.size(),
           "collision_bands_from_states: {} Bloch states for {} zone-grid vertices", states.size(),
           grid.size());
-  return CollisionBands<Dim>{grid, e, detail::LabelTableOverlap<Dim>(states, bands)};
+  return CollisionBands<Dim>{
+      grid, e,
+      detail::EntryOverlap<Dim>(std::make_shared<detail::LabelTableOverlap<Dim>>(states, bands))};
 }
 
 /// \brief CollisionBands of a BandTable grid (its gauge: ParallelTransportGauge unless the table

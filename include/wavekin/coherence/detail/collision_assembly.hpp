@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <numbers>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -103,7 +104,11 @@ class CollisionSetup {
 
   CollisionSetup(const CollisionBands<Dim>& bands, const Correlation& correlation,
                  const BandCollisionOptions& options, const char* who)
-      : m_correlation(correlation), m_overlap(&bands.overlap), m_who(who), m_zone(bands.grid) {
+      : m_correlation(correlation),
+        m_overlap(&bands.overlap),
+        m_entries(bands.overlap.template target<EntryOverlap<Dim>>()),
+        m_who(who),
+        m_zone(bands.grid) {
     for (int l = 0; l < Dim; ++l) {
       const auto nl = bands.grid.counts()[static_cast<std::size_t>(l)];
       require(nl >= 2, "{}: {} grid points along e^{} (need >= 2)", who, nl, l + 1);
@@ -129,7 +134,10 @@ class CollisionSetup {
 
   CollisionSetup(const PointSumBands<Dim>& bands, const Correlation& correlation,
                  const BandCollisionOptions& options, const char* who)
-      : m_correlation(correlation), m_overlap(&bands.overlap), m_who(who) {
+      : m_correlation(correlation),
+        m_overlap(&bands.overlap),
+        m_entries(bands.overlap.template target<EntryOverlap<Dim>>()),
+        m_who(who) {
     require(!bands.points.empty(), "{}: no points given", who);
     require(bands.band_count >= 1, "{}: band count n = {} must be >= 1", who, bands.band_count);
     double spread = 0;
@@ -167,20 +175,64 @@ class CollisionSetup {
     });
   }
 
-  // Calls visit(row, col, weight) for every nonzero S(row = p·n + l, col = q·n + m) of the pair
-  // measure, in row order.
+  // Calls visit(R̂(p − q + μ), A_jm(p, q − μ)) for every kept μ of the pair (p, q). An
+  // EntryOverlap (collision_bands_from_states) gives the entry alone, at about 1/n² of the
+  // matrix's cost; any other overlap callable gives its matrix's entry.
+  template <class Visit>
+  void for_each_mu_entry(Eigen::Index p, Eigen::Index q, Eigen::Index j, Eigen::Index m,
+                         Visit&& visit) const {
+    if (m_entries == nullptr) {
+      for_each_mu(p, q, [&](double r, const Eigen::MatrixXcd& a) { visit(r, a(j, m)); });
+      return;
+    }
+    mu_sum().for_each(p, q, [&](const LatticeIndex<Dim>& mu, const Vector& arg) {
+      const double r = m_correlation.spectral_density(arg);
+      const std::complex<double> a = m_entries->source().entry(p, q, mu, j, m);
+      require(std::isfinite(a.real()) && std::isfinite(a.imag()),
+              "{}: overlap entry ({}, {}) at (p {}, q {}) is not finite", m_who, j, m, p, q);
+      visit(r, a);
+    });
+  }
+
+  // One kept μ of a point pair (p, q): r = R̂(p − q + μ) and a = A(p, q − μ).
+  struct MuTerm {
+    double r;
+    Eigen::MatrixXcd a;
+  };
+
+  // Calls visit(row, col, weight, terms) for every nonzero S(row = p·n + l, col = q·n + m) of
+  // the pair measure, in row order; terms() gives the MuTerms of the point pair (p, q) in the
+  // order of for_each_mu, computed on the first call for the pair and shared by all its band
+  // pairs (l, m): the overlaps, not the shells, are the bulk of an assembly.
   template <class Visit>
   void for_each_pair(Visit&& visit) const {
+    const Eigen::Index n = band_count();
+    std::unordered_map<Eigen::Index, std::vector<MuTerm>> cache;  // the q of the current p
+    Eigen::Index cached_p = -1;
+    const auto terms_of = [&](Eigen::Index p, Eigen::Index q) -> const std::vector<MuTerm>& {
+      if (p != cached_p) {
+        cache.clear();
+        cached_p = p;
+      }
+      const auto [it, inserted] = cache.try_emplace(q);
+      if (inserted)
+        for_each_mu(p, q, [&](double r, const Eigen::MatrixXcd& a) {
+          it->second.push_back(MuTerm{r, a});
+        });
+      return it->second;
+    };
     if (m_quadrature.empty()) {  // the point sum
-      const Eigen::Index size = m_vertex_count * m_band_count;
+      const Eigen::Index size = m_vertex_count * n;
       for (Eigen::Index row = 0; row < size; ++row)
-        for (Eigen::Index col = 0; col < size; ++col) visit(row, col, 1.0);
+        for (Eigen::Index col = 0; col < size; ++col)
+          visit(row, col, 1.0, [&]() -> const auto& { return terms_of(row / n, col / n); });
       return;
     }
     const auto s = shell_pair_measure();
     for (Eigen::Index row = 0; row < s.outerSize(); ++row)
       for (Eigen::SparseMatrix<double, Eigen::RowMajor>::InnerIterator it(s, row); it; ++it)
-        visit(row, it.col(), it.value());
+        visit(row, it.col(), it.value(),
+              [&]() -> const auto& { return terms_of(row / n, it.col() / n); });
   }
 
  private:
@@ -218,6 +270,7 @@ class CollisionSetup {
 
   Correlation m_correlation;
   const Overlap* m_overlap;
+  const EntryOverlap<Dim>* m_entries;  // the overlap when it gives single entries, else null
   const char* m_who;
   std::optional<ZoneGrid<Dim>> m_zone;
   const Eigen::MatrixXd* m_energies = nullptr;
