@@ -5,6 +5,7 @@
 // and "(2D)"). SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <complex>
@@ -179,6 +180,48 @@ std::vector<std::vector<double>> solve_band_diagonal(const BandDiagonalCollision
   return solve_linear<Eigen::VectorXd>(
       [&](const Eigen::VectorXd& x) { return Eigen::VectorXd(collision.matrix() * x); }, s, rho,
       times, std::forward<Series>(series));
+}
+
+// The x-homogeneous (4.15) from N⁰ = f̂⁰ f̂⁰ᴴ (f0: bands × zone vertices), by CoherentRte on a
+// field constant in x (a 4^Dim-point grid, where the transport is the identity and only the
+// rotation (E_j − E_l)/ε of the coherences acts) in Strang steps of at most 0.01/rate, so that
+// the collision part is O(h²) accurate to < 1e-4. Returns series(population) at each of `times`
+// as [series][time], population(r, j) = N_jj(p_r) (the layout of solve_band_diagonal).
+template <int Dim, class States, class Correlation, class Series>
+std::vector<std::vector<double>> solve_coherent(const States& states,
+                                                const CollisionBands<Dim>& bands,
+                                                const std::vector<Eigen::Index>& band_indices,
+                                                const Correlation& correlation, double epsilon,
+                                                const Eigen::MatrixXcd& f0,
+                                                const std::vector<double>& times, double rate,
+                                                Series&& series) {
+  CoherentRte<Dim> rte(PeriodicGrid<Dim>::cube(4, 1.0),
+                       band_data_from_states(states, band_indices), epsilon,
+                       CoherentCollision<Dim>(bands, correlation));
+  auto field = rte.make_field();
+  const Eigen::Index nb = f0.rows();
+  for (Eigen::Index r = 0; r < f0.cols(); ++r)
+    for (Eigen::Index j = 0; j < nb; ++j)
+      for (Eigen::Index l = 0; l < nb; ++l)
+        for (auto& x : field.block(r, j, l)) x = f0(j, r) * std::conj(f0(l, r));
+  std::vector<std::vector<double>> out;
+  const auto record = [&] {
+    const std::vector<double> values =
+        series([&](Eigen::Index r, Eigen::Index j) { return field(r, j, j, 0).real(); });
+    out.resize(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) out[i].push_back(values[i]);
+  };
+  record();
+  for (std::size_t k = 1; k < times.size(); ++k) {
+    const double interval = times[k] - times[k - 1];
+    // (less a round-off margin: the studies' output intervals are often exactly 0.05/rate)
+    const int substeps =
+        std::max(1, static_cast<int>(std::ceil(interval * rate / 0.01 - 1e-9)));
+    const double h = interval / substeps;
+    for (int i = 0; i < substeps; ++i) rte.step(field, times[k - 1] + i * h, h);
+    record();
+  }
+  return out;
 }
 
 // The least-squares slope of T over the output times after t = 0: the wave's T jumps within
@@ -373,34 +416,9 @@ inline RandomStudyResult run_random_study(const RandomStudyParameters& parameter
   result.transfer_c3 = detail::solve_band_diagonal(c3, s0, result.times, [&](const Eigen::VectorXd& s) {
     return far_population([&](Eigen::Index r, Eigen::Index j) { return s[r * nb + j]; });
   });
-  {
-    CoherentRte<1> rte(PeriodicGrid<1>::cube(4, 1.0), band_data_from_states(states, all_bands),
-                       epsilon, CoherentCollision<1>(bands, correlation));
-    auto field = rte.make_field();
-    for (Eigen::Index r = 0; r < cells; ++r)
-      for (Eigen::Index j = 0; j < nb; ++j)
-        for (Eigen::Index l = 0; l < nb; ++l)
-          for (std::ptrdiff_t k = 0; k < 4; ++k) field(r, j, l, k) = f0(j, r) * std::conj(f0(l, r));
-    result.transfer_415.assign(static_cast<std::size_t>(nb), {});
-    const auto record = [&] {
-      const auto values = far_population([&](Eigen::Index r, Eigen::Index j) {
-        return field(r, j, j, 0).real();
-      });
-      for (Eigen::Index j = 0; j < nb; ++j)
-        result.transfer_415[static_cast<std::size_t>(j)].push_back(
-            values[static_cast<std::size_t>(j)]);
-    };
-    record();
-    // Strang steps of at most 0.01 β^{-1}: the collision part is O(h²) accurate to < 1e-4.
-    const int per_output = std::max(1, static_cast<int>(std::ceil(
-                                           t_end / parameters.output_times * result.rate / 0.01)));
-    const double h = t_end / parameters.output_times / per_output;
-    double t = 0;
-    for (int k = 1; k <= parameters.output_times; ++k) {
-      for (int i = 0; i < per_output; ++i, t += h) rte.step(field, t, h);
-      record();
-    }
-  }
+  result.transfer_415 = detail::solve_coherent<1>(
+      states, bands, all_bands, correlation, epsilon, f0, result.times, result.rate,
+      far_population);
 
   // The Monte Carlo.
   const RandomPotentialSample<1> sample(
@@ -447,6 +465,7 @@ struct RandomStudy2dParameters {
   std::uint64_t samples = 16, seed = 14, chunk_size = 2;
   int threads = 1;
   std::string checkpoint;  ///< Ensemble checkpoint file (empty: none)
+  bool coherent = false;   ///< also solve the x-homogeneous (4.15) (assembly: n_b² blocks)
 };
 
 /// \brief What the 2D study measured: one series, S(t) = Σ_j Σ_{|p_r − p₀| > radius} |f̂_j(p_r)|²
@@ -461,8 +480,9 @@ struct RandomStudy2dResult : PopulationComparison {
   double rate = 0;  ///< β = dS/dt at t = 0 under (C.3) from N⁰ (the packet's initial rate out)
 };
 
-/// \brief Runs the 2D study: the Monte Carlo of (4.1) against the x-homogeneous (C.3) on the
-/// supercell's zone grid and states. Cost per sample: steps × 2 FFTs of (nM)² points.
+/// \brief Runs the 2D study: the Monte Carlo of (4.1) against the x-homogeneous (C.3), and with
+/// `coherent` (4.15), on the supercell's zone grid and states. Cost per sample: steps × 2 FFTs
+/// of (nM)² points.
 inline RandomStudy2dResult run_random_study_2d(const RandomStudy2dParameters& parameters) {
   const double epsilon = parameters.epsilon;
   RandomStudy2dResult result;
@@ -556,6 +576,11 @@ inline RandomStudy2dResult run_random_study_2d(const RandomStudy2dParameters& pa
   result.transfer_c3 = detail::solve_band_diagonal(c3, s0, result.times, [&](const Eigen::VectorXd& s) {
     return scattered([&](Eigen::Index r, Eigen::Index j) { return s[r * nb + j]; });
   });
+
+  if (parameters.coherent)
+    result.transfer_415 = detail::solve_coherent<2>(bloch.states(), bands, all_bands, correlation,
+                                                    epsilon, f0, result.times, result.rate,
+                                                    scattered);
 
   const auto sample = detail::rectangular_sample(bloch, epsilon, dt, correlation);
   const auto options = detail::ensemble_options(
