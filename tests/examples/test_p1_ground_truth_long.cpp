@@ -1,6 +1,7 @@
 // Long study (label `long`): the p1_ground_truth driver at the Dirac point (u = 0), ε = 1/8,
 // 1/20, 1/32: (3.16) with finite-ε data converges to the exact solution of (1.2) at the
-// measured order, and both negative controls stay O(1); at ε = 1/56, 1/80 the order is first. SPDX-License-Identifier: MIT
+// measured order, and both negative controls stay O(1); at ε = 1/56, 1/80 the order is first.
+// SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
 #include <cmath>
