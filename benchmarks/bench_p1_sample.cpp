@@ -4,6 +4,9 @@
 // forward + inverse pair per step), timed in the same process with the same plans (MEASURE, as the
 // drivers plan). Reported: `sample_over_ffts` = (sample CPU time) / (320 × pair CPU time), and
 // `draw_over_pair`, the cost of drawing N in pairs.
+// Also one SplitStepSpectral step in 1D, N = 320 … 8192 (P2's scales: unit box, ε = 4/N, a static
+// potential V(x/ε) + noise as a StaticFieldCoefficient), against its one in-place FFT pair on an
+// aligned array, timed right after the steps in the same process: `step_per_its_ffts`.
 // SPDX-License-Identifier: MIT
 #include <benchmark/benchmark.h>
 
@@ -18,6 +21,8 @@
 #include "wavekin/core/correlation.hpp"
 #include "wavekin/core/fft.hpp"
 #include "wavekin/montecarlo/random_potential_sample.hpp"
+#include "wavekin/schrodinger/detail/aligned_field.hpp"
+#include "wavekin/schrodinger/split_step_spectral.hpp"
 
 namespace {
 
@@ -84,8 +89,43 @@ void p1_sample_2d(benchmark::State& state) {
   state.counters["pair_ms"] = median(pair_ms);
 }
 
+void split_step_1d(benchmark::State& state) {
+  const long points = state.range(0);
+  const auto grid = wavekin::PeriodicGrid<1>::cube(points, 1.0);
+  const double epsilon = 4.0 / static_cast<double>(points), dt = 0.05 * epsilon;
+  const wavekin::FftOptions fft{.rigor = wavekin::FftRigor::measure};
+  std::vector<double> potential(static_cast<std::size_t>(grid.size()));
+  std::vector<cplx> u(potential.size());
+  for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {
+    const double x = grid.point(j)[0];
+    potential[static_cast<std::size_t>(j)] =
+        2 * std::cos(2 * std::numbers::pi * x / epsilon) + 0.3 * std::sin(7.0 * x / epsilon);
+    u[static_cast<std::size_t>(j)] = std::exp(cplx(-64 * (x - 0.5) * (x - 0.5), x / epsilon));
+  }
+  wavekin::SplitStepSpectral propagator(
+      grid, epsilon, 1.0, wavekin::StaticFieldCoefficient<double>(std::move(potential)), fft);
+  double t = 0;
+  const double start = wavekin::bench::thread_seconds();
+  for (auto _ : state) {
+    propagator.step(u, t, dt);
+    t += dt;
+  }
+  const double step =
+      (wavekin::bench::thread_seconds() - start) / static_cast<double>(state.iterations());
+  const wavekin::Fft<1> transform(grid.counts(), fft);
+  wavekin::detail::AlignedField<double> a(u.size());
+  std::copy(u.begin(), u.end(), a.data());
+  const double pair = wavekin::bench::seconds_per_call([&] {
+    transform.forward(a.data());
+    transform.inverse(a.data());
+    benchmark::DoNotOptimize(a.data());
+  });
+  state.counters["step_per_its_ffts"] = step / pair;
+}
+
 }  // namespace
 
+BENCHMARK(split_step_1d)->Arg(320)->Arg(1280)->Arg(4096)->Arg(8192)->Unit(benchmark::kMicrosecond);
 BENCHMARK(p1_sample_2d)->Unit(benchmark::kSecond)->Iterations(3);
 
 BENCHMARK_MAIN();
