@@ -465,7 +465,9 @@ struct RandomStudy2dParameters {
   std::uint64_t samples = 16, seed = 14, chunk_size = 2;
   int threads = 1;
   std::string checkpoint;  ///< Ensemble checkpoint file (empty: none)
-  bool coherent = false;   ///< also solve the x-homogeneous (4.15) (assembly: n_b² blocks)
+  /// Also solve the x-homogeneous (4.15): its operator has n_b² blocks per point pair, so at
+  /// 48² vertices and 5 bands it took about 10 min of one core and 16 GB (docs/p1_ground_truth.md).
+  bool coherent = false;
 };
 
 /// \brief What the 2D study measured: one series, S(t) = Σ_j Σ_{|p_r − p₀| > radius} |f̂_j(p_r)|²
