@@ -23,13 +23,10 @@
 
 #include "wavekin/core/fft.hpp"
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
-#include "wavekin/schrodinger/detail/aligned_field.hpp"
 
 #include "bench_support.hpp"
 
 namespace {
-
-using wavekin::bench::thread_seconds;
 
 using cplx = std::complex<double>;
 constexpr double two_pi = 2 * std::numbers::pi;
@@ -88,34 +85,19 @@ void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, 
     const double r2 = (x.array() - 0.25).square().sum();
     u[static_cast<std::size_t>(j)] = std::exp(cplx(-128 * r2, x.sum() / epsilon));
   }
-  double t = 0;
-  const double start = thread_seconds();
-  for (auto _ : state) {
-    propagator.step(u, t, dt);
-    t += dt;
-  }
-  const double step_seconds = (thread_seconds() - start) / static_cast<double>(state.iterations());
+  const double step_seconds = wavekin::bench::seconds_per_step(state, propagator, u, dt);
   // One FFT pair on the same grid, timed now for as long as the steps took:
   // out of place (the plain library call), and in place on an FFTW-aligned
   // array, which is how the step runs its transforms (at N = 4096 FFTW's
   // in-place plan costs ~1.2× the out-of-place one, at 2^14 ~0.95×).
   const wavekin::Fft<Dim> fft(grid.counts(), fft_options);
-  const auto time_pairs = [](auto&& pair) {
-    return wavekin::bench::seconds_per_call(pair, 0.2, 100000);
-  };
   std::vector<cplx> f(u), g(u.size());
-  const double pair_seconds = time_pairs([&] {
+  const double pair_seconds = wavekin::bench::seconds_per_call([&] {
     fft.forward(f.data(), g.data());
     fft.inverse(g.data(), f.data());
     benchmark::DoNotOptimize(f.data());
   });
-  wavekin::detail::AlignedField<double> a(u.size());
-  std::copy(u.begin(), u.end(), a.data());
-  const double in_place_pair_seconds = time_pairs([&] {
-    fft.forward(a.data());
-    fft.inverse(a.data());
-    benchmark::DoNotOptimize(a.data());
-  });
+  const double in_place_pair_seconds = wavekin::bench::aligned_pair_seconds(fft, u);
 
   const auto& stats = propagator.statistics();
   const double iterations =

@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "wavekin/core/fft.hpp"
-#include "wavekin/schrodinger/detail/aligned_field.hpp"
 #include "wavekin/schrodinger/magnus_spectral.hpp"
 
 #include "bench_support.hpp"
@@ -50,22 +49,9 @@ void magnus_step(benchmark::State& state) {
   wavekin::MagnusSpectral propagator(grid, epsilon,
                                      wavekin::GridFieldCoefficient<double>(std::move(mass)),
                                      wavekin::ConstantCoefficient<double>(0.0), options);
-  double t = 0;
-  const double start = wavekin::bench::thread_seconds();
-  for (auto _ : state) {
-    propagator.step(u, t, dt);
-    t += dt;
-  }
-  const double step =
-      (wavekin::bench::thread_seconds() - start) / static_cast<double>(state.iterations());
-  const wavekin::Fft<Dim> fft(grid.counts(), options.fft);
-  wavekin::detail::AlignedField<double> a(u.size());
-  std::copy(u.begin(), u.end(), a.data());
-  const double pair = wavekin::bench::seconds_per_call([&] {
-    fft.forward(a.data());
-    fft.inverse(a.data());
-    benchmark::DoNotOptimize(a.data());
-  });
+  const double step = wavekin::bench::seconds_per_step(state, propagator, u, dt);
+  const double pair =
+      wavekin::bench::aligned_pair_seconds(wavekin::Fft<Dim>(grid.counts(), options.fft), u);
   const auto& stats = propagator.statistics();
   const double terms =
       static_cast<double>(stats.operator_applications) / static_cast<double>(stats.steps);

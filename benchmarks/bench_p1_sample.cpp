@@ -21,7 +21,6 @@
 #include "wavekin/core/correlation.hpp"
 #include "wavekin/core/fft.hpp"
 #include "wavekin/montecarlo/random_potential_sample.hpp"
-#include "wavekin/schrodinger/detail/aligned_field.hpp"
 #include "wavekin/schrodinger/split_step_spectral.hpp"
 
 namespace {
@@ -104,22 +103,8 @@ void split_step_1d(benchmark::State& state) {
   }
   wavekin::SplitStepSpectral propagator(
       grid, epsilon, 1.0, wavekin::StaticFieldCoefficient<double>(std::move(potential)), fft);
-  double t = 0;
-  const double start = wavekin::bench::thread_seconds();
-  for (auto _ : state) {
-    propagator.step(u, t, dt);
-    t += dt;
-  }
-  const double step =
-      (wavekin::bench::thread_seconds() - start) / static_cast<double>(state.iterations());
-  const wavekin::Fft<1> transform(grid.counts(), fft);
-  wavekin::detail::AlignedField<double> a(u.size());
-  std::copy(u.begin(), u.end(), a.data());
-  const double pair = wavekin::bench::seconds_per_call([&] {
-    transform.forward(a.data());
-    transform.inverse(a.data());
-    benchmark::DoNotOptimize(a.data());
-  });
+  const double step = wavekin::bench::seconds_per_step(state, propagator, u, dt);
+  const double pair = wavekin::bench::aligned_pair_seconds(wavekin::Fft<1>(grid.counts(), fft), u);
   state.counters["step_per_its_ffts"] = step / pair;
 }
 

@@ -1,9 +1,17 @@
-// benchmarks/bench_support.hpp — what the benchmark programs share: the thread's CPU clock and
-// the mean CPU time of a call.
+// benchmarks/bench_support.hpp — what the benchmark programs share: the thread's CPU clock, the
+// mean CPU time of a call, of a propagator's steps and of an aligned FFT pair.
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
+#include <complex>
 #include <ctime>
+#include <span>
+
+#include <benchmark/benchmark.h>
+
+#include "wavekin/core/fft.hpp"
+#include "wavekin/schrodinger/detail/aligned_field.hpp"
 
 namespace wavekin::bench {
 
@@ -27,6 +35,32 @@ double seconds_per_call(Fn&& fn, double min_seconds = 0.2, long max_calls = 1000
     elapsed = thread_seconds() - start;
   } while (elapsed < min_seconds && calls < max_calls);
   return elapsed / static_cast<double>(calls);
+}
+
+/// \brief Mean CPU seconds of one `propagator.step(u, t, dt)` over the benchmark loop of `state`
+/// (a benchmark::State), t advancing by dt from 0.
+template <class State, class Propagator, class Field>
+double seconds_per_step(State& state, Propagator& propagator, Field& u, double dt) {
+  double t = 0;
+  const double start = thread_seconds();
+  for (auto _ : state) {
+    propagator.step(u, t, dt);
+    t += dt;
+  }
+  return (thread_seconds() - start) / static_cast<double>(state.iterations());
+}
+
+/// \brief Mean CPU seconds of one in-place forward + inverse pair of `fft` on an FFTW-aligned
+/// copy of `u`: the form in which the spectral propagators run their transforms.
+template <int Dim>
+double aligned_pair_seconds(const Fft<Dim>& fft, std::span<const std::complex<double>> u) {
+  detail::AlignedField<double> a(u.size());
+  std::copy(u.begin(), u.end(), a.data());
+  return seconds_per_call([&] {
+    fft.forward(a.data());
+    fft.inverse(a.data());
+    benchmark::DoNotOptimize(a.data());
+  });
 }
 
 }  // namespace wavekin::bench

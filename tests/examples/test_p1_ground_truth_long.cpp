@@ -17,23 +17,42 @@
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_p1_ground_truth_long {
 
+namespace {
+
+// One run of the driver with `arguments` (and --threads 1 --no-plot) into a temporary folder,
+// and the figures of its summary.json. A failed run fails the test with the driver's log.
+class DriverRun {
+ public:
+  explicit DriverRun(const std::string& arguments) {
+    const auto out = m_dir.path / "out";
+    const auto log = m_dir.path / "log.txt";
+    const int status =
+        std::system(fmt::format("'{}' {} --threads 1 --no-plot --out '{}' > '{}' 2>&1",
+                                WAVEKIN_P1_GROUND_TRUTH_DRIVER, arguments, out.string(),
+                                log.string())
+                        .c_str());
+    INFO(wavekin::test::slurp(log));
+    REQUIRE(status == 0);
+    std::ifstream file(out / "summary.json");
+    m_results = nlohmann::json::parse(file).at("results");
+  }
+  [[nodiscard]] double value(const std::string& key) const {
+    return m_results.at(key).at("value").get<double>();
+  }
+
+ private:
+  wavekin::test::TempDir m_dir;
+  nlohmann::json m_results;
+};
+
+}  // namespace
+
 TEST_CASE("P1 (3.16) with finite-eps data converges to (1.2) at a Dirac point, controls do not",
           "[long][p1_ground_truth]") {
-  const wavekin::test::TempDir dir;
-  const auto out = dir.path / "out";
-  const auto log = dir.path / "log.txt";
   // The driver's defaults (L = 5, w = 0.8, n = 6, T = 2, ε = 1/8, 1/20, 1/32, all M ≡ 1 mod 3)
   // at u = 0 only: about 2 min of one core (ε = 1/32: a 160² supercell, 1.5 GB).
-  const int status = std::system(fmt::format("'{}' --u 0 --threads 1 --no-plot --out '{}' > '{}' 2>&1",
-                                             WAVEKIN_P1_GROUND_TRUTH_DRIVER, out.string(),
-                                             log.string())
-                                     .c_str());
-  INFO(wavekin::test::slurp(log));
-  REQUIRE(status == 0);
-  std::ifstream file(out / "summary.json");
-  const auto summary = nlohmann::json::parse(file);
-  const auto& results = summary.at("results");
-  const auto value = [&](const std::string& key) { return results.at(key).at("value").get<double>(); };
+  const DriverRun run("--u 0");
+  const auto value = [&](const std::string& key) { return run.value(key); };
   // The order of max_t e_ρ in ε. The run is deterministic (FFTW plans and compilers change it
   // by round-off only), so the window is about the measured value, not a noise band: 0.73
   // (e_ρ = 0.067, 0.034, 0.024; local slopes 0.74 and 0.71), below the first order of the
@@ -70,21 +89,10 @@ TEST_CASE("P1 (3.16) with finite-eps data converges to (1.2) at a Dirac point, c
 
 TEST_CASE("P1 (3.16) at a Dirac point: the rho order reaches first order at eps = 1/56 and 1/80",
           "[long][p1_ground_truth]") {
-  const wavekin::test::TempDir dir;
-  const auto out = dir.path / "out";
-  const auto log = dir.path / "log.txt";
   // M = 280 and 400 cells: M ≡ 1 mod 3 (the same triangle of grid points around K as the default
   // ε) and a multiple of ⌊M/40⌋ (the same model grid). About 4 min of one core, 7.7 GB peak.
-  const int status = std::system(
-      fmt::format("'{}' --eps {} {} --u 0 --threads 1 --no-plot --out '{}' > '{}' 2>&1",
-                  WAVEKIN_P1_GROUND_TRUTH_DRIVER, 1.0 / 56, 1.0 / 80, out.string(), log.string())
-          .c_str());
-  INFO(wavekin::test::slurp(log));
-  REQUIRE(status == 0);
-  std::ifstream file(out / "summary.json");
-  const auto summary = nlohmann::json::parse(file);
-  const auto& results = summary.at("results");
-  const auto value = [&](const std::string& key) { return results.at(key).at("value").get<double>(); };
+  const DriverRun run(fmt::format("--eps {} {} --u 0", 1.0 / 56, 1.0 / 80));
+  const auto value = [&](const std::string& key) { return run.value(key); };
   // The local orders between the two ε, measured 0.91 (ρ̄) and 0.99 (σ), against 0.73 and 0.93
   // over ε = 1/8 … 1/32: the slow ρ̄ order there is pre-asymptotic, and (3.16) converges at the
   // first order of its k·p derivation (docs/p1_ground_truth.md). The run is deterministic, so
