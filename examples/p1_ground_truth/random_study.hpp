@@ -31,6 +31,7 @@
 #include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/fit.hpp"
+#include "wavekin/core/integrate.hpp"
 #include "wavekin/montecarlo/random_potential_sample.hpp"
 #include "wavekin/random/ensemble.hpp"
 
@@ -139,17 +140,19 @@ std::vector<double> region_sum(std::span<const Eigen::Index> region, Eigen::Inde
   return out;
 }
 
+// Appends one output time's values to series laid out as [series][time].
+inline void append_series(std::vector<std::vector<double>>& out, const std::vector<double>& values) {
+  out.resize(values.size());
+  for (std::size_t j = 0; j < values.size(); ++j) out[j].push_back(values[j]);
+}
+
 // ds/dt = G s (`g(s)` returns G s) by classic RK4 with h·ρ ≤ 1 (ρ >= the spectral radius of G);
 // `series(s)` (a vector of K values) at every output time, returned as K series.
 template <class Vector, class Generator, class Series>
 std::vector<std::vector<double>> solve_linear(Generator&& g, Vector s, double rho,
                                               const std::vector<double>& times, Series&& series) {
   std::vector<std::vector<double>> out;
-  const auto record = [&] {
-    const std::vector<double> values = series(s);
-    out.resize(values.size());
-    for (std::size_t j = 0; j < values.size(); ++j) out[j].push_back(values[j]);
-  };
+  const auto record = [&] { append_series(out, series(s)); };
   record();
   for (std::size_t k = 1; k < times.size(); ++k) {
     const double span = times[k] - times[k - 1];
@@ -206,19 +209,13 @@ std::vector<std::vector<double>> solve_coherent(const States& states,
         for (auto& x : field.block(r, j, l)) x = f0(j, r) * std::conj(f0(l, r));
   std::vector<std::vector<double>> out;
   const auto record = [&] {
-    const std::vector<double> values =
-        series([&](Eigen::Index r, Eigen::Index j) { return field(r, j, j, 0).real(); });
-    out.resize(values.size());
-    for (std::size_t i = 0; i < values.size(); ++i) out[i].push_back(values[i]);
+    append_series(out, series([&](Eigen::Index r, Eigen::Index j) {
+                    return field(r, j, j, 0).real();
+                  }));
   };
   record();
   for (std::size_t k = 1; k < times.size(); ++k) {
-    const double interval = times[k] - times[k - 1];
-    // (less a round-off margin: the studies' output intervals are often exactly 0.05/rate)
-    const int substeps =
-        std::max(1, static_cast<int>(std::ceil(interval * rate / 0.01 - 1e-9)));
-    const double h = interval / substeps;
-    for (int i = 0; i < substeps; ++i) rte.step(field, times[k - 1] + i * h, h);
+    integrate(rte, field, times[k - 1], times[k], 0.01 / rate);
     record();
   }
   return out;
