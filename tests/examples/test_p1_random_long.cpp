@@ -3,7 +3,8 @@
 // and against (5.2) and (5.3)–(5.4) at the Dirac point (2D)
 // (examples/p1_ground_truth/random_study.hpp, dirac_study.hpp; docs/p1_ground_truth.md). The
 // hidden cases print the tables of the docs: build/release/tests/examples/test_p1_random_long
-// "[.study]" (also "[.study2d]", with COHERENT=1 against (4.15) too, and "[.dirac]").
+// "[.study]" (also "[.study2d]", with COHERENT=1 against (4.15) too, SHELL_BANDS=1 for (4.15) on
+// the bands the packet's energy shell meets, and "[.dirac]").
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
@@ -153,6 +154,7 @@ TEST_CASE("P1 random study 2D: one run, parameters from the environment", "[.stu
   p.radius = env_int("RADIUS_TENTHS", 8) / 10.0;
   p.bands = env_int("BANDS", 6);
   p.coherent = env_int("COHERENT", 0) != 0;
+  p.coherent_shell_bands = env_int("SHELL_BANDS", 0) != 0;
   const auto r = run_random_study_2d(p);
   fmt::print("2D ε = 1/{:.0f}: M = {}, {} grid points, {} steps, p₀ = ({:.4f}, {:.4f}), "
              "|p₀ − K'| = {:.4f}, band {} (gap {:.3f}), β = {:.4f}, {} samples, {:.3f} s/sample\n",
@@ -164,6 +166,9 @@ TEST_CASE("P1 random study 2D: one run, parameters from the environment", "[.stu
   fmt::print("  late slope MC {:.5f} ± {:.5f}, (C.3) {:.5f}; MC/(C.3) = {:.4f} ± {:.4f}\n",
              r.late_mean[0], r.late_se[0], r.late_c3[0], r.late_mean[0] / r.late_c3[0],
              r.late_se[0] / r.late_c3[0]);
+  if (p.coherent)
+    fmt::print("  (4.15) on bands {} (their complement holds {:.2e} of Σ|f̂⁰|²)\n",
+               fmt::join(r.coherent_bands, ", "), r.coherent_norm_outside);
   if (p.coherent)
     fmt::print("  (4.15): slope {:.5f}, late slope {:.5f}; late MC/(4.15) = {:.4f} ± {:.4f}\n",
                r.slope_415[0], r.late_415[0], r.late_mean[0] / r.late_415[0],
