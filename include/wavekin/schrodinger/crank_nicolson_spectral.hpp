@@ -473,25 +473,28 @@ class CrankNicolsonSpectral {
   // Inner products of GMRES over one chunk [k0, k1), accumulated in double (a float run keeps
   // them to float round-off instead of N·ε_float), on the interleaved parts: with a = (a_r, a_i)
   // pairs, Re conj(a)·b = Σ_i a[i] b[i] over all parts, and Im conj(a)·b = Σ_k a_r b_i − a_i b_r
-  // = Σ_i a[i] b[i ^ 1] over even i minus that over odd i. Eight interleaved partial sums of each
+  // = Σ_i a[i] b[i ^ 1] over even i minus that over odd i. Sixteen interleaved partial sums of each
   // (a single running sum is a chain of dependent additions, bound by the adder's latency), in a
   // fixed order, so results are reproducible; the loops are plain products, which GCC vectorises.
-  static constexpr std::size_t lanes = 32;
+  static constexpr std::size_t lanes = 16;
   [[nodiscard]] static std::complex<double> dot(std::size_t k0, std::size_t k1,
                                                 const complex_type* a_, const complex_type* b_) {
     const Scalar* __restrict__ a = re(a_);
     const Scalar* __restrict__ b = re(b_);
     double real[lanes] = {}, cross[lanes] = {};
     std::size_t i = 2 * k0;
+    // (The swapped pair is written out: an index expression such as l ^ 1 makes GCC gather.)
     for (; i + lanes <= 2 * k1; i += lanes)
-      for (std::size_t l = 0; l < lanes; ++l) {
+      for (std::size_t l = 0; l < lanes; l += 2) {
         real[l] += double(a[i + l]) * double(b[i + l]);
-        cross[l] += double(a[i + l]) * double(b[i + (l ^ 1)]);
+        real[l + 1] += double(a[i + l + 1]) * double(b[i + l + 1]);
+        cross[l] += double(a[i + l]) * double(b[i + l + 1]);
+        cross[l + 1] += double(a[i + l + 1]) * double(b[i + l]);
       }
     double re_sum = 0, im_sum = 0;
-    for (std::size_t l = 0; l < lanes; ++l) {
-      re_sum += real[l];
-      im_sum += (l % 2 == 0 ? cross[l] : -cross[l]);
+    for (std::size_t l = 0; l < lanes; l += 2) {
+      re_sum += real[l] + real[l + 1];
+      im_sum += cross[l] - cross[l + 1];
     }
     for (; i < 2 * k1; i += 2) {
       re_sum += double(a[i]) * double(b[i]) + double(a[i + 1]) * double(b[i + 1]);
