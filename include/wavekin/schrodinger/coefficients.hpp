@@ -282,18 +282,23 @@ SampledRange<Scalar> sample_with_range(const Coefficient& coefficient,
                                        const PeriodicGrid<Dim, Scalar>& grid, Scalar t,
                                        std::vector<Scalar>& values) {
   if constexpr (requires { coefficient.value(); } && Coefficient::is_constant) {
-    std::fill(values.begin(), values.end(), coefficient.value());
+    // Only this function writes `values`: equal ends mean the buffer already holds the value.
+    if (values.empty() || values.front() != coefficient.value() ||
+        values.back() != coefficient.value())
+      std::fill(values.begin(), values.end(), coefficient.value());
     return {coefficient.value(), coefficient.value(), coefficient.value(), true};
   } else {
     coefficient.sample(grid, t, std::span<Scalar>(values));
-    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-    SampledRange<Scalar> range{*lo, *hi, *lo, *hi - *lo == Scalar(0)};
-    if (!range.uniform) {
-      Scalar sum = 0;  // plain sum: the mean only sets a preconditioner or a shift
-      for (const Scalar v : values) sum += v;
-      range.mean = sum / static_cast<Scalar>(values.size());
+    // One pass. A NaN fails both comparisons, so it never becomes lo or hi, but it makes the
+    // sum NaN; `uniform` then is false and the caller's check names the point.
+    Scalar lo = values.front(), hi = values.front(), sum = 0;
+    for (const Scalar v : values) {
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+      sum += v;  // plain sum: the mean only sets a preconditioner or a shift
     }
-    return range;
+    const bool uniform = hi - lo == Scalar(0) && std::isfinite(sum);
+    return {lo, hi, uniform ? lo : sum / static_cast<Scalar>(values.size()), uniform};
   }
 }
 
