@@ -210,13 +210,11 @@ class CrankNicolsonSpectral {
   /// \throws convergence_error if GMRES does not reach the tolerance within
   ///      max_iterations (message: iterations and residual; u is unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
-    // u's finiteness is checked by its norm (Krylov path) or in full (diagonal path): one pass
-    // less per step.
+    // u's finiteness is checked through its norm, taken as it is copied in (one pass less).
     detail::check_wave_size(m_grid, u.size(), "CrankNicolsonSpectral::step");
     require(std::isfinite(dt) && dt != 0,
             "CrankNicolsonSpectral::step: dt must be finite and non-zero, got {}", dt);
     require(std::isfinite(t), "CrankNicolsonSpectral::step: t must be finite, got {}", t);
-    m_input = u;
 
     const Scalar t_half = t + dt / 2;
     sample_coefficients(t_half);
@@ -225,11 +223,18 @@ class CrankNicolsonSpectral {
 
     // Through our own aligned arrays: a caller array of another FFTW
     // alignment class would make Fft plan its fallback inside the step.
-    std::copy(u.begin(), u.end(), m_uhat.data());
+    // ‖u‖² on the way: ‖Û^n‖² = N‖u‖² (Parseval, unnormalised forward transform) for GMRES, and
+    // a non-finite u shows in it.
+    double u_norm2 = 0;
+    chunked([&](std::size_t k0, std::size_t k1) {
+      std::copy(u.begin() + static_cast<std::ptrdiff_t>(k0),
+                u.begin() + static_cast<std::ptrdiff_t>(k1), m_uhat.data() + k0);
+      u_norm2 += norm2(k0, k1, m_uhat.data());
+    });
+    if (!std::isfinite(u_norm2)) detail::check_finite_wave<Scalar>(u, "CrankNicolsonSpectral::step");
     m_fft.forward(m_uhat.data());
     StepReport report;
     if (m_mass_uniform && m_potential_uniform) {
-      detail::check_finite_wave<Scalar>(u, "CrankNicolsonSpectral::step");
       // (1 − iθ)/(1 + iθ) with θ = c m |ξ|² + d V: the scheme's exact solution.
       for (std::size_t k = 0; k < m_n; ++k) {
         const Scalar theta = m_c * m_mass_mean * m_xi.xi_squared[k] + m_d * m_potential_mean;
@@ -251,7 +256,7 @@ class CrankNicolsonSpectral {
           m_potential_deviation[k] = m_d * (m_potential_values[k] - m_potential_mean);
       // Û^{n+1} = 2 Ẑ − Û^n with Â Ẑ = Û^n: the Cayley step (I + iH)^{-1}(I − iH) is
       // 2(I + iH)^{-1} − I, so no operator application makes the right-hand side.
-      gmres(report);
+      gmres(report, static_cast<Scalar>(std::sqrt(u_norm2 * static_cast<double>(m_n))));
       // Ẑ = P̂^{-1} w; U^{n+1} = 2Z − U^n in the pass that copies it out.
       for (std::size_t k = 0; k < m_n; ++k)
         m_work2[k] = detail::complex_product(m_preconditioner[k], m_solution[k]);
@@ -631,12 +636,6 @@ class CrankNicolsonSpectral {
     Scalar* __restrict__ x = re(x_);
     for (std::size_t k = 2 * k0; k < 2 * k1; ++k) x[k] *= f;
   }
-  [[nodiscard]] Scalar norm(const complex_type* a) const {
-    double sum = 0;
-    chunked([&](std::size_t k0, std::size_t k1) { sum += norm2(k0, k1, a); });
-    return static_cast<Scalar>(std::sqrt(sum));
-  }
-
   // Orthogonalises v against basis(0 … j) by classical Gram–Schmidt with the inner products
   // given (h_i = conj(v_i)·v, `dots`, taken in the pass that made v), in one pass that also
   // takes ‖v‖². A second round (inner products and update in one more pass each) runs when the
@@ -672,13 +671,12 @@ class CrankNicolsonSpectral {
   // solution). Each Krylov vector is normalised in the pass that next reads it; each update
   // w += Σ y_i v_i rides on the first pass of the next true-residual application; when that
   // residual is below the tolerance, w (in m_solution) gives the solution Ẑ = P̂^{-1} w.
-  void gmres(StepReport& report) {
+  // b_norm = ‖b̂‖.
+  void gmres(StepReport& report, Scalar b_norm) {
     const std::size_t restart = static_cast<std::size_t>(m_options.restart);
     const complex_type* b = m_uhat.data();
     complex_type* w = m_solution.data();
-    const Scalar b_norm = norm(b);
-    if (!std::isfinite(b_norm)) detail::check_finite_wave<Scalar>(m_input, "CrankNicolsonSpectral::step");
-    std::copy(b, b + m_n, w);
+    bool first = true;  // w = b̂ is copied in the first residual's pass
     std::vector<std::complex<double>>& dots = m_dots;
     std::size_t update = 0;  // pending w += Σ_{i < update} y_i v_i
     int iterations = 0;
@@ -690,12 +688,14 @@ class CrankNicolsonSpectral {
       apply(
           w, r,
           [&](std::size_t k0, std::size_t k1) {
+            if (first) std::copy(b + k0, b + k1, w + k0);
             for (std::size_t i = 0; i < update; ++i) axpy(k0, k1, m_y[i], basis(i), w);
           },
           [&](std::size_t k0, std::size_t k1) {
             residual_kernel(k0, k1, re(b), re(w), re(r));
             r_norm2 += norm2(k0, k1, r);
           });
+      first = false;
       const Scalar beta = static_cast<Scalar>(std::sqrt(r_norm2));
       relative = b_norm > 0 ? beta / b_norm : Scalar(0);
       if (relative <= m_options.tolerance) break;
@@ -823,7 +823,6 @@ class CrankNicolsonSpectral {
   Scalar m_c = 0, m_d = 0;  // εΔt/4 and Δt/(2ε) of the current step
 
   Buffer m_uhat, m_sum, m_solution, m_work, m_work2;
-  std::span<const complex_type> m_input;       // the u of the current step
   std::vector<complex_type> m_preconditioner;  // 1/P̂(ξ)
   Scalar m_preconditioner_kinetic = std::numeric_limits<Scalar>::quiet_NaN();
   Scalar m_preconditioner_shift = 0;  // c m̄ and d V̄ of m_preconditioner
