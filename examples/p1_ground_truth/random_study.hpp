@@ -198,10 +198,11 @@ std::vector<std::vector<double>> solve_coherent(const States& states,
                                                 const Correlation& correlation, double epsilon,
                                                 const Eigen::MatrixXcd& f0,
                                                 const std::vector<double>& times, double rate,
-                                                Series&& series) {
+                                                Series&& series,
+                                                const BandCollisionOptions& options = {}) {
   CoherentRte<Dim> rte(PeriodicGrid<Dim>::cube(4, 1.0),
                        band_data_from_states(states, band_indices), epsilon,
-                       CoherentCollision<Dim>(bands, correlation));
+                       CoherentCollision<Dim>(bands, correlation, options));
   auto field = rte.make_field();
   const Eigen::Index nb = f0.rows();
   for (Eigen::Index r = 0; r < f0.cols(); ++r)
@@ -222,29 +223,28 @@ std::vector<std::vector<double>> solve_coherent(const States& states,
   return out;
 }
 
-// The bands whose energy range over the zone vertices meets [E_lo, E_hi], the energies the data
-// f (bands × vertices) occupy: the range of E_j(p_r) over the entries with |f_j(p_r)|² above
-// 1e-12 of the largest, in the bands that hold at least 1e-3 of Σ|f|² (a packet in one band also
-// has O(ε) components in every other band, over all their energies; those are not the shell).
-// These are the bands the collision's energy shells through the data reach (energies: bands ×
-// vertices).
-inline std::vector<Eigen::Index> shell_bands(const Eigen::MatrixXd& energies,
-                                             const Eigen::MatrixXcd& f) {
-  const double floor = 1e-12 * f.cwiseAbs2().maxCoeff();
-  const double total = f.squaredNorm();
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (Eigen::Index j = 0; j < f.rows(); ++j) {
-    if (f.row(j).squaredNorm() < 1e-3 * total) continue;
-    for (Eigen::Index r = 0; r < f.cols(); ++r)
-      if (std::norm(f(j, r)) > floor) {
-        lo = std::min(lo, energies(j, r));
-        hi = std::max(hi, energies(j, r));
-      }
-  }
-  std::vector<Eigen::Index> out;
-  for (Eigen::Index j = 0; j < f.rows(); ++j)
-    if (energies.row(j).minCoeff() <= hi && energies.row(j).maxCoeff() >= lo) out.push_back(j);
-  return out;
+// The energy interval [E_lo, E_hi] that holds all but `tail` of Σ|f|² at each end of the data's
+// energy distribution (f: bands × vertices, energies: bands × vertices).
+inline std::pair<double, double> energy_window(const Eigen::MatrixXd& energies,
+                                               const Eigen::MatrixXcd& f, double tail) {
+  std::vector<std::pair<double, double>> weighted;  // (E, |f|²)
+  double total = 0;
+  for (Eigen::Index r = 0; r < f.cols(); ++r)
+    for (Eigen::Index j = 0; j < f.rows(); ++j) {
+      weighted.emplace_back(energies(j, r), std::norm(f(j, r)));
+      total += std::norm(f(j, r));
+    }
+  std::sort(weighted.begin(), weighted.end());
+  const auto quantile = [&](auto first, auto last) {
+    double sum = 0;
+    for (auto it = first; it != last; ++it) {
+      sum += it->second;
+      if (sum > tail * total) return it->first;
+    }
+    return (last - 1)->first;
+  };
+  return {quantile(weighted.begin(), weighted.end()),
+          quantile(weighted.rbegin(), weighted.rend())};
 }
 
 // The least-squares slope of T over the output times after t = 0: the wave's T jumps within
@@ -491,12 +491,12 @@ struct RandomStudy2dParameters {
   /// Also solve the x-homogeneous (4.15): its operator has n_b² blocks per point pair, so at
   /// 48² vertices and 5 bands it took about 10 min of one core and 16 GB (docs/p1_ground_truth.md).
   bool coherent = false;
-  /// (4.15) on the shell bands only: those whose energy range over the zone meets the energies
-  /// the packet occupies (where |f̂⁰_j(p_r)|² > 1e-12 of its largest value). The collision moves
-  /// population along energy shells, so the other bands receive none of it; what they lose is
-  /// their O(ε) coherences with the packet's band, which rotate at gap/ε. At 96² vertices this
-  /// is what makes (4.15) fit in memory (docs/p1_ground_truth.md).
-  bool coherent_shell_bands = false;
+  /// (4.15) on the energy shells of the data only (BandCollisionOptions::energy_min/max): the
+  /// window drops `coherent_tail` of Σ|f̂⁰|² at each end of the data's energy distribution, so
+  /// the population it leaves out is at most that. The collision moves population along
+  /// energy shells, so the rest never leaves the window. 0: every shell (at 48² vertices and
+  /// 5 bands that took 16 GB; docs/p1_ground_truth.md).
+  double coherent_tail = 0;
 };
 
 /// \brief What the 2D study measured: one series, S(t) = Σ_j Σ_{|p_r − p₀| > radius} |f̂_j(p_r)|²
@@ -509,8 +509,9 @@ struct RandomStudy2dResult : PopulationComparison {
   double distance_to_dirac = 0;  ///< |p₀ − K'|
   double gap = 0;                ///< distance of E_band(p₀) to the nearest other band at p₀
   double rate = 0;  ///< β = dS/dt at t = 0 under (C.3) from N⁰ (the packet's initial rate out)
-  std::vector<Eigen::Index> coherent_bands;  ///< the bands (4.15) was solved on
-  double coherent_norm_outside = 0;  ///< Σ|f̂⁰|² of the other bands over the total
+  /// The energy window (4.15) was solved in (±∞ without coherent_tail), and the share of
+  /// Σ|f̂⁰|² at energies outside it.
+  double coherent_energy_min = 0, coherent_energy_max = 0, coherent_outside = 0;
 };
 
 /// \brief Runs the 2D study: the Monte Carlo of (4.1) against the x-homogeneous (C.3), and with
@@ -611,24 +612,24 @@ inline RandomStudy2dResult run_random_study_2d(const RandomStudy2dParameters& pa
   });
 
   if (parameters.coherent) {
-    result.coherent_bands =
-        parameters.coherent_shell_bands ? detail::shell_bands(bloch.energies(), f0) : all_bands;
-    const auto& kept = result.coherent_bands;
-    const auto count = static_cast<Eigen::Index>(kept.size());
-    Eigen::MatrixXcd f_kept(count, f0.cols());
-    for (Eigen::Index i = 0; i < count; ++i) f_kept.row(i) = f0.row(kept[static_cast<std::size_t>(i)]);
-    result.coherent_norm_outside = 1 - f_kept.squaredNorm() / total;
-    // The kept bands' populations at their own band index, 0 for the others.
-    std::vector<Eigen::Index> position(static_cast<std::size_t>(nb), -1);
-    for (Eigen::Index i = 0; i < count; ++i) position[static_cast<std::size_t>(kept[static_cast<std::size_t>(i)])] = i;
-    result.transfer_415 = detail::solve_coherent<2>(
-        bloch.states(), collision_bands_from_states<2>(cell.zone(), bloch.states(), kept), kept,
-        correlation, epsilon, f_kept, result.times, result.rate, [&](const auto& population) {
-          return scattered([&](Eigen::Index r, Eigen::Index j) {
-            const Eigen::Index i = position[static_cast<std::size_t>(j)];
-            return i < 0 ? 0.0 : population(r, i);
-          });
-        });
+    BandCollisionOptions window;
+    if (parameters.coherent_tail > 0) {
+      const auto [lo, hi] = detail::energy_window(bloch.energies(), f0, parameters.coherent_tail);
+      window.energy_min = lo;
+      window.energy_max = hi;
+    }
+    result.coherent_energy_min = window.energy_min;
+    result.coherent_energy_max = window.energy_max;
+    double outside = 0;
+    for (Eigen::Index r = 0; r < f0.cols(); ++r)
+      for (Eigen::Index j = 0; j < nb; ++j) {
+        const double e = bloch.energies()(j, r);
+        if (e < window.energy_min || e > window.energy_max) outside += std::norm(f0(j, r));
+      }
+    result.coherent_outside = outside / total;
+    result.transfer_415 = detail::solve_coherent<2>(bloch.states(), bands, all_bands, correlation,
+                                                    epsilon, f0, result.times, result.rate,
+                                                    scattered, window);
   }
 
   const auto sample = detail::rectangular_sample(bloch, epsilon, dt, correlation);

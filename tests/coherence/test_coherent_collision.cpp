@@ -3,6 +3,7 @@
 // crossings, second order in Δt, input checks. SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <limits>
@@ -93,6 +94,51 @@ TEST_CASE("(4.15) on band-diagonal sigma is (C.3) on the diagonal and conserves 
     REQUIRE(scale > 0);
     CHECK((diagonal_of(qs, 4, true) - cs).cwiseAbs().maxCoeff() <= 1e-12 * scale);
   }
+}
+
+TEST_CASE("(4.15) on an energy window is the whole operator on the shells inside it",
+          "[coherence][collision]") {
+  // Bands 0 and 1 of the 1D crystal are separated by a gap, so the window from below band 0 to
+  // the middle of the gap holds exactly band 0's energy shells: the rows σ_j0 (column band 0)
+  // read only pairs (p, 0) ← (q, 0), all kept, and must equal the whole operator's for any σ;
+  // the rows σ_j1 have no pair left and must vanish.
+  const Crystal1D crystal(48);
+  const auto bands = crystal.collision_bands();
+  const double top0 = bands.energies.col(0).maxCoeff(), bottom1 = bands.energies.col(1).minCoeff();
+  REQUIRE(top0 < bottom1);
+  wavekin::BandCollisionOptions window;
+  window.energy_min = bands.energies.col(0).minCoeff() - 1;
+  window.energy_max = 0.5 * (top0 + bottom1);
+  const GaussianCorrelation<1> r(0.5);
+  const wavekin::CoherentCollision<1> full(bands, r);
+  const wavekin::CoherentCollision<1> windowed(bands, r, window);
+  CHECK(windowed.matrix().nonZeros() < full.matrix().nonZeros());
+  std::mt19937 gen(5);
+  std::normal_distribution<double> g;
+  Eigen::VectorXcd sigma(full.matrix().cols());
+  for (auto& x : sigma) x = cplx(g(gen), g(gen));
+  const Eigen::VectorXcd a = full.apply(sigma), b = windowed.apply(sigma);
+  const double scale = a.cwiseAbs().maxCoeff();
+  double column0 = 0, column1 = 0;
+  for (Eigen::Index k = 0; k < a.size(); ++k)
+    (k % 2 == 0 ? column0 : column1) =
+        std::max(k % 2 == 0 ? column0 : column1, std::abs(k % 2 == 0 ? a[k] - b[k] : b[k]));
+  // The same terms, summed in the same order up to the dropped pairs: round-off of ~100 terms.
+  CHECK(column0 <= 1e-13 * scale);
+  CHECK(column1 == 0.0);
+  // (C.3) with the same window: band 1's rates are gone, band 0's are unchanged.
+  const wavekin::BandDiagonalCollision<1> c_full(bands, r), c_window(bands, r, window);
+  Eigen::VectorXd s = Eigen::VectorXd::Ones(c_full.matrix().cols());
+  const Eigen::VectorXd cs = c_full.apply(s), ws = c_window.apply(s);
+  for (Eigen::Index k = 0; k < cs.size(); ++k)
+    CHECK(std::abs(k % 2 == 0 ? cs[k] - ws[k] : ws[k]) <= 1e-13 * cs.cwiseAbs().maxCoeff());
+  // An empty or NaN window is refused.
+  wavekin::BandCollisionOptions empty;
+  empty.energy_min = 1;
+  empty.energy_max = 1;
+  CHECK_THROWS_AS(wavekin::CoherentCollision<1>(bands, r, empty), wavekin::invalid_argument);
+  empty.energy_max = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_AS(wavekin::BandDiagonalCollision<1>(bands, r, empty), wavekin::invalid_argument);
 }
 
 TEST_CASE("(4.15): the trace budget for general sigma", "[coherence][collision]") {

@@ -62,6 +62,13 @@ struct BandCollisionOptions {
   std::size_t max_mu_count = 20000;
   /// The loss term's energy shell (CoherentCollision; see LossShell).
   LossShell loss_shell = LossShell::column;
+  /// Energy shells kept (energy-shell collisions only): the pairs (p, l) ← (q, m) of the pair
+  /// measure with E_l(p) and E_m(q) both in [energy_min, energy_max]; the others are dropped.
+  /// The collision moves population along energy shells, so data whose bands carry energies in
+  /// the window stay there, and the operator restricted to it is the whole one for them, at a
+  /// fraction of the pairs (memory and assembly time). Default: every energy.
+  double energy_min = -std::numeric_limits<double>::infinity();
+  double energy_max = std::numeric_limits<double>::infinity();
 };
 
 namespace detail {

@@ -9,6 +9,7 @@
 #include <complex>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <numbers>
 #include <optional>
 #include <unordered_map>
@@ -123,6 +124,12 @@ class CollisionSetup {
     validate_options(options);
     m_quadrature.emplace_back(bands.grid, bands.energies);
     m_energies = &bands.energies;
+    require(!std::isnan(options.energy_min) && !std::isnan(options.energy_max) &&
+                options.energy_min < options.energy_max,
+            "{}: energy window [{}, {}] is empty or NaN", who, options.energy_min,
+            options.energy_max);
+    m_energy_min = options.energy_min;
+    m_energy_max = options.energy_max;
     std::vector<Vector> momenta;
     for (Eigen::Index v = 0; v < total; ++v) momenta.push_back(m_quadrature[0].momentum(v));
     // |p − q| ≤ Σ_l |e^l| for p, q ∈ B.
@@ -256,13 +263,20 @@ class CollisionSetup {
     const Eigen::Index n = band_count();
     const Eigen::Index size = vertex_count() * n;
     std::vector<Eigen::Triplet<double>> triplets;
+    const auto kept = [&](Eigen::Index v, Eigen::Index band) {
+      const double e = (*m_energies)(v, band);
+      return e >= m_energy_min && e <= m_energy_max;
+    };
     for (Eigen::Index p = 0; p < vertex_count(); ++p)
-      for (Eigen::Index l = 0; l < n; ++l)
+      for (Eigen::Index l = 0; l < n; ++l) {
+        if (!kept(p, l)) continue;
         for (Eigen::Index m = 0; m < n; ++m)
           for (const auto& w : quadrature().weights((*m_energies)(p, l), m)) {
+            if (!kept(w.vertex, m)) continue;
             triplets.emplace_back(p * n + l, w.vertex * n + m, 0.5 * w.weight);
             triplets.emplace_back(w.vertex * n + m, p * n + l, 0.5 * w.weight);
           }
+      }
     Eigen::SparseMatrix<double, Eigen::RowMajor> s(size, size);
     s.setFromTriplets(triplets.begin(), triplets.end());
     return s;
@@ -278,6 +292,8 @@ class CollisionSetup {
   Eigen::Index m_vertex_count = 0;
   double m_kappa = 0;
   double m_radius = 0;
+  double m_energy_min = -std::numeric_limits<double>::infinity();  // the kept energy shells
+  double m_energy_max = std::numeric_limits<double>::infinity();
   std::vector<EnergyShellQuadrature<Dim>> m_quadrature;  // empty for a point sum
   std::vector<MuSum<Dim>> m_mu;                          // one entry once set up
 };
