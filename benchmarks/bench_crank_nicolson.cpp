@@ -157,7 +157,13 @@ BENCHMARK(fft_pair<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
 BENCHMARK(fft_pair<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
 BENCHMARK(cn_step<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
 BENCHMARK(cn_step<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
-BENCHMARK(cn_step_field<1>)->Arg(320)->Arg(1024)->Arg(4096)->Arg(8192)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK(cn_step_field<1>)
+    ->Arg(320)
+    ->Arg(1024)
+    ->Arg(4096)
+    ->Arg(8192)
+    ->Arg(16384)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(cn_step_field<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
 BENCHMARK(cn_step_field_measured<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
 BENCHMARK(cn_step_field_measured<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);

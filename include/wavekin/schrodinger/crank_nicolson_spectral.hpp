@@ -25,6 +25,7 @@
 #include "wavekin/schrodinger/coefficients.hpp"
 #include "wavekin/schrodinger/detail/aligned_field.hpp"
 #include "wavekin/schrodinger/detail/complex_product.hpp"
+#include "wavekin/schrodinger/detail/interleaved_kernels.hpp"
 #include "wavekin/schrodinger/detail/wavenumber_tables.hpp"
 
 namespace wavekin {
@@ -210,6 +211,7 @@ class CrankNicolsonSpectral {
   /// \throws convergence_error if GMRES does not reach the tolerance within
   ///      max_iterations (message: iterations and residual; u is unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
+    using namespace detail::interleaved;  // the per-chunk kernels
     // u's finiteness is checked through its norm, taken as it is copied in (one pass less).
     detail::check_wave_size(m_grid, u.size(), "CrankNicolsonSpectral::step");
     require(std::isfinite(dt) && dt != 0,
@@ -231,7 +233,8 @@ class CrankNicolsonSpectral {
                 u.begin() + static_cast<std::ptrdiff_t>(k1), m_uhat.data() + k0);
       u_norm2 += norm2(k0, k1, m_uhat.data());
     });
-    if (!std::isfinite(u_norm2)) detail::check_finite_wave<Scalar>(u, "CrankNicolsonSpectral::step");
+    if (!std::isfinite(u_norm2))
+      detail::check_finite_wave<Scalar>(u, "CrankNicolsonSpectral::step");
     m_fft.forward(m_uhat.data());
     StepReport report;
     if (m_mass_uniform && m_potential_uniform) {
@@ -343,151 +346,6 @@ class CrankNicolsonSpectral {
     for (std::size_t k0 = 0; k0 < m_n; k0 += chunk) body(k0, std::min(m_n, k0 + chunk));
   }
 
-  // The vector kernels below run, in double, on GCC/Clang vector types of eight lanes (four
-  // complex values; split into whatever the target has: one AVX-512, two AVX2 or four SSE2
-  // registers): GCC 12 vectorises the same loops badly or not at all (gathers for swapped
-  // pairs, half width when inlined into the GMRES loop). No function takes or returns a vector
-  // by value (without AVX-512 that changes the ABI, which GCC warns about), hence the macros.
-  // Float runs and the tails of a chunk take the plain loops.
-  using Lanes = double __attribute__((vector_size(8 * sizeof(double))));
-  using Quad = double __attribute__((vector_size(4 * sizeof(double))));
-  static constexpr bool vectorised = std::is_same_v<Scalar, double>;
-#define WAVEKIN_CN_LOAD(v, p) std::memcpy(&(v), (p), sizeof(v))
-#define WAVEKIN_CN_STORE(p, v) std::memcpy((p), &(v), sizeof(v))
-// (a_r, a_i) → (a_i, a_r) in every pair
-#define WAVEKIN_CN_SWAP(v) __builtin_shufflevector((v), (v), 1, 0, 3, 2, 5, 4, 7, 6)
-// (a_r, a_i) → (a_r, a_r), and → (a_i, a_i)
-#define WAVEKIN_CN_REAL(v) __builtin_shufflevector((v), (v), 0, 0, 2, 2, 4, 4, 6, 6)
-#define WAVEKIN_CN_IMAG(v) __builtin_shufflevector((v), (v), 1, 1, 3, 3, 5, 5, 7, 7)
-// four reals (a Quad) → each twice, one per part of a complex value
-#define WAVEKIN_CN_PAIRS(q) __builtin_shufflevector((q), (q), 0, 0, 1, 1, 2, 2, 3, 3)
-  // (−1, 1) pairs: i·(a_r, a_i) = (−a_i, a_r) = sign · swap(a).
-  static constexpr Lanes sign = {-1, 1, -1, 1, -1, 1, -1, 1};
-
-  // The per-chunk kernels of apply(), on the arrays' real and imaginary parts (std::complex
-  // arrays may be read so, [complex.numbers.general]) through __restrict__ pointers, one loop per
-  // case with no branch inside: GCC then vectorises them, which it does not do for the same
-  // loops over std::complex values.
-  using RealPtr = Scalar* __restrict__;
-  using ConstPtr = const Scalar* __restrict__;
-  static Scalar* re(complex_type* a) { return reinterpret_cast<Scalar*>(a); }
-  static const Scalar* re(const complex_type* a) { return reinterpret_cast<const Scalar*>(a); }
-  // z = (i ξ P w)/N (ξ given) or (P w)/N; with y non-null also y = P w.
-  static void load_kernel(std::size_t k0, std::size_t k1, ConstPtr p, ConstPtr w, RealPtr y,
-                          RealPtr z, ConstPtr xi, Scalar inv_n) {
-    std::size_t k = k0;
-    if constexpr (vectorised) {
-      for (; k + 4 <= k1; k += 4) {
-        Lanes pv, wv, zv;
-        WAVEKIN_CN_LOAD(pv, p + 2 * k);
-        WAVEKIN_CN_LOAD(wv, w + 2 * k);
-        const Lanes yv = WAVEKIN_CN_REAL(pv) * wv + WAVEKIN_CN_IMAG(pv) * WAVEKIN_CN_SWAP(wv) * sign;
-        if (y != nullptr) WAVEKIN_CN_STORE(y + 2 * k, yv);
-        if (xi != nullptr) {
-          Quad xq;
-          WAVEKIN_CN_LOAD(xq, xi + k);
-          zv = WAVEKIN_CN_PAIRS(xq) * inv_n * WAVEKIN_CN_SWAP(yv) * sign;
-        } else {
-          zv = yv * inv_n;
-        }
-        WAVEKIN_CN_STORE(z + 2 * k, zv);
-      }
-    }
-    for (; k < k1; ++k) {
-      const Scalar yr = p[2 * k] * w[2 * k] - p[2 * k + 1] * w[2 * k + 1];
-      const Scalar yi = p[2 * k] * w[2 * k + 1] + p[2 * k + 1] * w[2 * k];
-      if (y != nullptr) {
-        y[2 * k] = yr;
-        y[2 * k + 1] = yi;
-      }
-      const Scalar x = xi != nullptr ? xi[k] * inv_n : inv_n;
-      z[2 * k] = xi != nullptr ? -x * yi : x * yr;
-      z[2 * k + 1] = xi != nullptr ? x * yr : x * yi;
-    }
-  }
-  // z = (i ξ y)/N (ξ given) or y/N.
-  static void input_kernel(std::size_t k0, std::size_t k1, ConstPtr y, RealPtr z, ConstPtr xi,
-                           Scalar inv_n) {
-    std::size_t k = k0;
-    if constexpr (vectorised) {
-      for (; k + 4 <= k1; k += 4) {
-        Lanes yv, zv;
-        WAVEKIN_CN_LOAD(yv, y + 2 * k);
-        if (xi != nullptr) {
-          Quad xq;
-          WAVEKIN_CN_LOAD(xq, xi + k);
-          zv = WAVEKIN_CN_PAIRS(xq) * inv_n * WAVEKIN_CN_SWAP(yv) * sign;
-        } else {
-          zv = yv * inv_n;
-        }
-        WAVEKIN_CN_STORE(z + 2 * k, zv);
-      }
-    }
-    for (; k < k1; ++k) {
-      const Scalar x = xi != nullptr ? xi[k] * inv_n : inv_n;
-      const Scalar yr = y[2 * k], yi = y[2 * k + 1];
-      z[2 * k] = xi != nullptr ? -x * yi : x * yr;
-      z[2 * k + 1] = xi != nullptr ? x * yr : x * yi;
-    }
-  }
-  // z *= m (real m)
-  static void multiply_kernel(std::size_t n, RealPtr z, ConstPtr m) {
-    std::size_t k = 0;
-    if constexpr (vectorised) {
-      for (; k + 4 <= n; k += 4) {
-        Lanes zv;
-        Quad mq;
-        WAVEKIN_CN_LOAD(zv, z + 2 * k);
-        WAVEKIN_CN_LOAD(mq, m + k);
-        zv *= WAVEKIN_CN_PAIRS(mq);
-        WAVEKIN_CN_STORE(z + 2 * k, zv);
-      }
-    }
-    for (; k < n; ++k) {
-      z[2 * k] *= m[k];
-      z[2 * k + 1] *= m[k];
-    }
-  }
-  // out (+)= term: c ξ z (ξ given) or i z.
-  static void add_term(std::size_t k0, std::size_t k1, ConstPtr z, RealPtr out, ConstPtr xi,
-                       Scalar c) {
-    std::size_t k = k0;
-    if constexpr (vectorised) {
-      for (; k + 4 <= k1; k += 4) {
-        Lanes zv, ov;
-        WAVEKIN_CN_LOAD(zv, z + 2 * k);
-        WAVEKIN_CN_LOAD(ov, out + 2 * k);
-        if (xi != nullptr) {
-          Quad xq;
-          WAVEKIN_CN_LOAD(xq, xi + k);
-          ov += WAVEKIN_CN_PAIRS(xq) * c * zv;
-        } else {
-          ov += WAVEKIN_CN_SWAP(zv) * sign;
-        }
-        WAVEKIN_CN_STORE(out + 2 * k, ov);
-      }
-    }
-    for (; k < k1; ++k) {
-      if (xi != nullptr) {
-        const Scalar g = c * xi[k];
-        out[2 * k] += g * z[2 * k];
-        out[2 * k + 1] += g * z[2 * k + 1];
-      } else {
-        out[2 * k] -= z[2 * k + 1];
-        out[2 * k + 1] += z[2 * k];
-      }
-    }
-  }
-  // out = term [+ sum].
-  static void final_kernel(std::size_t k0, std::size_t k1, ConstPtr z, ConstPtr sum, RealPtr out,
-                           ConstPtr xi, Scalar c) {
-    if (sum != nullptr)
-      for (std::size_t k = 2 * k0; k < 2 * k1; ++k) out[k] = sum[k];
-    else
-      for (std::size_t k = 2 * k0; k < 2 * k1; ++k) out[k] = 0;
-    add_term(k0, k1, z, out, xi, c);
-  }
-
   // out = N w, where K = Â P̂^{-1} = (P̂ + iÊ) P̂^{-1} = I + N, N = iÊ P̂^{-1}, and E = H − H̄ =
   // −c Σ_a D_a (m − m̄) D_a + d (V − V̄) is what the preconditioner leaves out, on unnormalised
   // Fourier coefficients. With ŷ = P̂^{-1} w and ẑ_a = ((m − m̄) D_a y)^, i·(−c iξ_a ẑ_a) =
@@ -502,6 +360,7 @@ class CrankNicolsonSpectral {
   // after(). out differs from w and from the work buffers; only a multi-term N stores ŷ.
   template <class Before, class After>
   void apply(complex_type* w, complex_type* out, Before&& before, After&& after) {
+    using namespace detail::interleaved;  // the per-chunk kernels
     const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
     complex_type* y = m_work2.data();
     complex_type* z = m_work.data();
@@ -523,7 +382,8 @@ class CrankNicolsonSpectral {
     for (int t = 0; t < count; ++t) {
       const int term = terms[static_cast<std::size_t>(t)];
       m_fft.backward(z);
-      multiply_kernel(m_n, re(z), term < Dim ? m_mass_deviation.data() : m_potential_deviation.data());
+      multiply_kernel(m_n, re(z),
+                      term < Dim ? m_mass_deviation.data() : m_potential_deviation.data());
       m_fft.forward(z);
       m_statistics.ffts += 2;
       const Scalar* xi = xi_of(term);
@@ -548,94 +408,6 @@ class CrankNicolsonSpectral {
     return m_hessenberg[i * static_cast<std::size_t>(m_options.restart) + j];
   }
 
-  // Inner products of GMRES over one chunk [k0, k1), accumulated in double (a float run keeps
-  // them to float round-off instead of N·ε_float), on the interleaved parts: with a = (a_r, a_i)
-  // pairs, Re conj(a)·b = Σ_i a[i] b[i] over all parts, and Im conj(a)·b = Σ_k a_r b_i − a_i b_r
-  // = Σ_i a[i] b[i ^ 1] over even i minus that over odd i; two accumulators of each sum per 16
-  // parts, and the lane sums added in a fixed order, so results are reproducible.
-  [[nodiscard]] static std::complex<double> dot(std::size_t k0, std::size_t k1,
-                                                const complex_type* a_, const complex_type* b_) {
-    const Scalar* a = re(a_);
-    const Scalar* b = re(b_);
-    double re_sum = 0, im_sum = 0;
-    std::size_t i = 2 * k0;
-    if constexpr (vectorised) {
-      Lanes r0{}, r1{}, c0{}, c1{};
-      for (; i + 16 <= 2 * k1; i += 16) {
-        Lanes a0, a1, b0, b1;
-        WAVEKIN_CN_LOAD(a0, a + i);
-        WAVEKIN_CN_LOAD(a1, a + i + 8);
-        WAVEKIN_CN_LOAD(b0, b + i);
-        WAVEKIN_CN_LOAD(b1, b + i + 8);
-        r0 += a0 * b0;
-        r1 += a1 * b1;
-        c0 += a0 * WAVEKIN_CN_SWAP(b0);
-        c1 += a1 * WAVEKIN_CN_SWAP(b1);
-      }
-      const Lanes r = r0 + r1, c = c0 + c1;
-      for (int l = 0; l < 8; l += 2) {
-        re_sum += r[l] + r[l + 1];
-        im_sum += c[l] - c[l + 1];
-      }
-    }
-    for (; i < 2 * k1; i += 2) {
-      re_sum += double(a[i]) * double(b[i]) + double(a[i + 1]) * double(b[i + 1]);
-      im_sum += double(a[i]) * double(b[i + 1]) - double(a[i + 1]) * double(b[i]);
-    }
-    return {re_sum, im_sum};
-  }
-  [[nodiscard]] static double norm2(std::size_t k0, std::size_t k1, const complex_type* a_) {
-    const Scalar* a = re(a_);
-    double total = 0;
-    std::size_t i = 2 * k0;
-    if constexpr (vectorised) {
-      Lanes s0{}, s1{};
-      for (; i + 16 <= 2 * k1; i += 16) {
-        Lanes a0, a1;
-        WAVEKIN_CN_LOAD(a0, a + i);
-        WAVEKIN_CN_LOAD(a1, a + i + 8);
-        s0 += a0 * a0;
-        s1 += a1 * a1;
-      }
-      const Lanes s = s0 + s1;
-      for (int l = 0; l < 8; ++l) total += s[l];
-    }
-    for (; i < 2 * k1; ++i) total += double(a[i]) * double(a[i]);
-    return total;
-  }
-  // y += α x over the chunk
-  static void axpy(std::size_t k0, std::size_t k1, complex_type alpha, const complex_type* x_,
-                   complex_type* y_) {
-    const Scalar* x = re(x_);
-    Scalar* y = re(y_);
-    const Scalar ar = alpha.real(), ai = alpha.imag();
-    std::size_t k = k0;
-    if constexpr (vectorised) {
-      // y_r += a_r x_r − a_i x_i, y_i += a_r x_i + a_i x_r: y += a_r x + (a_i · (−1, 1, …)) swap(x).
-      const Lanes imag = ai * sign;
-      for (; k + 4 <= k1; k += 4) {
-        Lanes xv, yv;
-        WAVEKIN_CN_LOAD(xv, x + 2 * k);
-        WAVEKIN_CN_LOAD(yv, y + 2 * k);
-        yv += ar * xv + imag * WAVEKIN_CN_SWAP(xv);
-        WAVEKIN_CN_STORE(y + 2 * k, yv);
-      }
-    }
-    for (; k < k1; ++k) {
-      const Scalar xr = x[2 * k], xi = x[2 * k + 1];
-      y[2 * k] += ar * xr - ai * xi;
-      y[2 * k + 1] += ar * xi + ai * xr;
-    }
-  }
-  // r = b − w − r over the chunk (r = N w on entry: the residual b − K w)
-  static void residual_kernel(std::size_t k0, std::size_t k1, ConstPtr b, ConstPtr w, RealPtr r) {
-    for (std::size_t k = 2 * k0; k < 2 * k1; ++k) r[k] = b[k] - w[k] - r[k];
-  }
-  // x *= f over the chunk
-  static void scale(std::size_t k0, std::size_t k1, Scalar f, complex_type* x_) {
-    Scalar* __restrict__ x = re(x_);
-    for (std::size_t k = 2 * k0; k < 2 * k1; ++k) x[k] *= f;
-  }
   // Orthogonalises v against basis(0 … j) by classical Gram–Schmidt with the inner products
   // given (h_i = conj(v_i)·v, `dots`, taken in the pass that made v), in one pass that also
   // takes ‖v‖². A second round (inner products and update in one more pass each) runs when the
@@ -647,6 +419,7 @@ class CrankNicolsonSpectral {
   template <class Used>
   Scalar orthogonalise(std::size_t j, complex_type* v, std::vector<std::complex<double>>& dots,
                        double v_norm2, Used&& used) {
+    using namespace detail::interleaved;  // the per-chunk kernels
     for (std::size_t i = 0; i <= j; ++i) h(i, j) = complex_type(dots[i]);
     for (int round = 0;; ++round) {
       double after = 0;
@@ -673,6 +446,7 @@ class CrankNicolsonSpectral {
   // residual is below the tolerance, w (in m_solution) gives the solution Ẑ = P̂^{-1} w.
   // b_norm = ‖b̂‖.
   void gmres(StepReport& report, Scalar b_norm) {
+    using namespace detail::interleaved;  // the per-chunk kernels
     const std::size_t restart = static_cast<std::size_t>(m_options.restart);
     const complex_type* b = m_uhat.data();
     complex_type* w = m_solution.data();
@@ -800,13 +574,6 @@ class CrankNicolsonSpectral {
     report.residual = relative;
   }
 
-#undef WAVEKIN_CN_LOAD
-#undef WAVEKIN_CN_STORE
-#undef WAVEKIN_CN_SWAP
-#undef WAVEKIN_CN_REAL
-#undef WAVEKIN_CN_IMAG
-#undef WAVEKIN_CN_PAIRS
-
   Grid m_grid;
   Scalar m_epsilon;
   Mass m_mass;
@@ -825,11 +592,11 @@ class CrankNicolsonSpectral {
   Buffer m_uhat, m_sum, m_solution, m_work, m_work2;
   std::vector<complex_type> m_preconditioner;  // 1/P̂(ξ)
   Scalar m_preconditioner_kinetic = std::numeric_limits<Scalar>::quiet_NaN();
-  Scalar m_preconditioner_shift = 0;  // c m̄ and d V̄ of m_preconditioner
+  Scalar m_preconditioner_shift = 0;                // c m̄ and d V̄ of m_preconditioner
   std::vector<std::complex<double>> m_dots;         // Gram–Schmidt inner products
   std::vector<std::complex<double>> m_projections;  // the deferred update of the newest vector
-  std::vector<complex_type> m_basis;           // (restart + 1) Krylov vectors
-  std::vector<complex_type> m_hessenberg;      // (restart + 1) × restart, rotated in place
+  std::vector<complex_type> m_basis;                // (restart + 1) Krylov vectors
+  std::vector<complex_type> m_hessenberg;           // (restart + 1) × restart, rotated in place
   std::vector<Scalar> m_cosines;
   std::vector<complex_type> m_sines;
   std::vector<complex_type> m_g, m_y;
