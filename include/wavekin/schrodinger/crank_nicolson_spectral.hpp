@@ -261,8 +261,8 @@ class CrankNicolsonSpectral {
       // 2(I + iH)^{-1} − I, so no operator application makes the right-hand side.
       gmres(report, static_cast<Scalar>(std::sqrt(u_norm2 * static_cast<double>(m_n))));
       // Ẑ = P̂^{-1} w; U^{n+1} = 2Z − U^n in the pass that copies it out.
-      for (std::size_t k = 0; k < m_n; ++k)
-        m_work2[k] = detail::complex_product(m_preconditioner[k], m_solution[k]);
+      precondition_kernel(0, m_n, re(m_preconditioner.data()), re(m_solution.data()),
+                          re(m_work2.data()));
       m_fft.inverse(m_work2.data());
       for (std::size_t k = 0; k < m_n; ++k) u[k] = Scalar(2) * m_work2[k] - u[k];
       m_statistics.ffts += 2;
@@ -357,7 +357,7 @@ class CrankNicolsonSpectral {
   // the first and the last: before(k0, k1) runs on each chunk before w is read there (it may
   // write w, e.g. to normalise or update it), after(k0, k1) on each chunk of out once it is final.
   // At least one term varies (else the step is diagonal), so every before() runs before any
-  // after(). out differs from w and from the work buffers; only a multi-term N stores ŷ.
+  // after(). out differs from w and from the work buffers. ŷ = P̂^{-1} w is left in m_work2.
   template <class Before, class After>
   void apply(complex_type* w, complex_type* out, Before&& before, After&& after) {
     using namespace detail::interleaved;  // the per-chunk kernels
@@ -376,8 +376,8 @@ class CrankNicolsonSpectral {
     };
     chunked([&](std::size_t k0, std::size_t k1) {
       before(k0, k1);
-      load_kernel(k0, k1, re(m_preconditioner.data()), re(w), count > 1 ? re(y) : nullptr, re(z),
-                  xi_of(terms[0]), inv_n);
+      precondition_kernel(k0, k1, re(m_preconditioner.data()), re(w), re(y));
+      input_kernel(k0, k1, re(y), re(z), xi_of(terms[0]), inv_n);
     });
     for (int t = 0; t < count; ++t) {
       const int term = terms[static_cast<std::size_t>(t)];

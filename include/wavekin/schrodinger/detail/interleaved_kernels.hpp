@@ -43,39 +43,23 @@ inline constexpr Lanes sign = {-1, 1, -1, 1, -1, 1, -1, 1};
 
 // The kernels of the operator's passes (CrankNicolsonSpectral::apply) on one chunk [k0, k1) of
 // complex indices, through __restrict__ pointers to the parts.
-// z = (i ξ P w)/N (ξ given) or (P w)/N; with y non-null also y = P w.
+// y = P w
 template <class Scalar>
-inline void load_kernel(std::size_t k0, std::size_t k1, const Scalar* __restrict__ p,
-                        const Scalar* __restrict__ w, Scalar* __restrict__ y,
-                        Scalar* __restrict__ z, const Scalar* __restrict__ xi, Scalar inv_n) {
+inline void precondition_kernel(std::size_t k0, std::size_t k1, const Scalar* __restrict__ p,
+                                const Scalar* __restrict__ w, Scalar* __restrict__ y) {
   std::size_t k = k0;
   if constexpr (std::is_same_v<Scalar, double>) {
     for (; k + 4 <= k1; k += 4) {
-      Lanes pv, wv, zv;
+      Lanes pv, wv;
       WAVEKIN_CN_LOAD(pv, p + 2 * k);
       WAVEKIN_CN_LOAD(wv, w + 2 * k);
       const Lanes yv = WAVEKIN_CN_REAL(pv) * wv + WAVEKIN_CN_IMAG(pv) * WAVEKIN_CN_SWAP(wv) * sign;
-      if (y != nullptr) WAVEKIN_CN_STORE(y + 2 * k, yv);
-      if (xi != nullptr) {
-        Quad xq;
-        WAVEKIN_CN_LOAD(xq, xi + k);
-        zv = WAVEKIN_CN_PAIRS(xq) * inv_n * WAVEKIN_CN_SWAP(yv) * sign;
-      } else {
-        zv = yv * inv_n;
-      }
-      WAVEKIN_CN_STORE(z + 2 * k, zv);
+      WAVEKIN_CN_STORE(y + 2 * k, yv);
     }
   }
   for (; k < k1; ++k) {
-    const Scalar yr = p[2 * k] * w[2 * k] - p[2 * k + 1] * w[2 * k + 1];
-    const Scalar yi = p[2 * k] * w[2 * k + 1] + p[2 * k + 1] * w[2 * k];
-    if (y != nullptr) {
-      y[2 * k] = yr;
-      y[2 * k + 1] = yi;
-    }
-    const Scalar x = xi != nullptr ? xi[k] * inv_n : inv_n;
-    z[2 * k] = xi != nullptr ? -x * yi : x * yr;
-    z[2 * k + 1] = xi != nullptr ? x * yr : x * yi;
+    y[2 * k] = p[2 * k] * w[2 * k] - p[2 * k + 1] * w[2 * k + 1];
+    y[2 * k + 1] = p[2 * k] * w[2 * k + 1] + p[2 * k + 1] * w[2 * k];
   }
 }
 // z = (i ξ y)/N (ξ given) or y/N.
