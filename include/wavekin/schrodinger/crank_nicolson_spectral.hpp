@@ -117,8 +117,10 @@ struct CrankNicolsonStatistics {
 /// applications make anyway, in chunks that stay in L1: the Gram–Schmidt inner products on the
 /// pass that makes N v, the classical Gram–Schmidt update and normalisation of that vector on the
 /// pass that next reads it (its norm by Pythagoras; an explicit pass where that would cancel),
-/// the solution update on the next residual's pass. At N = 320–8192 in 1D the step is
-/// 1.3–1.9× the time of its FFTs (benchmarks/RESULTS.md, bench_crank_nicolson). Memory:
+/// the solution update on the next residual's pass; the kernels are in
+/// detail/interleaved_kernels.hpp. With P2's 20 % mass the step is 1.2–1.7× the time of its
+/// FFTs in 1D (N = 320–16384) and 1.4–2.0× in 2D with MEASURE plans (benchmarks/RESULTS.md,
+/// bench_crank_nicolson). Memory:
 /// restart + 7 complex fields and Dim + 5 real ones. Everything (plans, Krylov basis,
 /// coefficient buffers) is allocated at construction; step() allocates nothing (u is copied
 /// through aligned work arrays, so no FFTW fallback plan is ever made inside a step).
