@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <complex>
 #include <cstddef>
 #include <cstring>
@@ -43,23 +44,42 @@ inline constexpr Lanes sign = {-1, 1, -1, 1, -1, 1, -1, 1};
 
 // The kernels of the operator's passes (CrankNicolsonSpectral::apply) on one chunk [k0, k1) of
 // complex indices, through __restrict__ pointers to the parts.
-// y = P w
-template <class Scalar>
-inline void precondition_kernel(std::size_t k0, std::size_t k1, const Scalar* __restrict__ p,
-                                const Scalar* __restrict__ w, Scalar* __restrict__ y) {
+// y = w/(1 + iθ) = w (1 − iθ)/(1 + θ²) with θ = kinetic Σ_a ξ_a² + shift: the inverse of the
+// Crank–Nicolson preconditioner, made from the wavenumber tables on the fly (no stored P̂^{-1}:
+// one array read less per pass). xi[a] are the Dim tables.
+template <int Dim, class Scalar>
+inline void precondition_kernel(std::size_t k0, std::size_t k1,
+                                const std::array<const Scalar*, Dim>& xi, Scalar kinetic,
+                                Scalar shift, const Scalar* __restrict__ w,
+                                Scalar* __restrict__ y) {
   std::size_t k = k0;
   if constexpr (std::is_same_v<Scalar, double>) {
     for (; k + 4 <= k1; k += 4) {
-      Lanes pv, wv;
-      WAVEKIN_CN_LOAD(pv, p + 2 * k);
+      Quad squared{};
+      for (int a = 0; a < Dim; ++a) {
+        Quad xq;
+        WAVEKIN_CN_LOAD(xq, xi[static_cast<std::size_t>(a)] + k);
+        squared += xq * xq;
+      }
+      const Quad theta = kinetic * squared + shift;
+      const Quad inv = 1 / (1 + theta * theta);
+      const Quad minus_theta_inv = -theta * inv;
+      Lanes wv;
       WAVEKIN_CN_LOAD(wv, w + 2 * k);
-      const Lanes yv = WAVEKIN_CN_REAL(pv) * wv + WAVEKIN_CN_IMAG(pv) * WAVEKIN_CN_SWAP(wv) * sign;
+      const Lanes yv = WAVEKIN_CN_PAIRS(inv) * wv +
+                       WAVEKIN_CN_PAIRS(minus_theta_inv) * WAVEKIN_CN_SWAP(wv) * sign;
       WAVEKIN_CN_STORE(y + 2 * k, yv);
     }
   }
   for (; k < k1; ++k) {
-    y[2 * k] = p[2 * k] * w[2 * k] - p[2 * k + 1] * w[2 * k + 1];
-    y[2 * k + 1] = p[2 * k] * w[2 * k + 1] + p[2 * k + 1] * w[2 * k];
+    Scalar squared = 0;
+    for (int a = 0; a < Dim; ++a)
+      squared += xi[static_cast<std::size_t>(a)][k] * xi[static_cast<std::size_t>(a)][k];
+    const Scalar theta = kinetic * squared + shift;
+    const Scalar inv = Scalar(1) / (1 + theta * theta);
+    const Scalar pr = inv, pi = -theta * inv;
+    y[2 * k] = pr * w[2 * k] - pi * w[2 * k + 1];
+    y[2 * k + 1] = pr * w[2 * k + 1] + pi * w[2 * k];
   }
 }
 // z = (i ξ y)/N (ξ given) or y/N.
@@ -137,17 +157,6 @@ inline void add_term(std::size_t k0, std::size_t k1, const Scalar* __restrict__ 
       out[2 * k + 1] += z[2 * k];
     }
   }
-}
-// out = term [+ sum].
-template <class Scalar>
-inline void final_kernel(std::size_t k0, std::size_t k1, const Scalar* __restrict__ z,
-                         const Scalar* __restrict__ sum, Scalar* __restrict__ out,
-                         const Scalar* __restrict__ xi, Scalar c) {
-  if (sum != nullptr)
-    for (std::size_t k = 2 * k0; k < 2 * k1; ++k) out[k] = sum[k];
-  else
-    for (std::size_t k = 2 * k0; k < 2 * k1; ++k) out[k] = 0;
-  add_term(k0, k1, z, out, xi, c);
 }
 
 // Inner products of GMRES over one chunk [k0, k1), accumulated in double (a float run keeps
@@ -238,6 +247,36 @@ template <class Scalar>
 inline void residual_kernel(std::size_t k0, std::size_t k1, const Scalar* __restrict__ b,
                             const Scalar* __restrict__ w, Scalar* __restrict__ r) {
   for (std::size_t k = 2 * k0; k < 2 * k1; ++k) r[k] = b[k] - w[k] - r[k];
+}
+// The fixed-point update over the chunk: out = b − out (out = N w on entry, so out becomes the
+// next iterate b − N w), returning Σ|out − w|² (the residual b − K w of w, K = I + N).
+template <class Scalar>
+[[nodiscard]] inline double fixed_point_kernel(std::size_t k0, std::size_t k1,
+                                               const Scalar* __restrict__ b,
+                                               const Scalar* __restrict__ w,
+                                               Scalar* __restrict__ out) {
+  double total = 0;
+  std::size_t i = 2 * k0;
+  if constexpr (std::is_same_v<Scalar, double>) {
+    Lanes s{};
+    for (; i + 8 <= 2 * k1; i += 8) {
+      Lanes bv, wv, ov;
+      WAVEKIN_CN_LOAD(bv, b + i);
+      WAVEKIN_CN_LOAD(wv, w + i);
+      WAVEKIN_CN_LOAD(ov, out + i);
+      ov = bv - ov;
+      const Lanes d = ov - wv;
+      s += d * d;
+      WAVEKIN_CN_STORE(out + i, ov);
+    }
+    for (int l = 0; l < 8; ++l) total += s[l];
+  }
+  for (; i < 2 * k1; ++i) {
+    out[i] = b[i] - out[i];
+    const double d = double(out[i]) - double(w[i]);
+    total += d * d;
+  }
+  return total;
 }
 // x *= f over the chunk
 template <class Scalar>
