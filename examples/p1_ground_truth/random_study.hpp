@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>
 
@@ -27,7 +29,7 @@
 #include "wavekin/bloch/supercell_bloch.hpp"
 #include "wavekin/coherence/band_diagonal_collision.hpp"
 #include "wavekin/coherence/coherent_collision.hpp"
-#include "wavekin/coherence/coherent_rte.hpp"
+#include "wavekin/coherence/homogeneous_coherent_rte.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
 #include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"
@@ -186,41 +188,43 @@ std::vector<std::vector<double>> solve_band_diagonal(const BandDiagonalCollision
       times, std::forward<Series>(series));
 }
 
-// The x-homogeneous (4.15) from N⁰ = f̂⁰ f̂⁰ᴴ (f0: bands × zone vertices), by CoherentRte on a
-// field constant in x (a 4^Dim-point grid, where the transport is the identity and only the
-// rotation (E_j − E_l)/ε of the coherences acts) in Strang steps of at most 0.01/rate, so that
-// the collision part is O(h²) accurate to < 1e-4. Returns series(population) at each of `times`
-// as [series][time], population(r, j) = N_jj(p_r) (the layout of solve_band_diagonal).
-template <int Dim, class States, class Correlation, class Series>
-std::vector<std::vector<double>> solve_coherent(const States& states,
-                                                const CollisionBands<Dim>& bands,
-                                                const std::vector<Eigen::Index>& band_indices,
-                                                const Correlation& correlation, double epsilon,
+// The x-homogeneous (4.15) from N⁰ = f̂⁰ f̂⁰ᴴ (f0: bands × zone vertices), by
+// HomogeneousCoherentRte (Strang: the exact rotation (E_j − E_l)/ε of the coherences and the
+// collision) in steps of at most 0.01/rate, so that the collision part is O(h²) accurate to
+// < 1e-4. Returns series(population) at each of `times` as [series][time], population(r, j) =
+// N_jj(p_r) (the layout of solve_band_diagonal).
+template <int Dim, class Series>
+std::vector<std::vector<double>> solve_coherent(const CollisionBands<Dim>& bands,
+                                                CoherentCollision<Dim> collision, double epsilon,
                                                 const Eigen::MatrixXcd& f0,
                                                 const std::vector<double>& times, double rate,
-                                                Series&& series,
-                                                const BandCollisionOptions& options = {}) {
-  CoherentRte<Dim> rte(PeriodicGrid<Dim>::cube(4, 1.0),
-                       band_data_from_states(states, band_indices), epsilon,
-                       CoherentCollision<Dim>(bands, correlation, options));
-  auto field = rte.make_field();
+                                                Series&& series) {
+  HomogeneousCoherentRte<Dim> rte(bands.energies, epsilon, std::move(collision));
   const Eigen::Index nb = f0.rows();
+  Eigen::VectorXcd s(rte.size());
   for (Eigen::Index r = 0; r < f0.cols(); ++r)
     for (Eigen::Index j = 0; j < nb; ++j)
       for (Eigen::Index l = 0; l < nb; ++l)
-        for (auto& x : field.block(r, j, l)) x = f0(j, r) * std::conj(f0(l, r));
+        s[(r * nb + j) * nb + l] = f0(j, r) * std::conj(f0(l, r));
   std::vector<std::vector<double>> out;
   const auto record = [&] {
     append_series(out, series([&](Eigen::Index r, Eigen::Index j) {
-                    return field(r, j, j, 0).real();
+                    return s[(r * nb + j) * nb + j].real();
                   }));
   };
   record();
   for (std::size_t k = 1; k < times.size(); ++k) {
-    integrate(rte, field, times[k - 1], times[k], 0.01 / rate);
+    integrate(rte, s, times[k - 1], times[k], 0.01 / rate);
     record();
   }
   return out;
+}
+
+// The process's peak resident memory so far, in GiB (getrusage: kilobytes on Linux).
+inline double peak_memory_gib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / (1024.0 * 1024.0);
 }
 
 // The energy interval [E_lo, E_hi] that holds all but `tail` of Σ|f|² at each end of the data's
@@ -439,9 +443,9 @@ inline RandomStudyResult run_random_study(const RandomStudyParameters& parameter
   result.transfer_c3 = detail::solve_band_diagonal(c3, s0, result.times, [&](const Eigen::VectorXd& s) {
     return far_population([&](Eigen::Index r, Eigen::Index j) { return s[r * nb + j]; });
   });
-  result.transfer_415 = detail::solve_coherent<1>(
-      states, bands, all_bands, correlation, epsilon, f0, result.times, result.rate,
-      far_population);
+  result.transfer_415 =
+      detail::solve_coherent<1>(bands, CoherentCollision<1>(bands, correlation), epsilon, f0,
+                                result.times, result.rate, far_population);
 
   // The Monte Carlo.
   const RandomPotentialSample<1> sample(
@@ -512,6 +516,9 @@ struct RandomStudy2dResult : PopulationComparison {
   /// The energy window (4.15) was solved in (±∞ without coherent_tail), and the share of
   /// Σ|f̂⁰|² at energies outside it.
   double coherent_energy_min = 0, coherent_energy_max = 0, coherent_outside = 0;
+  /// The process's peak resident memory (GiB, getrusage) after each phase: the (C.3) model, the
+  /// (4.15) model (when run), the Monte Carlo.
+  std::vector<std::pair<std::string, double>> peak_memory_gib;
 };
 
 /// \brief Runs the 2D study: the Monte Carlo of (4.1) against the x-homogeneous (C.3), and with
@@ -611,6 +618,7 @@ inline RandomStudy2dResult run_random_study_2d(const RandomStudy2dParameters& pa
     return scattered([&](Eigen::Index r, Eigen::Index j) { return s[r * nb + j]; });
   });
 
+  result.peak_memory_gib.emplace_back("(C.3)", detail::peak_memory_gib());
   if (parameters.coherent) {
     BandCollisionOptions window;
     if (parameters.coherent_tail > 0) {
@@ -627,9 +635,10 @@ inline RandomStudy2dResult run_random_study_2d(const RandomStudy2dParameters& pa
         if (e < window.energy_min || e > window.energy_max) outside += std::norm(f0(j, r));
       }
     result.coherent_outside = outside / total;
-    result.transfer_415 = detail::solve_coherent<2>(bloch.states(), bands, all_bands, correlation,
-                                                    epsilon, f0, result.times, result.rate,
-                                                    scattered, window);
+    result.transfer_415 =
+        detail::solve_coherent<2>(bands, CoherentCollision<2>(bands, correlation, window), epsilon,
+                                  f0, result.times, result.rate, scattered);
+    result.peak_memory_gib.emplace_back("(4.15)", detail::peak_memory_gib());
   }
 
   const auto sample = detail::rectangular_sample(bloch, epsilon, dt, correlation);
@@ -642,6 +651,7 @@ inline RandomStudy2dResult run_random_study_2d(const RandomStudy2dParameters& pa
   detail::monte_carlo(result, sample, bloch, phi0, stride, 1, options, [&](const auto& f) {
     return scattered([&](Eigen::Index r, Eigen::Index j) { return std::norm(f(j, r)); });
   });
+  result.peak_memory_gib.emplace_back("Monte Carlo", detail::peak_memory_gib());
   return result;
 }
 

@@ -174,6 +174,8 @@ TEST_CASE("P1 random study 2D: one run, parameters from the environment", "[.stu
     fmt::print("  (4.15): slope {:.5f}, late slope {:.5f}; late MC/(4.15) = {:.4f} ± {:.4f}\n",
                r.slope_415[0], r.late_415[0], r.late_mean[0] / r.late_415[0],
                r.late_se[0] / r.late_415[0]);
+  for (const auto& [phase, gib] : r.peak_memory_gib)
+    fmt::print("  peak memory after {}: {:.2f} GiB\n", phase, gib);
   for (std::size_t k = 0; k < r.times.size(); ++k)
     fmt::print("    t = {:.4f}: S_MC = {:.5f} ± {:.5f}, S_(C.3) = {:.5f}{}\n", r.times[k],
                r.transfer_mean[0][k], r.transfer_se[0][k], r.transfer_c3[0][k],

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <complex>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -50,6 +51,22 @@ class BandDiagonalCollision : public detail::CollisionSummary<Dim> {
                         const BandCollisionOptions& options = {})
       : BandDiagonalCollision(detail::CollisionSetup<Dim, Correlation>(bands, correlation, options,
                                                                        "BandDiagonalCollision")) {}
+
+  // Moves swap the operator: Eigen 3.4's SparseMatrix has no move constructor (see
+  // CoherentCollision).
+  BandDiagonalCollision(BandDiagonalCollision&& other) noexcept
+      : Summary(std::move(other)), m_rate(std::move(other.m_rate)) {
+    m_operator.swap(other.m_operator);
+  }
+  BandDiagonalCollision& operator=(BandDiagonalCollision&& other) noexcept {
+    Summary::operator=(std::move(other));
+    m_rate = std::move(other.m_rate);
+    m_operator.swap(other.m_operator);
+    return *this;
+  }
+  BandDiagonalCollision(const BandDiagonalCollision&) = default;
+  BandDiagonalCollision& operator=(const BandDiagonalCollision&) = default;
+  ~BandDiagonalCollision() = default;
 
   /// \brief The operator C on s_{v·n+j} = σ_jj(p_v).
   [[nodiscard]] const Matrix& matrix() const noexcept { return m_operator; }

@@ -13,4 +13,5 @@
 #include "wavekin/coherence/energy_shell_quadrature.hpp"
 #include "wavekin/coherence/from_bloch.hpp"
 #include "wavekin/coherence/graphene_valleys.hpp"
+#include "wavekin/coherence/homogeneous_coherent_rte.hpp"
 #include "wavekin/coherence/lattice_coordinates.hpp"

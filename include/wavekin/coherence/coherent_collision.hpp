@@ -1,17 +1,19 @@
-// wavekin/coherence/coherent_collision.hpp — the full coupled collision of P1 (4.15) on the coherence
-// matrix σ(p), as one sparse operator. SPDX-License-Identifier: MIT
+// wavekin/coherence/coherent_collision.hpp — the full coupled collision of P1 (4.15) on the
+// coherence matrix σ(p), as one sparse operator. SPDX-License-Identifier: MIT
 #pragma once
 
 #include <algorithm>
 #include <complex>
 #include <cstddef>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 
-#include "wavekin/core/error.hpp"
 #include "wavekin/coherence/detail/collision_assembly.hpp"
+#include "wavekin/core/error.hpp"
 
 namespace wavekin {
 
@@ -74,6 +76,26 @@ class CoherentCollision : public detail::CollisionSummary<Dim> {
                                                                    "CoherentCollision"),
                           options.loss_shell) {}
 
+  // Eigen 3.4's SparseMatrix has no move constructor (std::move of it copies), so the moves swap
+  // it: a collision handed to a solver by value is not duplicated (in 2D at ε = 1/16 the operator
+  // alone is gigabytes).
+  CoherentCollision(CoherentCollision&& other) noexcept
+      : Summary(std::move(other)),
+        m_gershgorin(other.m_gershgorin),
+        m_loss(std::move(other.m_loss)) {
+    m_operator.swap(other.m_operator);
+  }
+  CoherentCollision& operator=(CoherentCollision&& other) noexcept {
+    Summary::operator=(std::move(other));
+    m_gershgorin = other.m_gershgorin;
+    m_loss = std::move(other.m_loss);
+    m_operator.swap(other.m_operator);
+    return *this;
+  }
+  CoherentCollision(const CoherentCollision&) = default;
+  CoherentCollision& operator=(const CoherentCollision&) = default;
+  ~CoherentCollision() = default;
+
   /// \brief The operator on s_{(v·n+j)·n+l} = σ_jl(p_v).
   [[nodiscard]] const Matrix& matrix() const noexcept { return m_operator; }
   /// \brief max_r Σ_c |Q_rc|, a bound on the spectral radius (Gershgorin); the time steppers
@@ -111,36 +133,22 @@ class CoherentCollision : public detail::CollisionSummary<Dim> {
             "CoherentCollision: loss_shell {} is not a LossShell", static_cast<int>(shell));
     const Eigen::Index n = m_band_count;
     m_loss.assign(static_cast<std::size_t>(m_vertex_count * n), Eigen::MatrixXcd::Zero(n, n));
-    std::vector<Eigen::Triplet<complex_type>> triplets;
+    // The operator is written row by row into its final storage, reserved once: for_each_pair
+    // visits the pair measure's rows in order, and every entry of a pair (p, b) ← (q, m), gain
+    // or loss, lies in p's n² rows, so p's entries are collected, sorted and appended when the
+    // pairs move past p. The assembly's peak is the operator plus one p's entries (a triplet list
+    // for the whole operator and setFromTriplets' transposed copy took 2–4× the operator).
+    const Eigen::Index size = m_vertex_count * n * n;
+    m_operator.resize(size, size);
+    std::vector<Eigen::Triplet<complex_type>> block;  // the entries of rows p·n² … (p + 1)·n² − 1
+    Eigen::Index block_p = 0;
     const auto emit = [&](Eigen::Index r, Eigen::Index col, complex_type v) {
-      triplets.emplace_back(r, col, v);
+      block.emplace_back(r, col, v);
     };
-    Eigen::MatrixXcd gain(n, n), loss(n, n);
-    const Eigen::MatrixXcd zero = Eigen::MatrixXcd::Zero(n, n);
-    setup.for_each_pair([&](Eigen::Index row, Eigen::Index col, double weight,
-                            const auto& terms_of) {
-      // The pair (p, b) ← (q, m) of the measure: b is σ's column band l for the gain and (with
-      // LossShell::column) the loss; with LossShell::state the loss takes b as the band m'
-      // it acts on, for every column l.
-      const Eigen::Index p = row / n, b = row % n, q = col / n, m = col % n;
-      const auto& terms = terms_of();
-      if (terms.empty()) return;
-      gain.setZero();
-      loss.setZero();
-      for (const auto& term : terms) detail::add_coherent_terms(term.r, term.a, b, m, gain, loss);
-      const double c = m_kappa * weight;
-      // The gain now; the loss, −Σ_m' Γ_jm' σ_m'l(p), is summed into Γ and emitted once per
-      // (p, l) below: n² entries instead of n² per pair, which halves the assembly's memory.
-      detail::scatter_coherent_terms(p, q, b, m, c, gain, zero, emit);
-      if (shell == LossShell::column) {
-        m_loss[static_cast<std::size_t>(row)] += c * loss;
-        return;
-      }
-      // loss(j, b) = Σ_μ r conj(A_jm) A_bm: the column m' = b of Γ, the same for every l.
-      for (Eigen::Index l = 0; l < n; ++l)
-        m_loss[static_cast<std::size_t>(p * n + l)].col(b) += c * loss.col(b);
-    });
-    for (Eigen::Index p = 0; p < m_vertex_count; ++p)
+    // Appends p = block_p's rows: its gain entries, then its loss −Σ_m' Γ_jm' σ_m'l(p) from Γ,
+    // duplicates (a gain and a loss entry meet where q = p) summed.
+    const auto flush = [&] {
+      const Eigen::Index p = block_p;
       for (Eigen::Index l = 0; l < n; ++l) {
         const Eigen::MatrixXcd& gamma = m_loss[static_cast<std::size_t>(p * n + l)];
         for (Eigen::Index j = 0; j < n; ++j)
@@ -148,10 +156,62 @@ class CoherentCollision : public detail::CollisionSummary<Dim> {
             if (gamma(j, mp) != complex_type(0))
               emit((p * n + j) * n + l, (p * n + mp) * n + l, -gamma(j, mp));
       }
-    const Eigen::Index size = m_vertex_count * n * n;
-    m_operator.resize(size, size);
-    m_operator.setFromTriplets(triplets.begin(), triplets.end());
-    m_operator.makeCompressed();
+      std::sort(block.begin(), block.end(), [](const auto& a, const auto& b) {
+        return a.row() != b.row() ? a.row() < b.row() : a.col() < b.col();
+      });
+      auto it = block.begin();
+      for (Eigen::Index r = p * n * n; r < (p + 1) * n * n; ++r) {
+        m_operator.startVec(r);
+        while (it != block.end() && it->row() == r) {
+          const Eigen::Index col = it->col();
+          complex_type value = 0;
+          for (; it != block.end() && it->row() == r && it->col() == col; ++it)
+            value += it->value();
+          m_operator.insertBack(r, col) = value;
+        }
+      }
+      block.clear();
+      ++block_p;
+    };
+    Eigen::MatrixXcd gain(n, n), loss(n, n);
+    const Eigen::MatrixXcd zero = Eigen::MatrixXcd::Zero(n, n);
+    setup.for_each_pair(
+        [&](Eigen::Index row, Eigen::Index col, double weight, const auto& terms_of) {
+          // The pair (p, b) ← (q, m) of the measure: b is σ's column band l for the gain and
+          // (with LossShell::column) the loss; with LossShell::state the loss takes b as the band
+          // m' it acts on, for every column l.
+          const Eigen::Index p = row / n, b = row % n, q = col / n, m = col % n;
+          while (block_p < p) flush();
+          const auto& terms = terms_of();
+          if (terms.empty()) return;
+          gain.setZero();
+          loss.setZero();
+          for (const auto& term : terms)
+            detail::add_coherent_terms(term.r, term.a, b, m, gain, loss);
+          const double c = m_kappa * weight;
+          // The gain now; the loss is summed into Γ and emitted once per (p, l) in flush():
+          // n² entries instead of n² per pair.
+          detail::scatter_coherent_terms(p, q, b, m, c, gain, zero, emit);
+          if (shell == LossShell::column) {
+            m_loss[static_cast<std::size_t>(row)] += c * loss;
+            return;
+          }
+          // loss(j, b) = Σ_μ r conj(A_jm) A_bm: the column m' = b of Γ, the same for every l.
+          for (Eigen::Index l = 0; l < n; ++l)
+            m_loss[static_cast<std::size_t>(p * n + l)].col(b) += c * loss.col(b);
+        },
+        // At most n² gain entries per pair and n² loss entries per (p, l).
+        [&](Eigen::Index pairs) {
+          const Eigen::Index bound = pairs * n * n + m_vertex_count * n * n * n;
+          require(bound <= Eigen::Index(std::numeric_limits<Matrix::StorageIndex>::max()),
+                  "CoherentCollision: up to {} nonzeros, more than the sparse index type holds "
+                  "({}): narrow the energy window (BandCollisionOptions::energy_min/max) or the "
+                  "bands",
+                  bound, std::numeric_limits<Matrix::StorageIndex>::max());
+          m_operator.reserve(bound);
+        });
+    while (block_p < m_vertex_count) flush();
+    m_operator.finalize();
     for (Eigen::Index r = 0; r < size; ++r) {
       double sum = 0;
       for (Matrix::InnerIterator it(m_operator, r); it; ++it) sum += std::abs(it.value());

@@ -11,11 +11,12 @@
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 
-#include "wavekin/core/error.hpp"
 #include "wavekin/coherence/band_data.hpp"
 #include "wavekin/coherence/coherence_field.hpp"
 #include "wavekin/coherence/coherence_liouville.hpp"
 #include "wavekin/coherence/coherent_collision.hpp"
+#include "wavekin/coherence/detail/collision_substeps.hpp"
+#include "wavekin/core/error.hpp"
 
 namespace wavekin {
 
@@ -45,8 +46,7 @@ class CoherentRte {
   ///      momentum points (invalid_argument otherwise).
   CoherentRte(const Grid& grid, Bands bands, double epsilon, Collision collision,
               const CoherenceLiouvilleOptions& options = {})
-      : m_liouville(grid, std::move(bands), epsilon, options),
-        m_collision(std::move(collision)) {
+      : m_liouville(grid, std::move(bands), epsilon, options), m_collision(std::move(collision)) {
     require(m_liouville.bands().band_count() == m_collision.band_count(),
             "CoherentRte: band data have n = {} bands, the collision n = {}",
             m_liouville.bands().band_count(), m_collision.band_count());
@@ -92,19 +92,10 @@ class CoherentRte {
   void collide_unchecked(Field& field, double dt) const {
     const auto nx = static_cast<Eigen::Index>(field.grid().size());
     Eigen::Map<Eigen::MatrixXcd> y(field.values().data(), nx, field.block_count());
-    const auto substeps = std::max<std::ptrdiff_t>(
-        1, static_cast<std::ptrdiff_t>(std::ceil(dt * m_collision.spectral_bound() / 2)));
-    const double h = dt / static_cast<double>(substeps);
-    for (std::ptrdiff_t s = 0; s < substeps; ++s) {
-      apply_q(y, m_k1);
-      m_stage = y + (h / 2) * m_k1;
-      apply_q(m_stage, m_k2);
-      m_stage = y + (h / 2) * m_k2;
-      apply_q(m_stage, m_k3);
-      m_stage = y + h * m_k3;
-      apply_q(m_stage, m_k4);
-      y += (h / 6) * (m_k1 + 2 * m_k2 + 2 * m_k3 + m_k4);
-    }
+    detail::collision_substeps(
+        y, dt, m_collision.spectral_bound(),
+        [this](const auto& in, Eigen::MatrixXcd& out) { apply_q(in, out); }, m_k1, m_k2, m_k3, m_k4,
+        m_stage);
   }
 
   // out = in Qᵀ, i.e. out.col(r) = Σ_c Q_rc in.col(c): one contiguous N_x-long axpy per

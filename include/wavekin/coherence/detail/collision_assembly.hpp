@@ -210,9 +210,11 @@ class CollisionSetup {
   // Calls visit(row, col, weight, terms) for every nonzero S(row = p·n + l, col = q·n + m) of
   // the pair measure, in row order; terms() gives the MuTerms of the point pair (p, q) in the
   // order of for_each_mu, computed on the first call for the pair and shared by all its band
-  // pairs (l, m): the overlaps, not the shells, are the bulk of an assembly.
-  template <class Visit>
-  void for_each_pair(Visit&& visit) const {
+  // pairs (l, m): the overlaps, not the shells, are the bulk of an assembly. Before the first
+  // visit, count(pairs) is told how many pairs there will be (to reserve storage).
+  template <class Visit, class Count = void (*)(Eigen::Index)>
+  void for_each_pair(
+      Visit&& visit, Count&& count = [](Eigen::Index) {}) const {
     const Eigen::Index n = band_count();
     std::unordered_map<Eigen::Index, std::vector<MuTerm>> cache;  // the q of the current p
     Eigen::Index cached_p = -1;
@@ -230,16 +232,20 @@ class CollisionSetup {
     };
     if (m_quadrature.empty()) {  // the point sum
       const Eigen::Index size = m_vertex_count * n;
+      count(size * size);
       for (Eigen::Index row = 0; row < size; ++row)
         for (Eigen::Index col = 0; col < size; ++col)
-          visit(row, col, 1.0, [&]() -> const auto& { return terms_of(row / n, col / n); });
+          visit(
+              row, col, 1.0, [&]() -> const auto& { return terms_of(row / n, col / n); });
       return;
     }
     const auto s = shell_pair_measure();
+    count(s.nonZeros());
     for (Eigen::Index row = 0; row < s.outerSize(); ++row)
       for (Eigen::SparseMatrix<double, Eigen::RowMajor>::InnerIterator it(s, row); it; ++it)
-        visit(row, it.col(), it.value(),
-              [&]() -> const auto& { return terms_of(row / n, it.col() / n); });
+        visit(
+            row, it.col(),
+            it.value(), [&]() -> const auto& { return terms_of(row / n, it.col() / n); });
   }
 
  private:
