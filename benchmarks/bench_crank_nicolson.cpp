@@ -9,10 +9,13 @@
 // step's CPU time over that of one FFT pair timed right after the steps, in
 // the same process) and `non_fft_fraction` = 1 − (FFTs per step × ½ pair)/step,
 // with the pair out of place; `non_fft_fraction_in_place` uses an in-place pair
-// on an aligned array instead, the form in which the step runs its FFTs.
+// on an aligned array instead, the form in which the step runs its FFTs. Built as
+// bench_crank_nicolson_in_step (WAVEKIN_FFT_TIMING), it also reports `step_per_ffts_in_step`:
+// the step's wall time over that of its FFTs timed inside the steps.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <complex>
 #include <cstdlib>
@@ -87,7 +90,18 @@ void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, 
     const double r2 = (x.array() - 0.25).square().sum();
     u[static_cast<std::size_t>(j)] = std::exp(cplx(-128 * r2, x.sum() / epsilon));
   }
+#ifdef WAVEKIN_FFT_TIMING
+  wavekin::detail::fft_wall_seconds = 0;
+  const auto wall_start = std::chrono::steady_clock::now();
+#endif
   const double step_seconds = wavekin::bench::seconds_per_step(state, propagator, u, dt);
+#ifdef WAVEKIN_FFT_TIMING
+  // The step's wall time over the wall time of its FFTs, timed inside the steps (the build of
+  // bench_crank_nicolson_in_step): the FFTs as the step runs them, not on a hot array alone.
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  state.counters["step_per_ffts_in_step"] = wall / wavekin::detail::fft_wall_seconds;
+#endif
   // One FFT pair on the same grid, timed now for as long as the steps took:
   // out of place (the plain library call), and in place on an FFTW-aligned
   // array, which is how the step runs its transforms (at N = 4096 FFTW's

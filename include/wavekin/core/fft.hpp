@@ -20,6 +20,17 @@
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/periodic_grid.hpp"
 
+#ifdef WAVEKIN_FFT_TIMING
+#include <chrono>
+
+namespace wavekin::detail {
+/// Wall seconds this thread has spent in Fft's complex transforms. Instrumented builds only
+/// (WAVEKIN_FFT_TIMING, which bench_crank_nicolson_in_step defines): it times a propagator's
+/// FFTs where the step runs them, in the cache state the step's other passes leave.
+inline thread_local double fft_wall_seconds = 0;
+}  // namespace wavekin::detail
+#endif
+
 namespace wavekin {
 
 /// \brief How hard FFTW's planner searches for a fast plan.
@@ -306,6 +317,14 @@ class Fft {
   }
 
   void execute(std::size_t direction, const complex_type* in, complex_type* out) const {
+#ifdef WAVEKIN_FFT_TIMING
+    const auto start = std::chrono::steady_clock::now();
+    execute_timed(direction, in, out);
+    detail::fft_wall_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  void execute_timed(std::size_t direction, const complex_type* in, complex_type* out) const {
+#endif
     require(plans != nullptr, "Fft: the object was moved from");
     const Plans& aligned = plans->aligned();
     // FFTW reads `in` only: out-of-place c2c preserves its input.
