@@ -129,10 +129,10 @@ struct CrankNicolsonStatistics {
 /// tables as it goes), one multiply after each inverse FFT, and one that sums the terms and,
 /// in the same chunk, updates the iterate and its residual. The passes run in chunks that stay
 /// in L1 (GMRES's Gram–Schmidt also rides on them); the kernels are in
-/// detail/interleaved_kernels.hpp. With P2's 20 % mass the step is 1.2–1.45× the time of its
-/// FFTs in 1D (N = 320–16384) and 1.2–1.4× at 256² with MEASURE plans; at 512², where every
-/// field streams from memory, 1.6–1.9× the FFTs timed alone, 1.4× the FFTs' time inside the step
-/// (benchmarks/RESULTS.md, bench_crank_nicolson). Memory:
+/// detail/interleaved_kernels.hpp. With P2's 20 % mass the step is 1.1–1.5× the time of its
+/// FFTs in 1D (N = 320–16384, the most at 320) and 1.0–1.25× in 2D up to 256²; at 512² with
+/// MEASURE plans, where every field streams from memory, 1.4–1.6× the FFTs timed alone and
+/// 1.3–1.4× their time inside the step (benchmarks/RESULTS.md, bench_crank_nicolson). Memory:
 /// restart + Dim + 5 complex fields and Dim + 5 real ones. Everything (plans, Krylov basis,
 /// coefficient buffers) is allocated at construction; step() allocates nothing (u is copied
 /// through aligned work arrays, so no FFTW fallback plan is ever made inside a step).
@@ -406,9 +406,9 @@ class CrankNicolsonSpectral {
       m_statistics.ffts += 2;
     }
     chunked([&](std::size_t k0, std::size_t k1) {
-      std::fill(out + k0, out + k1, complex_type(0));
       for (int t = 0; t < count; ++t)
-        add_term(k0, k1, re(z_of(t)), re(out), xi_of(terms[static_cast<std::size_t>(t)]), m_c);
+        add_term(k0, k1, re(z_of(t)), re(out), xi_of(terms[static_cast<std::size_t>(t)]), m_c,
+                 t == 0);
       after(k0, k1);
     });
   }

@@ -127,16 +127,17 @@ inline void multiply_kernel(std::size_t n, Scalar* __restrict__ z, const Scalar*
     z[2 * k + 1] *= m[k];
   }
 }
-// out (+)= term: c ξ z (ξ given) or i z.
+// out (+)= term: c ξ z (ξ given) or i z; `first`: out = term (out's old values are not read).
 template <class Scalar>
 inline void add_term(std::size_t k0, std::size_t k1, const Scalar* __restrict__ z,
-                     Scalar* __restrict__ out, const Scalar* __restrict__ xi, Scalar c) {
+                     Scalar* __restrict__ out, const Scalar* __restrict__ xi, Scalar c,
+                     bool first) {
   std::size_t k = k0;
   if constexpr (std::is_same_v<Scalar, double>) {
     for (; k + 4 <= k1; k += 4) {
-      Lanes zv, ov;
+      Lanes zv, ov = {};
       WAVEKIN_CN_LOAD(zv, z + 2 * k);
-      WAVEKIN_CN_LOAD(ov, out + 2 * k);
+      if (!first) WAVEKIN_CN_LOAD(ov, out + 2 * k);
       if (xi != nullptr) {
         Quad xq;
         WAVEKIN_CN_LOAD(xq, xi + k);
@@ -148,13 +149,15 @@ inline void add_term(std::size_t k0, std::size_t k1, const Scalar* __restrict__ 
     }
   }
   for (; k < k1; ++k) {
+    const Scalar old_re = first ? Scalar(0) : out[2 * k],
+                 old_im = first ? Scalar(0) : out[2 * k + 1];
     if (xi != nullptr) {
       const Scalar g = c * xi[k];
-      out[2 * k] += g * z[2 * k];
-      out[2 * k + 1] += g * z[2 * k + 1];
+      out[2 * k] = old_re + g * z[2 * k];
+      out[2 * k + 1] = old_im + g * z[2 * k + 1];
     } else {
-      out[2 * k] -= z[2 * k + 1];
-      out[2 * k + 1] += z[2 * k];
+      out[2 * k] = old_re - z[2 * k + 1];
+      out[2 * k + 1] = old_im + z[2 * k];
     }
   }
 }
