@@ -9,7 +9,6 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
-#include <cstring>
 #include <functional>
 #include <limits>
 #include <span>
