@@ -15,7 +15,6 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <complex>
 #include <cstdlib>
@@ -90,18 +89,8 @@ void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, 
     const double r2 = (x.array() - 0.25).square().sum();
     u[static_cast<std::size_t>(j)] = std::exp(cplx(-128 * r2, x.sum() / epsilon));
   }
-#ifdef WAVEKIN_FFT_TIMING
-  wavekin::detail::fft_wall_seconds = 0;
-  const auto wall_start = std::chrono::steady_clock::now();
-#endif
-  const double step_seconds = wavekin::bench::seconds_per_step(state, propagator, u, dt);
-#ifdef WAVEKIN_FFT_TIMING
-  // The step's wall time over the wall time of its FFTs, timed inside the steps (the build of
-  // bench_crank_nicolson_in_step): the FFTs as the step runs them, not on a hot array alone.
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  state.counters["step_per_ffts_in_step"] = wall / wavekin::detail::fft_wall_seconds;
-#endif
+  const double step_seconds =
+      wavekin::bench::seconds_per_step_timing_ffts(state, propagator, u, dt);
   // One FFT pair on the same grid, timed now for as long as the steps took:
   // out of place (the plain library call), and in place on an FFTW-aligned
   // array, which is how the step runs its transforms (at N = 4096 FFTW's

@@ -7,7 +7,8 @@
 // Counters: `terms_per_step` (Chebyshev terms, i.e. operator applications), `ffts_per_step`
 // (2 + 2·Dim·terms: the propagator's documented count), and `step_per_its_ffts` = the step's CPU
 // time over ffts_per_step × ½ of an in-place FFT pair on an aligned array (the form in which the
-// step runs its transforms), timed right after the steps in the same process.
+// step runs its transforms), timed right after the steps in the same process. Built as
+// bench_magnus_in_step, also `step_per_ffts_in_step` (bench_support.hpp).
 //
 // Run: cmake --preset bench && cmake --build --preset bench --target bench_magnus &&
 //      build/bench/benchmarks/bench_magnus
@@ -49,7 +50,7 @@ void magnus_step(benchmark::State& state) {
   wavekin::MagnusSpectral propagator(grid, epsilon,
                                      wavekin::GridFieldCoefficient<double>(std::move(mass)),
                                      wavekin::ConstantCoefficient<double>(0.0), options);
-  const double step = wavekin::bench::seconds_per_step(state, propagator, u, dt);
+  const double step = wavekin::bench::seconds_per_step_timing_ffts(state, propagator, u, dt);
   const double pair =
       wavekin::bench::aligned_pair_seconds(wavekin::Fft<Dim>(grid.counts(), options.fft), u);
   const auto& stats = propagator.statistics();

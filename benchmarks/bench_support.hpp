@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <complex>
 #include <ctime>
 #include <span>
@@ -51,6 +52,25 @@ double seconds_per_step(State& state, Propagator& propagator, Field& u, double d
     t += dt;
   }
   return (thread_seconds() - start) / static_cast<double>(state.iterations());
+}
+
+/// \brief Mean CPU seconds of one `propagator.step(u, t, dt)` as seconds_per_step, and, in the
+/// builds that time the FFTs inside the step (WAVEKIN_FFT_TIMING: the `*_in_step` programs), the
+/// counter `step_per_ffts_in_step`: the steps' wall time over that of their FFTs, which run in
+/// the cache state the step's other passes leave (not on a hot array alone).
+template <class State, class Propagator, class Field>
+double seconds_per_step_timing_ffts(State& state, Propagator& propagator, Field& u, double dt) {
+#ifdef WAVEKIN_FFT_TIMING
+  detail::fft_wall_seconds = 0;
+  const auto wall_start = std::chrono::steady_clock::now();
+#endif
+  const double seconds = seconds_per_step(state, propagator, u, dt);
+#ifdef WAVEKIN_FFT_TIMING
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  state.counters["step_per_ffts_in_step"] = wall / detail::fft_wall_seconds;
+#endif
+  return seconds;
 }
 
 /// \brief Mean CPU seconds of one in-place forward + inverse pair of `fft` on an FFTW-aligned

@@ -186,7 +186,8 @@ TEST_CASE("Magnus: one step equals the dense exponentials of the discretised ope
     CHECK(relative_difference(u, exact) <= 1e-12);
   }
   SECTION("1D, time-dependent: two exponentials with the Gauss-point mixtures") {
-    const PeriodicGrid<1> grid({20}, PeriodicGrid<1>::Point(1.0));
+    // 18 points: not a multiple of the kernels' four-value vectors, so their tails run too.
+    const PeriodicGrid<1> grid({18}, PeriodicGrid<1>::Point(1.0));
     const double t = 0.2, dt = 0.15;
     const double c1 = 0.5 - std::sqrt(3.0) / 6, c2 = 0.5 + std::sqrt(3.0) / 6;
     const double a1 = 0.25 + std::sqrt(3.0) / 6, a2 = 0.25 - std::sqrt(3.0) / 6;

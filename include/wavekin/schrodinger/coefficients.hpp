@@ -199,6 +199,9 @@ class GridFieldCoefficient {
   explicit GridFieldCoefficient(std::vector<Scalar> values) : m_values(std::move(values)) {}
 
   /// \brief The values, writable: update them between steps.
+  /// \brief sample() does not depend on t: a propagator samples it once per step.
+  static constexpr bool ignores_time = true;
+
   [[nodiscard]] std::span<Scalar> values() noexcept { return m_values; }
   [[nodiscard]] std::span<const Scalar> values() const noexcept { return m_values; }
   [[nodiscard]] std::size_t size() const noexcept { return m_values.size(); }
@@ -261,6 +264,18 @@ inline constexpr bool is_static_in_time = [] {
     return bool(C::is_static_in_time);
   else
     return bool(C::is_constant);
+}();
+
+/// \brief Whether a CoefficientField's sample(grid, t, out) is the same for every t of one step:
+/// its values change only when the caller writes them between steps (GridFieldCoefficient says so
+/// with `static constexpr bool ignores_time`), or never (is_static_in_time). A propagator that
+/// samples at several times of a step (MagnusSpectral's Gauss points) then samples once.
+template <class C>
+inline constexpr bool ignores_sample_time = [] {
+  if constexpr (requires { C::ignores_time; })
+    return bool(C::ignores_time);
+  else
+    return is_static_in_time<C>;
 }();
 
 namespace detail {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <complex>
 #include <cstddef>
@@ -26,6 +27,7 @@
 #include "wavekin/schrodinger/coefficients.hpp"
 #include "wavekin/schrodinger/detail/aligned_field.hpp"
 #include "wavekin/schrodinger/detail/complex_product.hpp"
+#include "wavekin/schrodinger/detail/interleaved_kernels.hpp"
 #include "wavekin/schrodinger/detail/wavenumber_tables.hpp"
 
 namespace wavekin {
@@ -136,14 +138,12 @@ class MagnusSpectral {
             "MagnusSpectral: epsilon must be finite and > 0, got {}", epsilon);
     require(std::isfinite(options.tolerance) && options.tolerance > 0 && options.tolerance < 1,
             "MagnusSpectral: tolerance must be finite and in (0, 1), got {}", options.tolerance);
-    for (auto* v : {&m_mass1, &m_mass2, &m_potential1, &m_potential2, &m_kinetic_weight,
-                    &m_potential_weight, &m_diagonal})
-      v->resize(m_n);
-    m_uhat = Buffer(m_n);
-    m_previous = Buffer(m_n);
-    m_current = Buffer(m_n);
-    m_work = Buffer(m_n);
-    m_sum = Buffer(m_n);
+    for (auto* v : {&m_mass1, &m_potential1}) v->resize(m_n);
+    if constexpr (!samples_once)
+      for (auto* v : {&m_mass2, &m_potential2, &m_mixed_mass, &m_mixed_potential}) v->resize(m_n);
+    for (auto& b : m_series) b = Buffer(m_n);
+    for (auto& b : m_work) b = Buffer(m_n);
+    m_potential_work = Buffer(m_n);
     m_xi_squared_max = *std::max_element(m_xi.xi_squared.begin(), m_xi.xi_squared.end());
   }
 
@@ -158,27 +158,37 @@ class MagnusSpectral {
   ///      finite and > 0 everywhere, the potential finite (invalid_argument naming the value, and
   ///      for coefficients the point and time; u is unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
-    detail::check_step_input<Dim, Scalar>(m_grid, u, t, dt, "MagnusSpectral::step");
+    constexpr const char* who = "MagnusSpectral::step";
+    detail::check_wave_size(m_grid, u.size(), who);
+    require(std::isfinite(dt) && dt != 0, "{}: dt must be finite and non-zero, got {}", who, dt);
+    require(std::isfinite(t), "{}: t must be finite, got {}", who, t);
     const Scalar half_gap = static_cast<Scalar>(std::numbers::sqrt3 / 6);
     const Scalar t1 = t + (Scalar(0.5) - half_gap) * dt, t2 = t + (Scalar(0.5) + half_gap) * dt;
-    sample(t1, m_mass1, m_potential1);
-    if constexpr (!static_in_time) sample(t2, m_mass2, m_potential2);
+    // Fixed in time: sampled at the first step only (a failed sample is retried at the next).
+    if (!static_in_time || !m_sampled) sample(t1, m_mass1, m_potential1, m_range1);
+    m_sampled = true;
+    // Equal samples at both Gauss points (a policy that ignores t within a step, or equal
+    // values): the two exponentials commute and merge into e^{−iΔtA}.
+    bool same = samples_once;
+    if constexpr (!samples_once) {
+      sample(t2, m_mass2, m_potential2, m_range2);
+      same = m_mass1 == m_mass2 && m_potential1 == m_potential2;
+    }
 
-    std::copy(u.begin(), u.end(), m_uhat.data());
-    m_fft.forward(m_uhat.data());
-    // Equal samples at both Gauss points (fixed in time, or a GridFieldCoefficient the caller
-    // sets once per step): the two exponentials commute and merge into e^{−iΔtA}.
-    bool same = static_in_time;
-    if constexpr (!static_in_time) same = m_mass1 == m_mass2 && m_potential1 == m_potential2;
+    // u into the series' first array; its finiteness checked through its norm on the way.
+    std::size_t state = 0;
+    if (!std::isfinite(detail::interleaved::copy_norm2(m_n, u.data(), m_series[state].data())))
+      detail::check_finite_wave<Scalar>(u, who);
+    m_fft.forward(m_series[state].data());
     if (same) {
-      exponential(dt, Scalar(1), m_mass1, Scalar(0), m_mass1, m_potential1, m_potential1);
+      state = exponential(state, dt, exponent(m_mass1, m_potential1, m_range1));
     } else {
       const Scalar alpha1 = Scalar(0.25) + half_gap, alpha2 = Scalar(0.25) - half_gap;
-      exponential(dt, alpha1, m_mass1, alpha2, m_mass2, m_potential1, m_potential2);
-      exponential(dt, alpha2, m_mass1, alpha1, m_mass2, m_potential1, m_potential2);
+      state = exponential(state, dt, mix(alpha1, alpha2));
+      state = exponential(state, dt, mix(alpha2, alpha1));
     }
-    m_fft.inverse(m_uhat.data());
-    std::copy(m_uhat.data(), m_uhat.data() + m_n, u.begin());
+    m_fft.inverse(m_series[state].data());
+    std::copy(m_series[state].data(), m_series[state].data() + m_n, u.begin());
     ++m_statistics.steps;
   }
 
@@ -195,23 +205,41 @@ class MagnusSpectral {
 
  private:
   using Buffer = detail::AlignedField<Scalar>;
+  using Range = detail::SampledRange<Scalar>;
+  // Both coefficients sampled once per step: the same values at both Gauss points.
+  static constexpr bool samples_once = ignores_sample_time<Mass> && ignores_sample_time<Potential>;
 
-  void sample(Scalar t, std::vector<Scalar>& mass, std::vector<Scalar>& potential) {
+  // The exponent's mass and potential (the sampled values, or their mixture) with their ranges.
+  struct Exponent {
+    const Scalar* mass;
+    Scalar mass_lo, mass_hi;
+    const Scalar* potential;
+    Scalar potential_lo, potential_hi;
+  };
+
+  // Samples both coefficients at t; the positivity and finiteness checks, which name the point,
+  // run only when the range shows a bad value (a NaN or infinity makes the sum, hence the mean,
+  // non-finite; a NaN at the first point makes the minimum NaN).
+  void sample(Scalar t, std::vector<Scalar>& mass, std::vector<Scalar>& potential,
+              std::array<Range, 2>& range) {
     constexpr const char* who = "MagnusSpectral";
-    detail::sample_with_range(m_mass, m_grid, t, mass);
-    check_positive_mass<Dim, Scalar>(m_grid, mass, t, who);
-    detail::sample_with_range(m_potential, m_grid, t, potential);
-    check_finite_potential<Dim, Scalar>(m_grid, potential, t, who);
+    range[0] = detail::sample_with_range(m_mass, m_grid, t, mass);
+    if (!(range[0].min > 0) || !std::isfinite(range[0].mean))
+      check_positive_mass<Dim, Scalar>(m_grid, mass, t, who);
+    range[1] = detail::sample_with_range(m_potential, m_grid, t, potential);
+    if (!std::isfinite(range[1].mean) || !std::isfinite(range[1].min))
+      check_finite_potential<Dim, Scalar>(m_grid, potential, t, who);
+  }
+  static Exponent exponent(const std::vector<Scalar>& mass, const std::vector<Scalar>& potential,
+                           const std::array<Range, 2>& range) {
+    return {mass.data(), range[0].min, range[0].max, potential.data(), range[1].min, range[1].max};
   }
 
-  // m_uhat ← e^{−iτÃ} m_uhat for Ã the VMSE operator with mass a·m1 + b·m2 and potential
-  // a·V1 + b·V2 (over the step τ; a + b is 1 for one exponential, ½ for each of two).
-  void exponential(Scalar tau, Scalar a, const std::vector<Scalar>& m1, Scalar b,
-                   const std::vector<Scalar>& m2, const std::vector<Scalar>& v1,
-                   const std::vector<Scalar>& v2) {
-    ++m_statistics.exponentials;
-    const auto mix = [&](const std::vector<Scalar>& x1, const std::vector<Scalar>& x2,
-                         std::vector<Scalar>& out) {
+  // The exponent with mass a·m(t₁) + b·m(t₂) and potential a·V(t₁) + b·V(t₂) (over the step; a + b
+  // is ½), with its exact range (b may be negative: the ranges of the samples would only bound it).
+  Exponent mix(Scalar a, Scalar b) {
+    const auto blend = [&](const std::vector<Scalar>& x1, const std::vector<Scalar>& x2,
+                           std::vector<Scalar>& out) {
       Scalar lo = std::numeric_limits<Scalar>::max(), hi = std::numeric_limits<Scalar>::lowest();
       for (std::size_t k = 0; k < m_n; ++k) {
         out[k] = a * x1[k] + b * x2[k];
@@ -220,46 +248,39 @@ class MagnusSpectral {
       }
       return std::pair<Scalar, Scalar>(lo, hi);
     };
-    const auto [mass_lo, mass_hi] = mix(m1, m2, m_kinetic_weight);
-    const auto [potential_lo, potential_hi] = mix(v1, v2, m_potential_weight);
-    const bool mass_uniform = mass_hi == mass_lo, potential_uniform = potential_hi == potential_lo;
+    const auto [mass_lo, mass_hi] = blend(m_mass1, m_mass2, m_mixed_mass);
+    const auto [potential_lo, potential_hi] = blend(m_potential1, m_potential2, m_mixed_potential);
+    return {m_mixed_mass.data(), mass_lo, mass_hi, m_mixed_potential.data(), potential_lo,
+            potential_hi};
+  }
+
+  // e^{−iτÃ} of the series array `state` (Fourier space) for Ã the VMSE operator of `e`; returns
+  // the array that holds the result.
+  std::size_t exponential(std::size_t state, Scalar tau, const Exponent& e) {
+    using namespace detail::interleaved;
+    ++m_statistics.exponentials;
+    const bool mass_uniform = e.mass_hi == e.mass_lo,
+               potential_uniform = e.potential_hi == e.potential_lo;
     const Scalar half_eps = m_epsilon / 2;
+    complex_type* v = m_series[state].data();
     if (mass_uniform && potential_uniform) {
       // e^{−iτθ(ξ)}, θ = (ε/2)m̃|ξ|² + Ṽ/ε: exact.
       ++m_statistics.diagonal_exponentials;
       for (std::size_t k = 0; k < m_n; ++k) {
         const Scalar theta =
-            tau * (half_eps * mass_lo * m_xi.xi_squared[k] + potential_lo / m_epsilon);
-        m_uhat[k] =
-            detail::complex_product(complex_type(std::cos(theta), -std::sin(theta)), m_uhat[k]);
+            tau * (half_eps * e.mass_lo * m_xi.xi_squared[k] + e.potential_lo / m_epsilon);
+        v[k] = detail::complex_product(complex_type(std::cos(theta), -std::sin(theta)), v[k]);
       }
-      return;
+      return state;
     }
     // Spectral interval of Ã (class comment); a 1e-12 relative margin absorbs rounding.
     const Scalar lo =
-        half_eps * std::min(mass_lo, Scalar(0)) * m_xi_squared_max + potential_lo / m_epsilon;
+        half_eps * std::min(e.mass_lo, Scalar(0)) * m_xi_squared_max + e.potential_lo / m_epsilon;
     const Scalar hi =
-        half_eps * std::max(mass_hi, Scalar(0)) * m_xi_squared_max + potential_hi / m_epsilon;
+        half_eps * std::max(e.mass_hi, Scalar(0)) * m_xi_squared_max + e.potential_hi / m_epsilon;
     const Scalar centre = (lo + hi) / 2;
     const Scalar radius = (hi - lo) / 2 * (1 + Scalar(1e-12)) + std::numeric_limits<Scalar>::min();
-    // X = (Ã − c)/r in Fourier space: X ŷ = D ŷ + Σ_a ξ_a F[w_k F^{-1}[ξ_a ŷ]] + F[w_V F^{-1}ŷ]
-    // with (D_a^† m D_a y)^ = ξ_a F[m F^{-1}[ξ_a ŷ]], w_k = (ε/2)m̃/(N r), w_V = Ṽ/(ε N r) (the 1/N
-    // of the unnormalised inverse FFT folded in), D = ((ε/2)m̃|ξ|² if m̃ uniform + Ṽ/ε if uniform −
-    // c)/r.
-    const Scalar inv_nr = Scalar(1) / (static_cast<Scalar>(m_n) * radius);
-    for (std::size_t k = 0; k < m_n; ++k) {
-      m_diagonal[k] = ((mass_uniform ? half_eps * mass_lo * m_xi.xi_squared[k] : Scalar(0)) +
-                       (potential_uniform ? potential_lo / m_epsilon : Scalar(0)) - centre) /
-                      radius;
-      m_kinetic_weight[k] *= half_eps * inv_nr;
-      m_potential_weight[k] *= inv_nr / m_epsilon;
-    }
-    m_kinetic_uniform = mass_uniform;
-    m_potential_uniform = potential_uniform;
-
-    const auto series =
-        chebyshev_exponential_coefficients(static_cast<double>(tau) * static_cast<double>(radius),
-                                           static_cast<double>(m_options.tolerance));
+    const auto& series = coefficients(static_cast<double>(tau) * static_cast<double>(radius));
     const std::complex<double> shift =
         std::exp(std::complex<double>(0, -static_cast<double>(tau) * static_cast<double>(centre)));
     const auto coefficient = [&](std::size_t k) {
@@ -268,107 +289,90 @@ class MagnusSpectral {
     };
     const auto terms = static_cast<int>(series.size());
     m_statistics.max_terms = std::max(m_statistics.max_terms, terms);
-    // T_0 = û in m_previous; the sum c_0 T_0 in m_uhat.
-    complex_type* previous = m_previous.data();
-    complex_type* current = m_current.data();
-    std::copy(m_uhat.data(), m_uhat.data() + m_n, previous);
-    const complex_type c0 = coefficient(0);
-    for (std::size_t k = 0; k < m_n; ++k) m_uhat[k] = detail::complex_product(c0, m_uhat[k]);
-    if (terms == 1) return;
-    // T_1 = X T_0, then T_{k+1} = 2X T_k − T_{k−1} over T_{k−1}'s storage.
-    apply(previous, current, nullptr, coefficient(1));
+    // The arrays: T_0 = v, the partial sum and a third for the recurrence.
+    const std::size_t sum = (state + 1) % 3;
+    Scalar* acc = re(m_series[sum].data());
+    Scalar* previous = re(v);
+    Scalar* current = re(m_series[(state + 2) % 3].data());
+    if (terms == 1) {
+      const complex_type c0 = coefficient(0);
+      Scalar* in = re(v);
+      for (std::size_t k = 0; k < m_n; ++k) {
+        acc[2 * k] = c0.real() * in[2 * k] - c0.imag() * in[2 * k + 1];
+        acc[2 * k + 1] = c0.real() * in[2 * k + 1] + c0.imag() * in[2 * k];
+      }
+      return sum;
+    }
+    // X = (Ã − c)/r in Fourier space: X ŷ = D ŷ + Σ_a ξ_a F[w_k F^{-1}[ξ_a ŷ]] + F[w_V F^{-1}ŷ]
+    // with (D_a^† m D_a y)^ = ξ_a F[m F^{-1}[ξ_a ŷ]], w_k = (ε/2)m̃/(N r), w_V = Ṽ/(ε N r) (the 1/N
+    // of the unnormalised inverse FFT folded in), D = ((ε/2)m̃|ξ|² if m̃ uniform + Ṽ/ε if uniform −
+    // c)/r. The multiplications by w_k and w_V are the only passes between FFTs: each term's
+    // ξ_a-products for the next term are made in the pass that ends it.
+    const Scalar inv_nr = Scalar(1) / (static_cast<Scalar>(m_n) * radius);
+    ChebyshevTerm<Dim, Scalar> term{};
+    for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
+      term.work[a] = re(m_work[a].data());
+      term.xi[a] = m_xi.xi[a].data();
+    }
+    term.potential_work = re(m_potential_work.data());
+    term.xi_squared = m_xi.xi_squared.data();
+    term.alpha = mass_uniform ? half_eps * e.mass_lo / radius : Scalar(0);
+    term.beta = ((potential_uniform ? e.potential_lo / m_epsilon : Scalar(0)) - centre) / radius;
+    term.acc = acc;
+    const Scalar kinetic_scale = half_eps * inv_nr, potential_scale = inv_nr / m_epsilon;
+    // One operator application: the FFT pairs, then the kernel K<First, kinetic, potential>.
+    const auto apply = [&](auto first) {
+      if (!mass_uniform)
+        for (auto& w : m_work) {
+          m_fft.backward(w.data());
+          multiply_kernel(m_n, re(w.data()), e.mass, kinetic_scale);
+          m_fft.forward(w.data());
+        }
+      if (!potential_uniform) {
+        m_fft.backward(m_potential_work.data());
+        multiply_kernel(m_n, re(m_potential_work.data()), e.potential, potential_scale);
+        m_fft.forward(m_potential_work.data());
+      }
+      constexpr bool First = decltype(first)::value;
+      if (!mass_uniform && !potential_uniform)
+        chebyshev_term_kernel<First, true, true>(m_n, term);
+      else if (!mass_uniform)
+        chebyshev_term_kernel<First, true, false>(m_n, term);
+      else
+        chebyshev_term_kernel<First, false, true>(m_n, term);
+    };
+    term.in = previous;
+    if (!mass_uniform && !potential_uniform)
+      chebyshev_inputs_kernel<true, true>(m_n, term);
+    else if (!mass_uniform)
+      chebyshev_inputs_kernel<true, false>(m_n, term);
+    else
+      chebyshev_inputs_kernel<false, true>(m_n, term);
+    // T_1 = X T_0 and the sum c_0 T_0 + c_1 T_1; then T_{k+1} = 2X T_k − T_{k−1} over T_{k−1}.
+    term.out = current;
+    term.c0 = coefficient(0);
+    term.c = coefficient(1);
+    apply(std::true_type{});
     for (std::size_t k = 2; k < series.size(); ++k) {
-      apply(current, previous, previous, coefficient(k));
+      term.in = current;
+      term.prev = previous;
+      term.out = previous;
+      term.c = coefficient(k);
+      apply(std::false_type{});
       std::swap(previous, current);
     }
     m_statistics.operator_applications += terms - 1;
+    return sum;
   }
 
-  // out = X in (prev null) or 2X in − prev (out may be prev), and m_uhat += c·out. The last
-  // FFT-pair contribution (ξ_a F[w_k F^{-1}[ξ_a in]], or F[w_V F^{-1} in]) is added in the final
-  // pass straight from m_work; earlier ones (Dim > 1, or V varying) move to m_sum in the pass that
-  // prepares the next one. A term is then 2 + Dim passes over the field besides its FFT pairs.
-  void apply(const complex_type* in, complex_type* out, const complex_type* prev, complex_type c) {
-    complex_type* sum = m_sum.data();
-    complex_type* work = m_work.data();
-    bool have_sum = false, pending = false;
-    const Scalar* pending_multiplier = nullptr;  // of m_work's contribution; null: 1
-    // work[k] ← next(k), moving a pending contribution of work into sum in the same pass.
-    const auto prepare = [&](auto next) {
-      const auto move = [&](auto term) {
-        if (have_sum)
-          for (std::size_t k = 0; k < m_n; ++k) {
-            sum[k] += term(k);
-            work[k] = next(k);
-          }
-        else
-          for (std::size_t k = 0; k < m_n; ++k) {
-            sum[k] = term(k);
-            work[k] = next(k);
-          }
-        have_sum = true;
-      };
-      const Scalar* mult = pending_multiplier;
-      if (!pending)
-        for (std::size_t k = 0; k < m_n; ++k) work[k] = next(k);
-      else if (mult != nullptr)
-        move([=](std::size_t k) { return mult[k] * work[k]; });
-      else
-        move([=](std::size_t k) { return work[k]; });
-    };
-    if (!m_kinetic_uniform) {
-      for (int a = 0; a < Dim; ++a) {
-        const Scalar* xi = m_xi.xi[static_cast<std::size_t>(a)].data();
-        prepare([=](std::size_t k) { return xi[k] * in[k]; });
-        m_fft.backward(work);
-        for (std::size_t k = 0; k < m_n; ++k) work[k] *= m_kinetic_weight[k];
-        m_fft.forward(work);
-        pending = true;
-        pending_multiplier = xi;
-      }
+  // The series coefficients for τr = z, kept while z repeats (a mass that does not change).
+  const std::vector<std::complex<double>>& coefficients(double z) {
+    if (!(z == m_series_z)) {
+      m_series_coefficients =
+          chebyshev_exponential_coefficients(z, static_cast<double>(m_options.tolerance));
+      m_series_z = z;
     }
-    if (!m_potential_uniform) {
-      prepare([=](std::size_t k) { return in[k]; });
-      m_fft.backward(work);
-      for (std::size_t k = 0; k < m_n; ++k) work[k] *= m_potential_weight[k];
-      m_fft.forward(work);
-      pending = true;
-      pending_multiplier = nullptr;
-    }
-    // One pass: x = D·in + (the FFT-pair contributions), out = x or 2x − prev, m_uhat += c·out.
-    // D is one number unless the mass is uniform (then it carries (ε/2)m̃|ξ|²/r).
-    const Scalar cr = c.real(), ci = c.imag();
-    const auto combine = [&](auto diagonal, auto extra, auto recurrence) {
-      for (std::size_t k = 0; k < m_n; ++k) {
-        complex_type x = diagonal(k) * in[k] + extra(k);
-        if constexpr (decltype(recurrence)::value) x = Scalar(2) * x - prev[k];
-        out[k] = x;
-        m_uhat[k] += complex_type(cr * x.real() - ci * x.imag(), cr * x.imag() + ci * x.real());
-      }
-    };
-    const Scalar* mult = pending_multiplier;
-    const auto with_extra = [&](auto diagonal, auto recurrence) {
-      if (have_sum && pending && mult != nullptr)
-        combine(diagonal, [=](std::size_t k) { return sum[k] + mult[k] * work[k]; }, recurrence);
-      else if (have_sum && pending)
-        combine(diagonal, [=](std::size_t k) { return sum[k] + work[k]; }, recurrence);
-      else if (pending && mult != nullptr)
-        combine(diagonal, [=](std::size_t k) { return mult[k] * work[k]; }, recurrence);
-      else if (pending)
-        combine(diagonal, [=](std::size_t k) { return work[k]; }, recurrence);
-      else
-        combine(diagonal, [](std::size_t) { return complex_type(0); }, recurrence);
-    };
-    const auto with_diagonal = [&](auto recurrence) {
-      if (m_kinetic_uniform)
-        with_extra([d = m_diagonal.data()](std::size_t k) { return d[k]; }, recurrence);
-      else
-        with_extra([d = m_diagonal.front()](std::size_t) { return d; }, recurrence);
-    };
-    if (prev != nullptr)
-      with_diagonal(std::true_type{});
-    else
-      with_diagonal(std::false_type{});
+    return m_series_coefficients;
   }
 
   Grid m_grid;
@@ -381,10 +385,15 @@ class MagnusSpectral {
   std::size_t m_n;
   Scalar m_xi_squared_max = 0;
 
-  std::vector<Scalar> m_mass1, m_mass2, m_potential1, m_potential2;      // at t_n + c_{1,2}Δt
-  std::vector<Scalar> m_kinetic_weight, m_potential_weight, m_diagonal;  // of the exponent
-  bool m_kinetic_uniform = false, m_potential_uniform = false;
-  Buffer m_uhat, m_previous, m_current, m_work, m_sum;
+  std::vector<Scalar> m_mass1, m_mass2, m_potential1, m_potential2;  // at t_n + c_{1,2}Δt
+  std::array<Range, 2> m_range1{}, m_range2{};                       // of mass and potential
+  std::vector<Scalar> m_mixed_mass, m_mixed_potential;                // of one of two exponents
+  bool m_sampled = false;
+  std::array<Buffer, 3> m_series;  // T_{k−1}, T_k and the partial sum, rotating
+  std::array<Buffer, Dim> m_work;  // the kinetic FFT pairs, one per axis
+  Buffer m_potential_work;         // the potential's
+  double m_series_z = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::complex<double>> m_series_coefficients;
   Statistics m_statistics;
 };
 

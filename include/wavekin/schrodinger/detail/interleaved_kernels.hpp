@@ -1,5 +1,6 @@
 // wavekin/schrodinger/detail/interleaved_kernels.hpp — per-chunk vector kernels on interleaved
-// complex arrays (the passes of CrankNicolsonSpectral's operator and of its GMRES).
+// complex arrays (the passes of CrankNicolsonSpectral's operator and of its GMRES, and of
+// MagnusSpectral's Chebyshev series).
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -108,9 +109,10 @@ inline void input_kernel(std::size_t k0, std::size_t k1, const Scalar* __restric
     z[2 * k + 1] = xi != nullptr ? x * yr : x * yi;
   }
 }
-// z *= m (real m)
+// z *= s·m (real m, real s)
 template <class Scalar>
-inline void multiply_kernel(std::size_t n, Scalar* __restrict__ z, const Scalar* __restrict__ m) {
+inline void multiply_kernel(std::size_t n, Scalar* __restrict__ z, const Scalar* __restrict__ m,
+                            Scalar s = Scalar(1)) {
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
     for (; k + 4 <= n; k += 4) {
@@ -118,13 +120,14 @@ inline void multiply_kernel(std::size_t n, Scalar* __restrict__ z, const Scalar*
       Quad mq;
       WAVEKIN_CN_LOAD(zv, z + 2 * k);
       WAVEKIN_CN_LOAD(mq, m + k);
+      mq *= s;
       zv *= WAVEKIN_CN_PAIRS(mq);
       WAVEKIN_CN_STORE(z + 2 * k, zv);
     }
   }
   for (; k < n; ++k) {
-    z[2 * k] *= m[k];
-    z[2 * k + 1] *= m[k];
+    z[2 * k] *= s * m[k];
+    z[2 * k + 1] *= s * m[k];
   }
 }
 // out (+)= term: c ξ z (ξ given) or i z; `first`: out = term (out's old values are not read).
@@ -286,6 +289,190 @@ template <class Scalar>
 inline void scale(std::size_t k0, std::size_t k1, Scalar f, std::complex<Scalar>* x_) {
   Scalar* __restrict__ x = re(x_);
   for (std::size_t k = 2 * k0; k < 2 * k1; ++k) x[k] *= f;
+}
+
+// dst = src over n values, returning Σ|src|² (a non-finite value shows in it): a step's input
+// copied into the propagator's aligned array and checked in the same pass.
+template <class Scalar>
+[[nodiscard]] inline double copy_norm2(std::size_t n, const std::complex<Scalar>* src_,
+                                       std::complex<Scalar>* dst_) {
+  const Scalar* __restrict__ src = re(src_);
+  Scalar* __restrict__ dst = re(dst_);
+  double total = 0;
+  std::size_t i = 0;
+  if constexpr (std::is_same_v<Scalar, double>) {
+    Lanes s{};
+    for (; i + 8 <= 2 * n; i += 8) {
+      Lanes v;
+      WAVEKIN_CN_LOAD(v, src + i);
+      s += v * v;
+      WAVEKIN_CN_STORE(dst + i, v);
+    }
+    for (int l = 0; l < 8; ++l) total += s[l];
+  }
+  for (; i < 2 * n; ++i) {
+    dst[i] = src[i];
+    total += double(src[i]) * double(src[i]);
+  }
+  return total;
+}
+
+// One term of a Chebyshev series Σ_k c_k T_k(X) v of an operator X = D + Σ_a ξ_a F[w F⁻¹[ξ_a ·]]
+// + F[w_V F⁻¹ ·] in Fourier space (MagnusSpectral's exponentials), after the FFT pairs: the
+// buffers `work` hold F[w F⁻¹[ξ_a T_k]] (and `potential_work` F[w_V F⁻¹ T_k]). In one pass:
+//   x = D T_k + Σ_a ξ_a work_a + potential_work,  D = alpha |ξ|² + beta,
+//   T_{k+1} = x (First: k = 0) or 2x − T_{k−1},
+//   acc = c_0 T_0 + c T_1 (First) or acc + c T_{k+1},
+// and the next term's FFT inputs: work_a = ξ_a T_{k+1}, potential_work = T_{k+1}.
+// `out` may be `prev` (T_{k+1} over T_{k−1}); nothing else aliases.
+template <int Dim, class Scalar>
+struct ChebyshevTerm {
+  const Scalar* in;    // T_k
+  const Scalar* prev;  // T_{k−1} (unused when First)
+  Scalar* out;         // T_{k+1}
+  Scalar* acc;         // the partial sum
+  std::array<Scalar*, Dim> work;
+  Scalar* potential_work;
+  std::array<const Scalar*, Dim> xi;
+  const Scalar* xi_squared;
+  Scalar alpha, beta;
+  std::complex<Scalar> c0, c;
+};
+// Kinetic: the works hold the kinetic FFT pairs (else the mass is uniform, alpha may be non-zero
+// and the works are not touched); Potential: potential_work holds V's.
+template <bool First, bool Kinetic, bool Potential, int Dim, class Scalar>
+inline void chebyshev_term_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar>& t) {
+  const Scalar* in = t.in;
+  const Scalar* prev = t.prev;
+  Scalar* out = t.out;
+  Scalar* acc = t.acc;
+  const Scalar c0r = t.c0.real(), c0i = t.c0.imag(), cr = t.c.real(), ci = t.c.imag();
+  std::size_t k = 0;
+  if constexpr (std::is_same_v<Scalar, double>) {
+    const Lanes c0_imag = c0i * sign, c_imag = ci * sign;
+    for (; k + 4 <= n; k += 4) {
+      Lanes inv, x;
+      WAVEKIN_CN_LOAD(inv, in + 2 * k);
+      [[maybe_unused]] std::array<Quad, Dim> xq;
+      if constexpr (Kinetic) {
+        x = t.beta * inv;
+        for (int a = 0; a < Dim; ++a) {
+          const auto s = static_cast<std::size_t>(a);
+          Lanes wv;
+          WAVEKIN_CN_LOAD(xq[s], t.xi[s] + k);
+          WAVEKIN_CN_LOAD(wv, t.work[s] + 2 * k);
+          x += WAVEKIN_CN_PAIRS(xq[s]) * wv;
+        }
+      } else {
+        Quad sq;
+        WAVEKIN_CN_LOAD(sq, t.xi_squared + k);
+        const Quad d = t.alpha * sq + t.beta;
+        x = WAVEKIN_CN_PAIRS(d) * inv;
+      }
+      if constexpr (Potential) {
+        Lanes pv;
+        WAVEKIN_CN_LOAD(pv, t.potential_work + 2 * k);
+        x += pv;
+      }
+      Lanes av;
+      if constexpr (First) {
+        av = c0r * inv + c0_imag * WAVEKIN_CN_SWAP(inv);
+      } else {
+        Lanes pv;
+        WAVEKIN_CN_LOAD(pv, prev + 2 * k);
+        x = 2 * x - pv;
+        WAVEKIN_CN_LOAD(av, acc + 2 * k);
+      }
+      av += cr * x + c_imag * WAVEKIN_CN_SWAP(x);
+      WAVEKIN_CN_STORE(out + 2 * k, x);
+      WAVEKIN_CN_STORE(acc + 2 * k, av);
+      if constexpr (Kinetic)
+        for (int a = 0; a < Dim; ++a) {
+          const auto s = static_cast<std::size_t>(a);
+          const Lanes wv = WAVEKIN_CN_PAIRS(xq[s]) * x;
+          WAVEKIN_CN_STORE(t.work[s] + 2 * k, wv);
+        }
+      if constexpr (Potential) WAVEKIN_CN_STORE(t.potential_work + 2 * k, x);
+    }
+  }
+  for (; k < n; ++k) {
+    const Scalar ir = in[2 * k], ii = in[2 * k + 1];
+    Scalar xr, xi;
+    if constexpr (Kinetic) {
+      xr = t.beta * ir;
+      xi = t.beta * ii;
+      for (int a = 0; a < Dim; ++a) {
+        const auto s = static_cast<std::size_t>(a);
+        xr += t.xi[s][k] * t.work[s][2 * k];
+        xi += t.xi[s][k] * t.work[s][2 * k + 1];
+      }
+    } else {
+      const Scalar d = t.alpha * t.xi_squared[k] + t.beta;
+      xr = d * ir;
+      xi = d * ii;
+    }
+    if constexpr (Potential) {
+      xr += t.potential_work[2 * k];
+      xi += t.potential_work[2 * k + 1];
+    }
+    Scalar ar, ai;
+    if constexpr (First) {
+      ar = c0r * ir - c0i * ii;
+      ai = c0r * ii + c0i * ir;
+    } else {
+      xr = 2 * xr - prev[2 * k];
+      xi = 2 * xi - prev[2 * k + 1];
+      ar = acc[2 * k];
+      ai = acc[2 * k + 1];
+    }
+    out[2 * k] = xr;
+    out[2 * k + 1] = xi;
+    acc[2 * k] = ar + cr * xr - ci * xi;
+    acc[2 * k + 1] = ai + cr * xi + ci * xr;
+    if constexpr (Kinetic)
+      for (int a = 0; a < Dim; ++a) {
+        const auto s = static_cast<std::size_t>(a);
+        t.work[s][2 * k] = t.xi[s][k] * xr;
+        t.work[s][2 * k + 1] = t.xi[s][k] * xi;
+      }
+    if constexpr (Potential) {
+      t.potential_work[2 * k] = xr;
+      t.potential_work[2 * k + 1] = xi;
+    }
+  }
+}
+// The first FFT inputs of a series from T_0 = t.in: work_a = ξ_a T_0 (Kinetic),
+// potential_work = T_0 (Potential).
+template <bool Kinetic, bool Potential, int Dim, class Scalar>
+inline void chebyshev_inputs_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar>& t) {
+  std::size_t k = 0;
+  if constexpr (std::is_same_v<Scalar, double>) {
+    for (; k + 4 <= n; k += 4) {
+      Lanes inv;
+      WAVEKIN_CN_LOAD(inv, t.in + 2 * k);
+      if constexpr (Kinetic)
+        for (int a = 0; a < Dim; ++a) {
+          const auto s = static_cast<std::size_t>(a);
+          Quad xq;
+          WAVEKIN_CN_LOAD(xq, t.xi[s] + k);
+          const Lanes wv = WAVEKIN_CN_PAIRS(xq) * inv;
+          WAVEKIN_CN_STORE(t.work[s] + 2 * k, wv);
+        }
+      if constexpr (Potential) WAVEKIN_CN_STORE(t.potential_work + 2 * k, inv);
+    }
+  }
+  for (; k < n; ++k) {
+    if constexpr (Kinetic)
+      for (int a = 0; a < Dim; ++a) {
+        const auto s = static_cast<std::size_t>(a);
+        t.work[s][2 * k] = t.xi[s][k] * t.in[2 * k];
+        t.work[s][2 * k + 1] = t.xi[s][k] * t.in[2 * k + 1];
+      }
+    if constexpr (Potential) {
+      t.potential_work[2 * k] = t.in[2 * k];
+      t.potential_work[2 * k + 1] = t.in[2 * k + 1];
+    }
+  }
 }
 
 #undef WAVEKIN_CN_LOAD
