@@ -190,6 +190,13 @@ TEST_CASE("Split step: bad input throws invalid_argument naming the value",
   auto bad = u;
   bad[7] = cd(0.0, std::numeric_limits<double>::infinity());
   CHECK_THROWS_WITH(split.step(bad, 0.0, 0.1), Contains("u[7] = (0, inf)"));
+  // The same through the path of a potential fixed in time (cached phases), where the check
+  // rides on the first multiplication: named, and u left as it was.
+  SplitStepSpectral fixed(grid, 0.1, 1.0,
+                          wavekin::StaticFieldCoefficient<double>(std::vector<double>(16, 0.2)));
+  const auto bad_before = bad;
+  CHECK_THROWS_WITH(fixed.step(bad, 0.0, 0.1), Contains("u[7] = (0, inf)"));
+  CHECK(bad == bad_before);
   // V(t_{n+1}) = NaN: rejected before u is touched.
   const auto before = u;
   CHECK_THROWS_WITH(split.step(u, 0.95, 0.1), Contains("V = nan") && Contains("t = 1.05"));

@@ -371,15 +371,16 @@ void check_wave_size(const PeriodicGrid<Dim, Scalar>& grid, std::size_t actual, 
 }
 
 // The checks a Schrödinger stepper's step(u, t, dt) starts with, before touching u: u on the
-// grid, dt finite and non-zero, t finite, u finite (invalid_argument naming `who` and the value).
+// grid, dt finite and non-zero, t finite (invalid_argument naming `who` and the value). u's
+// finiteness is the stepper's to check, in the pass that first reads u (through a norm that a
+// non-finite value makes non-finite, then check_finite_wave to name it).
 template <int Dim, RealScalar Scalar>
-void check_step_input(const PeriodicGrid<Dim, Scalar>& grid, std::span<const Complex<Scalar>> u,
-                      Scalar t, Scalar dt, const char* who) {
-  check_wave_size(grid, u.size(), who);
+void check_step_arguments(const PeriodicGrid<Dim, Scalar>& grid, std::size_t size, Scalar t,
+                          Scalar dt, const char* who) {
+  check_wave_size(grid, size, who);
   // dt < 0 runs the (time-symmetric) scheme backwards: SymmetricComposition's sub-steps.
   require(std::isfinite(dt) && dt != 0, "{}: dt must be finite and non-zero, got {}", who, dt);
   require(std::isfinite(t), "{}: t must be finite, got {}", who, t);
-  check_finite_wave<Scalar>(u, who);
 }
 
 }  // namespace detail

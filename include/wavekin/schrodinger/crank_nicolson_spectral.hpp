@@ -224,10 +224,8 @@ class CrankNicolsonSpectral {
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
     using namespace detail::interleaved;  // the per-chunk kernels
     // u's finiteness is checked through its norm, taken as it is copied in (one pass less).
-    detail::check_wave_size(m_grid, u.size(), "CrankNicolsonSpectral::step");
-    require(std::isfinite(dt) && dt != 0,
-            "CrankNicolsonSpectral::step: dt must be finite and non-zero, got {}", dt);
-    require(std::isfinite(t), "CrankNicolsonSpectral::step: t must be finite, got {}", t);
+    detail::check_step_arguments<Dim, Scalar>(m_grid, u.size(), t, dt,
+                                              "CrankNicolsonSpectral::step");
 
     const Scalar t_half = t + dt / 2;
     sample_coefficients(t_half);

@@ -159,9 +159,7 @@ class MagnusSpectral {
   ///      for coefficients the point and time; u is unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
     constexpr const char* who = "MagnusSpectral::step";
-    detail::check_wave_size(m_grid, u.size(), who);
-    require(std::isfinite(dt) && dt != 0, "{}: dt must be finite and non-zero, got {}", who, dt);
-    require(std::isfinite(t), "{}: t must be finite, got {}", who, t);
+    detail::check_step_arguments<Dim, Scalar>(m_grid, u.size(), t, dt, who);
     const Scalar half_gap = static_cast<Scalar>(std::numbers::sqrt3 / 6);
     const Scalar t1 = t + (Scalar(0.5) - half_gap) * dt, t2 = t + (Scalar(0.5) + half_gap) * dt;
     // Fixed in time: sampled at the first step only (a failed sample is retried at the next).

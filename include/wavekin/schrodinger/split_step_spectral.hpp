@@ -19,6 +19,7 @@
 #include "wavekin/schrodinger/coefficients.hpp"
 #include "wavekin/schrodinger/detail/aligned_field.hpp"
 #include "wavekin/schrodinger/detail/complex_product.hpp"
+#include "wavekin/schrodinger/detail/interleaved_kernels.hpp"
 #include "wavekin/schrodinger/detail/wavenumber_tables.hpp"
 
 namespace wavekin {
@@ -96,7 +97,10 @@ class SplitStepSpectral {
   /// \pre u.size() == grid().size(); u finite; dt finite and != 0 (negative: backwards); t finite;
   ///      V finite at t and t + dt (else invalid_argument; u unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
-    detail::check_step_input<Dim, Scalar>(m_grid, u, t, dt, "SplitStepSpectral::step");
+    constexpr const char* who = "SplitStepSpectral::step";
+    // u's finiteness is checked in the first pass, which writes m_work only (|phase| = 1: the
+    // product's norm is u's), so a non-finite u is named and left unchanged.
+    detail::check_step_arguments<Dim, Scalar>(m_grid, u.size(), t, dt, who);
     if constexpr (is_static_in_time<Potential>) {
       step_static(u, dt);
       return;
@@ -106,9 +110,13 @@ class SplitStepSpectral {
     sample_potential_end(t + dt);
     update_kinetic(dt);
     const Scalar half = dt / (2 * m_epsilon);
-    for (std::size_t k = 0; k < m_n; ++k)
+    double norm2 = 0;
+    for (std::size_t k = 0; k < m_n; ++k) {
       m_work[k] =
           detail::complex_product(u[k], std::polar(Scalar(1), -half * m_potential_values[k]));
+      norm2 += std::norm(m_work[k]);
+    }
+    if (!std::isfinite(norm2)) detail::check_finite_wave<Scalar>(u, who);
     kinetic_step();
     for (std::size_t k = 0; k < m_n; ++k)
       u[k] = detail::complex_product(m_work[k], std::polar(Scalar(1), -half * m_potential_end[k]));
@@ -124,6 +132,7 @@ class SplitStepSpectral {
   // A potential fixed in time: its half-step phase e^{−iVΔt/(2ε)} is made once per Δt (like the
   // kinetic factor), so the step has no exponentials, only two FFTs and three passes.
   void step_static(std::span<complex_type> u, Scalar dt) {
+    constexpr const char* who = "SplitStepSpectral::step";
     if (dt != m_potential_dt) {
       sample_potential(0);
       const Scalar half = dt / (2 * m_epsilon);
@@ -132,20 +141,19 @@ class SplitStepSpectral {
       m_potential_dt = dt;
     }
     update_kinetic(dt);
-    multiply(u.data(), m_potential_phase.data(), m_work.data());
+    using detail::interleaved::complex_multiply;
+    if (!std::isfinite(complex_multiply<true>(m_n, u.data(), m_potential_phase.data(),
+                                              m_work.data())))
+      detail::check_finite_wave<Scalar>(u, who);
     kinetic_step();
-    multiply(m_work.data(), m_potential_phase.data(), u.data());
-  }
-
-  // out = a·b elementwise; out may alias a.
-  void multiply(const complex_type* a, const complex_type* b, complex_type* out) const {
-    for (std::size_t k = 0; k < m_n; ++k) out[k] = detail::complex_product(a[k], b[k]);
+    (void)complex_multiply<false>(m_n, m_work.data(), m_potential_phase.data(), u.data());
   }
 
   // m_work ← F⁻¹ e^{−iεΔt m₀|ξ|²/2} F m_work.
   void kinetic_step() {
     m_fft.forward(m_work.data());
-    multiply(m_work.data(), m_kinetic.data(), m_work.data());
+    (void)detail::interleaved::complex_multiply<false>(m_n, m_work.data(), m_kinetic.data(),
+                                                      m_work.data());
     m_fft.backward(m_work.data());
   }
 

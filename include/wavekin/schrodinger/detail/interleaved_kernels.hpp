@@ -1,6 +1,6 @@
 // wavekin/schrodinger/detail/interleaved_kernels.hpp — per-chunk vector kernels on interleaved
-// complex arrays (the passes of CrankNicolsonSpectral's operator and of its GMRES, and of
-// MagnusSpectral's Chebyshev series).
+// complex arrays (the passes of CrankNicolsonSpectral's operator and of its GMRES, of
+// MagnusSpectral's Chebyshev series and of SplitStepSpectral's phases).
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -313,6 +313,40 @@ template <class Scalar>
   for (; i < 2 * n; ++i) {
     dst[i] = src[i];
     total += double(src[i]) * double(src[i]);
+  }
+  return total;
+}
+
+// out = a·b over n complex values (out may be a), returning Σ|out|² when Norm (a non-finite
+// value shows in it), else 0: SplitStepSpectral's phase multiplications.
+template <bool Norm, class Scalar>
+inline double complex_multiply(std::size_t n, const std::complex<Scalar>* a_,
+                               const std::complex<Scalar>* b_, std::complex<Scalar>* out_) {
+  const Scalar* a = re(a_);
+  const Scalar* __restrict__ b = re(b_);
+  Scalar* out = re(out_);
+  double total = 0;
+  std::size_t k = 0;
+  if constexpr (std::is_same_v<Scalar, double>) {
+    Lanes s{};
+    for (; k + 4 <= n; k += 4) {
+      Lanes av, bv;
+      WAVEKIN_CN_LOAD(av, a + 2 * k);
+      WAVEKIN_CN_LOAD(bv, b + 2 * k);
+      const Lanes ov = WAVEKIN_CN_REAL(bv) * av + WAVEKIN_CN_IMAG(bv) * WAVEKIN_CN_SWAP(av) * sign;
+      if constexpr (Norm) s += ov * ov;
+      WAVEKIN_CN_STORE(out + 2 * k, ov);
+    }
+    if constexpr (Norm)
+      for (int l = 0; l < 8; ++l) total += s[l];
+  }
+  for (; k < n; ++k) {
+    const Scalar ar = a[2 * k], ai = a[2 * k + 1], br = b[2 * k], bi = b[2 * k + 1];
+    out[2 * k] = ar * br - ai * bi;
+    out[2 * k + 1] = ar * bi + ai * br;
+    if constexpr (Norm)
+      total += double(out[2 * k]) * double(out[2 * k]) +
+               double(out[2 * k + 1]) * double(out[2 * k + 1]);
   }
   return total;
 }
