@@ -274,7 +274,7 @@ class CrankNicolsonSpectral {
       }
       // Ẑ = P̂^{-1} w; U^{n+1} = 2Z − U^n in the pass that copies it out.
       complex_type* z = m_iterate.data();  // free once the solve is done
-      precondition(0, m_n, m_solution.data(), z);
+      precondition(0, m_n, m_solution.data(), detail::interleaved::re(z));
       m_fft.inverse(z);
       for (std::size_t k = 0; k < m_n; ++k) u[k] = Scalar(2) * z[k] - u[k];
       m_statistics.ffts += 2;
@@ -336,12 +336,13 @@ class CrankNicolsonSpectral {
 
   // y = P̂^{-1} w on [k0, k1): 1/P̂(ξ) = 1/(1 + iθ), θ = c m̄ |ξ|² + d V̄, made from the
   // wavenumber tables as it goes (the passes that read w read ξ anyway; no stored P̂^{-1}).
-  void precondition(std::size_t k0, std::size_t k1, const complex_type* w, complex_type* y) const {
+  // y holds the chunk's real and imaginary parts.
+  void precondition(std::size_t k0, std::size_t k1, const complex_type* w, Scalar* y) const {
     std::array<const Scalar*, Dim> xi{};
     for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) xi[a] = m_xi.xi[a].data() + k0;
-    detail::interleaved::precondition_kernel<Dim>(
-        0, k1 - k0, xi, m_c * m_mass_mean, m_d * m_potential_mean, detail::interleaved::re(w + k0),
-        detail::interleaved::re(y));
+    detail::interleaved::precondition_kernel<Dim>(0, k1 - k0, xi, m_c * m_mass_mean,
+                                                  m_d * m_potential_mean,
+                                                  detail::interleaved::re(w + k0), y);
   }
 
   // The vector passes run in chunks of this many entries: a chunk of every operand stays in
@@ -369,45 +370,70 @@ class CrankNicolsonSpectral {
   // (else the step is diagonal). out differs from w and from the term buffers.
   template <class Before, class After>
   void apply(complex_type* w, complex_type* out, Before&& before, After&& after) {
-    using namespace detail::interleaved;  // the per-chunk kernels
-    const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
-    // The varying terms: the axes a < Dim of a varying mass, then the potential (term Dim).
-    std::array<int, Dim + 1> terms{};
-    int count = 0;
-    if (!m_mass_uniform)
-      for (int a = 0; a < Dim; ++a) terms[static_cast<std::size_t>(count++)] = a;
-    if (!m_potential_uniform) terms[static_cast<std::size_t>(count++)] = Dim;
-    const auto xi_of = [&](int term) -> const Scalar* {
-      return term < Dim ? m_xi.xi[static_cast<std::size_t>(term)].data() : nullptr;
-    };
-    const auto z_of = [&](int t) { return m_terms[static_cast<std::size_t>(t)].data(); };
-    alignas(64) std::array<complex_type, chunk> y;  // ŷ = P̂^{-1} w on the chunk
+    const Terms terms = varying_terms();
     chunked([&](std::size_t k0, std::size_t k1) {
       before(k0, k1);
-      const std::size_t len = k1 - k0;
-      precondition(k0, k1, w, y.data());
-      for (int t = 0; t < count; ++t)
-        input_kernel(0, len, re(y.data()), re(z_of(t) + k0),
-                     xi_of(terms[static_cast<std::size_t>(t)]) == nullptr
-                         ? nullptr
-                         : xi_of(terms[static_cast<std::size_t>(t)]) + k0,
-                     inv_n);
+      make_inputs(terms, k0, k1, w);
     });
-    for (int t = 0; t < count; ++t) {
-      const int term = terms[static_cast<std::size_t>(t)];
-      complex_type* z = z_of(t);
+    transform_terms(terms);
+    chunked([&](std::size_t k0, std::size_t k1) {
+      sum_terms(terms, k0, k1, out);
+      after(k0, k1);
+    });
+  }
+
+  // The varying terms of N: the axes a < Dim of a varying mass, then the potential (term Dim).
+  struct Terms {
+    std::array<int, Dim + 1> which{};
+    int count = 0;
+  };
+  [[nodiscard]] Terms varying_terms() const {
+    Terms terms;
+    if (!m_mass_uniform)
+      for (int a = 0; a < Dim; ++a) terms.which[static_cast<std::size_t>(terms.count++)] = a;
+    if (!m_potential_uniform) terms.which[static_cast<std::size_t>(terms.count++)] = Dim;
+    return terms;
+  }
+  [[nodiscard]] const Scalar* term_xi(int term) const {
+    return term < Dim ? m_xi.xi[static_cast<std::size_t>(term)].data() : nullptr;
+  }
+  [[nodiscard]] complex_type* term_buffer(int t) {
+    return m_terms[static_cast<std::size_t>(t)].data();
+  }
+
+  // Each term's FFT input made from w on the chunk [k0, k1): ẑ = (iξ_a ŷ)/N or ŷ/N with
+  // ŷ = P̂^{-1} w held in an L1 chunk only.
+  void make_inputs(const Terms& terms, std::size_t k0, std::size_t k1, const complex_type* w) {
+    using namespace detail::interleaved;  // the per-chunk kernels
+    const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
+    // Real parts, not std::complex: an array of std::complex would be zero-filled on every call.
+    alignas(64) Scalar y[2 * chunk];
+    precondition(k0, k1, w, y);
+    for (int t = 0; t < terms.count; ++t) {
+      const Scalar* xi = term_xi(terms.which[static_cast<std::size_t>(t)]);
+      input_kernel(0, k1 - k0, y, re(term_buffer(t) + k0), xi == nullptr ? nullptr : xi + k0,
+                   inv_n);
+    }
+  }
+  // Each term's inverse FFT, multiplication by m − m̄ or d(V − V̄), forward FFT.
+  void transform_terms(const Terms& terms) {
+    using namespace detail::interleaved;  // the per-chunk kernels
+    for (int t = 0; t < terms.count; ++t) {
+      const int term = terms.which[static_cast<std::size_t>(t)];
+      complex_type* z = term_buffer(t);
       m_fft.backward(z);
       multiply_kernel(m_n, re(z),
                       term < Dim ? m_mass_deviation.data() : m_potential_deviation.data());
       m_fft.forward(z);
       m_statistics.ffts += 2;
     }
-    chunked([&](std::size_t k0, std::size_t k1) {
-      for (int t = 0; t < count; ++t)
-        add_term(k0, k1, re(z_of(t)), re(out), xi_of(terms[static_cast<std::size_t>(t)]), m_c,
-                 t == 0);
-      after(k0, k1);
-    });
+  }
+  // out = N w on the chunk [k0, k1), from the transformed terms.
+  void sum_terms(const Terms& terms, std::size_t k0, std::size_t k1, complex_type* out) {
+    using namespace detail::interleaved;  // the per-chunk kernels
+    for (int t = 0; t < terms.count; ++t)
+      add_term(k0, k1, re(term_buffer(t)), re(out),
+               term_xi(terms.which[static_cast<std::size_t>(t)]), m_c, t == 0);
   }
 
   complex_type* basis(std::size_t j) { return m_basis.data() + j * m_n; }
@@ -457,21 +483,25 @@ class CrankNicolsonSpectral {
   bool fixed_point(StepReport& report, Scalar b_norm) {
     using namespace detail::interleaved;  // the per-chunk kernels
     const complex_type* b = m_uhat.data();
-    bool first = true;  // w = b̂ is copied in the first pass
+    const Terms terms = varying_terms();
+    // w₀ = b̂, copied in the pass that makes the first inputs. Each later iteration's inputs are
+    // made from its iterate in the pass that makes it (one pass per application less; after the
+    // last iteration they go unused).
+    chunked([&](std::size_t k0, std::size_t k1) {
+      std::copy(b + k0, b + k1, m_solution.data() + k0);
+      make_inputs(terms, k0, k1, m_solution.data());
+    });
     double previous = std::numeric_limits<double>::infinity();
     while (report.iterations < m_options.max_iterations) {
-      complex_type* w = m_solution.data();
+      const complex_type* w = m_solution.data();
       complex_type* next = m_iterate.data();
       double r_norm2 = 0;
-      apply(
-          w, next,
-          [&](std::size_t k0, std::size_t k1) {
-            if (first) std::copy(b + k0, b + k1, w + k0);
-          },
-          [&](std::size_t k0, std::size_t k1) {
-            r_norm2 += fixed_point_kernel(k0, k1, re(b), re(w), re(next));
-          });
-      first = false;
+      transform_terms(terms);
+      chunked([&](std::size_t k0, std::size_t k1) {
+        sum_terms(terms, k0, k1, next);
+        r_norm2 += fixed_point_kernel(k0, k1, re(b), re(w), re(next));
+        make_inputs(terms, k0, k1, next);
+      });
       ++report.iterations;
       const Scalar relative =
           b_norm > 0 ? static_cast<Scalar>(std::sqrt(r_norm2)) / b_norm : Scalar(0);
