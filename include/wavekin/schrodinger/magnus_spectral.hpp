@@ -92,9 +92,12 @@ struct MagnusStatistics {
 ///    single exponential e^{−iΔtA}, exact up to the tolerance; uniform in x, a diagonal
 ///    multiplication.
 ///
-/// Cost per step: 2 FFTs, 2 samples of each coefficient (one if fixed in time), and per Chebyshev
-/// term Dim FFT pairs (one more if V varies in x) and 2 + Dim passes over the field. Everything is
-/// allocated at construction; step() allocates only the series coefficients (a short vector).
+/// Cost per step: 2 FFTs; the coefficients sampled at both Gauss points (once per step when they
+/// ignore t within a step, ignores_sample_time: GridFieldCoefficient; once per run when fixed in
+/// time); per Chebyshev term Dim FFT pairs (one more if V varies in x), a multiplication pass
+/// after each pair's inverse FFT and one pass that adds the term and makes the next term's FFT
+/// inputs. Everything is allocated at construction; step() allocates only the series
+/// coefficients (a short vector), and only when τr changes.
 /// Not thread-safe (one object per thread); movable, not copyable.
 ///
 /// \tparam Dim       number of axes, >= 1
