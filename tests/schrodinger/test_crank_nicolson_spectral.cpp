@@ -399,8 +399,10 @@ void require_sensitive(double control_residual) {
 enum class Solver { fixed_point, gmres };
 
 template <int Dim, class Mass, class Potential>
-double dense_residual(const PeriodicGrid<Dim>& grid, Mass mass, Potential potential,
-                      Solver solver = Solver::fixed_point, double dt = 0.013) {
+double dense_residual(
+    const PeriodicGrid<Dim>& grid, Mass mass, Potential potential,
+    Solver solver = Solver::fixed_point, double dt = 0.013,
+    std::size_t table_points = CrankNicolsonOptions<>{}.preconditioner_table_points) {
   using Matrix = Eigen::MatrixXcd;
   const double epsilon = 0.07, t = 0.2;
   const auto n = static_cast<Eigen::Index>(grid.size());
@@ -443,6 +445,7 @@ double dense_residual(const PeriodicGrid<Dim>& grid, Mass mass, Potential potent
   std::vector<cd> u(u0.data(), u0.data() + n);
   CrankNicolsonOptions<> options;
   options.tolerance = 1e-14;
+  options.preconditioner_table_points = table_points;
   CrankNicolsonSpectral cn(grid, epsilon, mass, potential, options);
   cn.step(u, t, dt);
   if (!cn.last_step_report().diagonal)
@@ -468,33 +471,47 @@ TEST_CASE("CN: one step solves the dense system (4.5) for varying and uniform m 
   // GMRES tolerance is 1e-14 and ‖I + iH‖ ≤ 1 + ‖H‖ ≈ 2 here, so the residual is
   // ≤ ~1e-13 (measured ≤ 3e-15); 1e-12 leaves room for round-off of the dense
   // products, while a sign or factor error in any term gives O(‖H‖) ≈ 0.1–1.
-  const auto m1 = [](double, double x) { return 1 + 0.2 * std::sin(two_pi * x); };
-  const auto v1 = [](double t, double x) { return 0.5 * std::cos(two_pi * x) + t; };
-  const PeriodicGrid<1> line({16}, PeriodicGrid<1>::Point(1.0));
-  CHECK(dense_residual(line, FunctionCoefficient(m1), FunctionCoefficient(v1)) <= 1e-12);
-  CHECK(dense_residual(line, FunctionCoefficient(m1), ConstantCoefficient<>(0.4)) <= 1e-12);
-  CHECK(dense_residual(line, ConstantCoefficient<>(1.3), FunctionCoefficient(v1)) <= 1e-12);
-  CHECK(dense_residual(line, ConstantCoefficient<>(1.3), ConstantCoefficient<>(0.4)) <= 1e-12);
-  // A 95 % mass contrast at a long step: the fixed point contracts too slowly (N's spectral
-  // radius approaches the contrast when cm̄|ξ|² ≫ 1), so GMRES finishes the solve.
-  const auto contrast = [](double, double x) { return 1 + 0.95 * std::sin(two_pi * x); };
-  CHECK(dense_residual(line, FunctionCoefficient(contrast), ConstantCoefficient<>(0.0),
-                       Solver::gmres, 2.0) <= 1e-12);
-  using Point2 = PeriodicGrid<2>::Point;
-  const auto m2 = [](double t, const Point2& x) {
-    return (1 + 0.2 * std::sin(two_pi * x[0])) * (1 + 0.1 * std::cos(4 * std::numbers::pi * x[1])) +
-           0.1 * t;
-  };
-  const auto v2 = [](double, const Point2& x) { return std::sin(two_pi * (x[0] + 2 * x[1])); };
-  const PeriodicGrid<2> plane({8, 6}, Point2(1.0, 0.5));
-  CHECK(dense_residual(plane, FunctionCoefficient(m2), FunctionCoefficient(v2)) <= 1e-12);
-  CHECK(dense_residual(plane, FunctionCoefficient(m2), ConstantCoefficient<>(-0.2)) <= 1e-12);
-  CHECK(dense_residual(plane, ConstantCoefficient<>(0.8), FunctionCoefficient(v2)) <= 1e-12);
-  const auto contrast2 = [](double, const Point2& x) {
-    return 1 + 0.95 * std::sin(two_pi * x[0]) * std::cos(4 * std::numbers::pi * x[1]);
-  };
-  CHECK(dense_residual(plane, FunctionCoefficient(contrast2), ConstantCoefficient<>(-0.2),
-                       Solver::gmres, 2.0) <= 1e-12);
+  // Both ways of applying P̂^{-1}: from a table (small grids, the default here) and made on the
+  // fly from the wavenumber tables (large grids; preconditioner_table_points = 0 forces it).
+  for (const std::size_t table :
+       {CrankNicolsonOptions<>{}.preconditioner_table_points, std::size_t(0)}) {
+    INFO("preconditioner_table_points = " << table);
+    const auto m1 = [](double, double x) { return 1 + 0.2 * std::sin(two_pi * x); };
+    const auto v1 = [](double t, double x) { return 0.5 * std::cos(two_pi * x) + t; };
+    const PeriodicGrid<1> line({16}, PeriodicGrid<1>::Point(1.0));
+    CHECK(dense_residual(line, FunctionCoefficient(m1), FunctionCoefficient(v1),
+                         Solver::fixed_point, 0.013, table) <= 1e-12);
+    CHECK(dense_residual(line, FunctionCoefficient(m1), ConstantCoefficient<>(0.4),
+                         Solver::fixed_point, 0.013, table) <= 1e-12);
+    CHECK(dense_residual(line, ConstantCoefficient<>(1.3), FunctionCoefficient(v1),
+                         Solver::fixed_point, 0.013, table) <= 1e-12);
+    CHECK(dense_residual(line, ConstantCoefficient<>(1.3), ConstantCoefficient<>(0.4),
+                         Solver::fixed_point, 0.013, table) <= 1e-12);
+    // A 95 % mass contrast at a long step: the fixed point contracts too slowly (N's spectral
+    // radius approaches the contrast when cm̄|ξ|² ≫ 1), so GMRES finishes the solve.
+    const auto contrast = [](double, double x) { return 1 + 0.95 * std::sin(two_pi * x); };
+    CHECK(dense_residual(line, FunctionCoefficient(contrast), ConstantCoefficient<>(0.0),
+                         Solver::gmres, 2.0, table) <= 1e-12);
+    using Point2 = PeriodicGrid<2>::Point;
+    const auto m2 = [](double t, const Point2& x) {
+      return (1 + 0.2 * std::sin(two_pi * x[0])) *
+                 (1 + 0.1 * std::cos(4 * std::numbers::pi * x[1])) +
+             0.1 * t;
+    };
+    const auto v2 = [](double, const Point2& x) { return std::sin(two_pi * (x[0] + 2 * x[1])); };
+    const PeriodicGrid<2> plane({8, 6}, Point2(1.0, 0.5));
+    CHECK(dense_residual(plane, FunctionCoefficient(m2), FunctionCoefficient(v2),
+                         Solver::fixed_point, 0.013, table) <= 1e-12);
+    CHECK(dense_residual(plane, FunctionCoefficient(m2), ConstantCoefficient<>(-0.2),
+                         Solver::fixed_point, 0.013, table) <= 1e-12);
+    CHECK(dense_residual(plane, ConstantCoefficient<>(0.8), FunctionCoefficient(v2),
+                         Solver::fixed_point, 0.013, table) <= 1e-12);
+    const auto contrast2 = [](double, const Point2& x) {
+      return 1 + 0.95 * std::sin(two_pi * x[0]) * std::cos(4 * std::numbers::pi * x[1]);
+    };
+    CHECK(dense_residual(plane, FunctionCoefficient(contrast2), ConstantCoefficient<>(-0.2),
+                         Solver::gmres, 2.0, table) <= 1e-12);
+  }
 }
 
 TEST_CASE("CN: bad input throws invalid_argument naming the value",

@@ -44,6 +44,11 @@ struct CrankNicolsonOptions {
   /// \brief GMRES's Krylov subspace dimension between restarts (>= 1), when GMRES takes over
   /// from the fixed point. Memory is (restart + 1) complex fields.
   int restart = 30;
+  /// \brief Grids of at most this many points keep the preconditioner P̂^{-1} in a table (16 bytes
+  /// a point: one complex multiplication a point per iteration instead of a division); larger
+  /// ones, whose passes are memory-bound, make it from the wavenumber tables as they go. 0: never.
+  /// Either way the scheme and its solution are the same.
+  std::size_t preconditioner_table_points = std::size_t(1) << 15;
   /// \brief FFT planning options.
   FftOptions fft = {};
 };
@@ -193,6 +198,7 @@ class CrankNicolsonSpectral {
     m_potential_values.resize(m_n);
     m_mass_deviation.resize(m_n);
     m_potential_deviation.resize(m_n);
+    if (tabulates_preconditioner()) m_inverse_symbol = buffer(m_n);
     m_uhat = buffer(m_n);
     m_solution = buffer(m_n);
     m_iterate = buffer(m_n);
@@ -231,6 +237,7 @@ class CrankNicolsonSpectral {
     sample_coefficients(t_half);
     m_c = m_epsilon * dt / 4;
     m_d = dt / (2 * m_epsilon);
+    if (tabulates_preconditioner()) tabulate_preconditioner();
 
     // Through our own aligned arrays: a caller array of another FFTW
     // alignment class would make Fft plan its fallback inside the step.
@@ -336,13 +343,37 @@ class CrankNicolsonSpectral {
 
   // y = P̂^{-1} w on [k0, k1): 1/P̂(ξ) = 1/(1 + iθ), θ = c m̄ |ξ|² + d V̄, made from the
   // wavenumber tables as it goes (the passes that read w read ξ anyway; no stored P̂^{-1}).
-  // y holds the chunk's real and imaginary parts.
+  // y holds the chunk's real and imaginary parts. Small grids read P̂^{-1} from a table (one
+  // complex multiplication a point instead of a division); large ones, whose passes are
+  // memory-bound, make it from the wavenumber tables they read anyway.
   void precondition(std::size_t k0, std::size_t k1, const complex_type* w, Scalar* y) const {
+    if (tabulates_preconditioner()) {
+      (void)detail::interleaved::complex_multiply<false>(
+          k1 - k0, w + k0, m_inverse_symbol.data() + k0, reinterpret_cast<complex_type*>(y));
+      return;
+    }
     std::array<const Scalar*, Dim> xi{};
     for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) xi[a] = m_xi.xi[a].data() + k0;
     detail::interleaved::precondition_kernel<Dim>(0, k1 - k0, xi, m_c * m_mass_mean,
                                                   m_d * m_potential_mean,
                                                   detail::interleaved::re(w + k0), y);
+  }
+
+  [[nodiscard]] bool tabulates_preconditioner() const noexcept {
+    return m_n <= m_options.preconditioner_table_points;
+  }
+  // P̂^{-1}(ξ) = (1 − iθ)/(1 + θ²), θ = c m̄ |ξ|² + d V̄, remade when c m̄ or d V̄ change (for a
+  // mass and potential whose means are fixed, once per step size).
+  void tabulate_preconditioner() {
+    const Scalar kinetic = m_c * m_mass_mean, shift = m_d * m_potential_mean;
+    if (kinetic == m_table_kinetic && shift == m_table_shift) return;
+    for (std::size_t k = 0; k < m_n; ++k) {
+      const Scalar theta = kinetic * m_xi.xi_squared[k] + shift;
+      const Scalar inv = Scalar(1) / (1 + theta * theta);
+      m_inverse_symbol[k] = complex_type(inv, -theta * inv);
+    }
+    m_table_kinetic = kinetic;
+    m_table_shift = shift;
   }
 
   // The vector passes run in chunks of this many entries: a chunk of every operand stays in
@@ -664,6 +695,10 @@ class CrankNicolsonSpectral {
   bool m_mass_uniform = false, m_potential_uniform = false;
   Scalar m_c = 0, m_d = 0;  // εΔt/4 and Δt/(2ε) of the current step
 
+  Buffer m_inverse_symbol;  // P̂^{-1} on small grids, for m_table_kinetic and m_table_shift
+  // NaN until the first table: any value differs from it.
+  Scalar m_table_kinetic = std::numeric_limits<Scalar>::quiet_NaN(),
+         m_table_shift = std::numeric_limits<Scalar>::quiet_NaN();
   Buffer m_uhat, m_solution, m_iterate;
   std::array<Buffer, Dim + 1> m_terms;       // one per varying term of N (the axes of m, then V)
   std::vector<std::complex<double>> m_dots;  // Gram–Schmidt inner products
