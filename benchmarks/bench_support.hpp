@@ -73,15 +73,23 @@ double seconds_per_step_timing_ffts(State& state, Propagator& propagator, Field&
   return seconds;
 }
 
-/// \brief Mean CPU seconds of one in-place forward + inverse pair of `fft` on an FFTW-aligned
-/// copy of `u`: the form in which the spectral propagators run their transforms.
+/// \brief Mean CPU seconds of one forward + inverse pair of `fft` on FFTW-aligned copies of `u`:
+/// in place (the default), or out of place from one aligned array to another — the two forms in
+/// which the spectral propagators run their transforms.
 template <int Dim>
-double aligned_pair_seconds(const Fft<Dim>& fft, std::span<const std::complex<double>> u) {
-  detail::AlignedField<double> a(u.size());
+double aligned_pair_seconds(const Fft<Dim>& fft, std::span<const std::complex<double>> u,
+                            bool in_place = true) {
+  detail::AlignedField<double> a(u.size()), b(u.size());
   std::copy(u.begin(), u.end(), a.data());
+  if (in_place)
+    return seconds_per_call([&] {
+      fft.forward(a.data());
+      fft.inverse(a.data());
+      benchmark::DoNotOptimize(a.data());
+    });
   return seconds_per_call([&] {
-    fft.forward(a.data());
-    fft.inverse(a.data());
+    fft.forward(a.data(), b.data());
+    fft.inverse(b.data(), a.data());
     benchmark::DoNotOptimize(a.data());
   });
 }
