@@ -92,9 +92,9 @@ struct MagnusStatistics {
 ///    single exponential e^{−iΔtA}, exact up to the tolerance; uniform in x, a diagonal
 ///    multiplication.
 ///
-/// Cost per step: 2 FFTs; the coefficients sampled at both Gauss points (once per step when they
-/// ignore t within a step, ignores_sample_time: GridFieldCoefficient; once per run when fixed in
-/// time); per Chebyshev term Dim FFT pairs (one more if V varies in x), a multiplication pass
+/// Cost per step: 2 FFTs; the coefficients sampled at both Gauss points (once when they ignore t
+/// within a step, ignores_sample_time: GridFieldCoefficient and those fixed in time); per
+/// Chebyshev term Dim FFT pairs (one more if V varies in x), a multiplication pass
 /// after each pair's inverse FFT and one pass that adds the term and makes the next term's FFT
 /// inputs. Everything is allocated at construction; step() allocates only the series
 /// coefficients (a short vector), and only when τr changes.
@@ -165,9 +165,9 @@ class MagnusSpectral {
     detail::check_step_arguments<Dim, Scalar>(m_grid, u.size(), t, dt, who);
     const Scalar half_gap = static_cast<Scalar>(std::numbers::sqrt3 / 6);
     const Scalar t1 = t + (Scalar(0.5) - half_gap) * dt, t2 = t + (Scalar(0.5) + half_gap) * dt;
-    // Fixed in time: sampled at the first step only (a failed sample is retried at the next).
-    if (!static_in_time || !m_sampled) sample(t1, m_mass1, m_potential1, m_range1);
-    m_sampled = true;
+    // Sampled every step, also when fixed in time: the policies are writable (mass()), and a
+    // constant's sample is free (sample_with_range fills only when the value changes).
+    sample(t1, m_mass1, m_potential1, m_range1);
     // Equal samples at both Gauss points (a policy that ignores t within a step, or equal
     // values): the two exponentials commute and merge into e^{−iΔtA}.
     bool same = samples_once;
@@ -389,7 +389,6 @@ class MagnusSpectral {
   std::vector<Scalar> m_mass1, m_mass2, m_potential1, m_potential2;  // at t_n + c_{1,2}Δt
   std::array<Range, 2> m_range1{}, m_range2{};                       // of mass and potential
   std::vector<Scalar> m_mixed_mass, m_mixed_potential;                // of one of two exponents
-  bool m_sampled = false;
   std::array<Buffer, 3> m_series;  // T_{k−1}, T_k and the partial sum, rotating
   std::array<Buffer, Dim> m_work;  // the kinetic FFT pairs, one per axis
   Buffer m_potential_work;         // the potential's
