@@ -353,6 +353,34 @@ void check_finite_potential(const PeriodicGrid<Dim, Scalar>& grid,
 
 namespace detail {
 
+// sample_with_range for a mass, checked finite and > 0, and for a potential, checked finite. The
+// range proves the values valid (a NaN makes the mean NaN, or the minimum if it is the first
+// value; an infinity the mean); the scan that names the offending point and time (invalid_argument)
+// runs only when it does not.
+template <int Dim, class Scalar, class Coefficient>
+SampledRange<Scalar> sample_mass(const Coefficient& coefficient,
+                                 const PeriodicGrid<Dim, Scalar>& grid, Scalar t,
+                                 std::vector<Scalar>& values, const char* who) {
+  const auto range = sample_with_range(coefficient, grid, t, values);
+  if (!(range.min > 0 && std::isfinite(range.max) && std::isfinite(range.mean)))
+    check_positive_mass<Dim, Scalar>(grid, values, t, who);
+  return range;
+}
+
+template <int Dim, class Scalar, class Coefficient>
+SampledRange<Scalar> sample_potential(const Coefficient& coefficient,
+                                      const PeriodicGrid<Dim, Scalar>& grid, Scalar t,
+                                      std::vector<Scalar>& values, const char* who) {
+  const auto range = sample_with_range(coefficient, grid, t, values);
+  if (!(std::isfinite(range.min) && std::isfinite(range.max) && std::isfinite(range.mean)))
+    check_finite_potential<Dim, Scalar>(grid, values, t, who);
+  return range;
+}
+
+}  // namespace detail
+
+namespace detail {
+
 // Throws invalid_argument naming the first non-finite entry of a wave function.
 template <RealScalar Scalar>
 void check_finite_wave(std::span<const Complex<Scalar>> u, const char* who) {

@@ -326,20 +326,13 @@ class CrankNicolsonSpectral {
 
   void sample_coefficients(Scalar t_half) {
     constexpr const char* who = "CrankNicolsonSpectral";
-    const auto mass = detail::sample_with_range(m_mass, m_grid, t_half, m_mass_values);
+    const auto mass = detail::sample_mass(m_mass, m_grid, t_half, m_mass_values, who);
     m_mass_mean = mass.mean;
     m_mass_uniform = mass.uniform;
-    // The range proves the values valid (a NaN makes the mean NaN, an infinity the max); the
-    // full scan runs only to name the offending point.
-    if (!(mass.min > 0 && std::isfinite(mass.max) && std::isfinite(mass.mean)))
-      check_positive_mass<Dim, Scalar>(m_grid, m_mass_values, t_half, who);
     const auto potential =
-        detail::sample_with_range(m_potential, m_grid, t_half, m_potential_values);
+        detail::sample_potential(m_potential, m_grid, t_half, m_potential_values, who);
     m_potential_mean = potential.mean;
     m_potential_uniform = potential.uniform;
-    if (!(std::isfinite(potential.min) && std::isfinite(potential.max) &&
-          std::isfinite(potential.mean)))
-      check_finite_potential<Dim, Scalar>(m_grid, m_potential_values, t_half, who);
   }
 
   // y = P̂^{-1} w on [k0, k1): 1/P̂(ξ) = 1/(1 + iθ), θ = c m̄ |ξ|² + d V̄, made from the

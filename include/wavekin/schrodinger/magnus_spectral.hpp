@@ -218,18 +218,12 @@ class MagnusSpectral {
     Scalar potential_lo, potential_hi;
   };
 
-  // Samples both coefficients at t; the positivity and finiteness checks, which name the point,
-  // run only when the range shows a bad value (a NaN or infinity makes the sum, hence the mean,
-  // non-finite; a NaN at the first point makes the minimum NaN).
+  // Samples both coefficients at t, checked (detail::sample_mass, sample_potential).
   void sample(Scalar t, std::vector<Scalar>& mass, std::vector<Scalar>& potential,
               std::array<Range, 2>& range) {
     constexpr const char* who = "MagnusSpectral";
-    range[0] = detail::sample_with_range(m_mass, m_grid, t, mass);
-    if (!(range[0].min > 0) || !std::isfinite(range[0].mean))
-      check_positive_mass<Dim, Scalar>(m_grid, mass, t, who);
-    range[1] = detail::sample_with_range(m_potential, m_grid, t, potential);
-    if (!std::isfinite(range[1].mean) || !std::isfinite(range[1].min))
-      check_finite_potential<Dim, Scalar>(m_grid, potential, t, who);
+    range[0] = detail::sample_mass(m_mass, m_grid, t, mass, who);
+    range[1] = detail::sample_potential(m_potential, m_grid, t, potential, who);
   }
   static Exponent exponent(const std::vector<Scalar>& mass, const std::vector<Scalar>& potential,
                            const std::array<Range, 2>& range) {
