@@ -377,10 +377,6 @@ SampledRange<Scalar> sample_potential(const Coefficient& coefficient,
   return range;
 }
 
-}  // namespace detail
-
-namespace detail {
-
 // Throws invalid_argument naming the first non-finite entry of a wave function.
 template <RealScalar Scalar>
 void check_finite_wave(std::span<const Complex<Scalar>> u, const char* who) {

@@ -97,7 +97,6 @@ class SplitStepSpectral {
   /// \pre u.size() == grid().size(); u finite; dt finite and != 0 (negative: backwards); t finite;
   ///      V finite at t and t + dt (else invalid_argument; u unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
-    constexpr const char* who = "SplitStepSpectral::step";
     // u's finiteness is checked in the first pass, which writes m_work only (|phase| = 1: the
     // product's norm is u's), so a non-finite u is named and left unchanged.
     detail::check_step_arguments<Dim, Scalar>(m_grid, u.size(), t, dt, who);
@@ -129,10 +128,10 @@ class SplitStepSpectral {
   [[nodiscard]] const Potential& potential() const noexcept { return m_potential; }
 
  private:
+  static constexpr const char* who = "SplitStepSpectral::step";
   // A potential fixed in time: its half-step phase e^{−iVΔt/(2ε)} is made once per Δt (like the
   // kinetic factor), so the step has no exponentials, only two FFTs and three passes.
   void step_static(std::span<complex_type> u, Scalar dt) {
-    constexpr const char* who = "SplitStepSpectral::step";
     if (dt != m_potential_dt) {
       sample_potential(0);
       const Scalar half = dt / (2 * m_epsilon);
