@@ -267,12 +267,19 @@ class CrankNicolsonSpectral {
       report.diagonal = true;
       m_statistics.ffts += 2;
     } else {
-      // What P̂ leaves out of H: m − m̄ and d(V − V̄) (the latter only if V varies).
-      if (!m_mass_uniform)
-        for (std::size_t k = 0; k < m_n; ++k) m_mass_deviation[k] = m_mass_values[k] - m_mass_mean;
-      if (!m_potential_uniform)
+      // What P̂ leaves out of H: c(m − m̄) and d(V − V̄) (the latter only if V varies), each over
+      // N, the factor the unnormalised inverse FFT leaves (apply()).
+      const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
+      if (!m_mass_uniform) {
+        const Scalar scale = m_c * inv_n;
         for (std::size_t k = 0; k < m_n; ++k)
-          m_potential_deviation[k] = m_d * (m_potential_values[k] - m_potential_mean);
+          m_mass_deviation[k] = scale * (m_mass_values[k] - m_mass_mean);
+      }
+      if (!m_potential_uniform) {
+        const Scalar scale = m_d * inv_n;
+        for (std::size_t k = 0; k < m_n; ++k)
+          m_potential_deviation[k] = scale * (m_potential_values[k] - m_potential_mean);
+      }
       // Û^{n+1} = 2 Ẑ − Û^n with Â Ẑ = Û^n: the Cayley step (I + iH)^{-1}(I − iH) is
       // 2(I + iH)^{-1} − I, so no operator application makes the right-hand side.
       const auto b_norm = static_cast<Scalar>(std::sqrt(u_norm2 * static_cast<double>(m_n)));
@@ -385,14 +392,16 @@ class CrankNicolsonSpectral {
   // Fourier coefficients. With ŷ = P̂^{-1} w and ẑ_a = ((m − m̄) D_a y)^, i·(−c iξ_a ẑ_a) =
   // c ξ_a ẑ_a, so
   //   N w = c Σ_a ξ_a ẑ_a + i d ((V − V̄) y)^
-  // (the ẑ_a sum only if m varies, the last term only if V does). The fixed point and GMRES work
-  // with N, not K: K v = v + N v, and with ‖N v‖ ~ 1e-3 ‖v‖ (P2's steps) projecting v out of K v
-  // would cancel all but 1e-3 of it. Each term has its own buffer, so the passes are one that
-  // makes every term's input (ŷ only in an L1 chunk), one multiply after each term's inverse FFT,
-  // and one that sums the terms; the caller's work rides on the first and the last:
-  // before(k0, k1) runs on each chunk before w is read there (it may write w, e.g. to normalise or
-  // update it), after(k0, k1) on each chunk of out once it is final. At least one term varies
-  // (else the step is diagonal). out differs from w and from the term buffers.
+  // (the ẑ_a sum only if m varies, the last term only if V does). The scalars c, d and the 1/N
+  // of the inverse FFT all ride on the multiplication in x-space (by c(m − m̄)/N and
+  // d(V − V̄)/N), so the passes in Fourier space multiply by ξ_a and i only. The fixed point and
+  // GMRES work with N, not K: K v = v + N v, and with ‖N v‖ ~ 1e-3 ‖v‖ (P2's steps) projecting v
+  // out of K v would cancel all but 1e-3 of it. Each term has its own buffer, so the passes are one
+  // that makes every term's input (ŷ only in an L1 chunk), one multiply after each term's inverse
+  // FFT, and one that sums the terms; the caller's work rides on the first and the last: before(k0,
+  // k1) runs on each chunk before w is read there (it may write w, e.g. to normalise or update it),
+  // after(k0, k1) on each chunk of out once it is final. At least one term varies (else the step is
+  // diagonal). out differs from w and from the term buffers.
   template <class Before, class After>
   void apply(complex_type* w, complex_type* out, Before&& before, After&& after) {
     const Terms terms = varying_terms();
@@ -426,21 +435,19 @@ class CrankNicolsonSpectral {
     return m_terms[static_cast<std::size_t>(t)].data();
   }
 
-  // Each term's FFT input made from w on the chunk [k0, k1): ẑ = (iξ_a ŷ)/N or ŷ/N with
+  // Each term's FFT input made from w on the chunk [k0, k1): ẑ = iξ_a ŷ or ŷ with
   // ŷ = P̂^{-1} w held in an L1 chunk only.
   void make_inputs(const Terms& terms, std::size_t k0, std::size_t k1, const complex_type* w) {
     using namespace detail::interleaved;  // the per-chunk kernels
-    const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
     // Real parts, not std::complex: an array of std::complex would be zero-filled on every call.
     alignas(64) Scalar y[2 * chunk];
     precondition(k0, k1, w, y);
     for (int t = 0; t < terms.count; ++t) {
       const Scalar* xi = term_xi(terms.which[static_cast<std::size_t>(t)]);
-      input_kernel(0, k1 - k0, y, re(term_buffer(t) + k0), xi == nullptr ? nullptr : xi + k0,
-                   inv_n);
+      input_kernel(0, k1 - k0, y, re(term_buffer(t) + k0), xi == nullptr ? nullptr : xi + k0);
     }
   }
-  // Each term's inverse FFT, multiplication by m − m̄ or d(V − V̄), forward FFT: out of place
+  // Each term's inverse FFT, multiplication by c(m − m̄)/N or d(V − V̄)/N, forward FFT: out of place
   // through one scratch array (FFTW's in-place plans copy through buffers of their own; with
   // ESTIMATE plans that made a step at N = 320 … 4096 up to 1.3× slower).
   void transform_terms(const Terms& terms) {
@@ -461,7 +468,31 @@ class CrankNicolsonSpectral {
     using namespace detail::interleaved;  // the per-chunk kernels
     for (int t = 0; t < terms.count; ++t)
       add_term(k0, k1, re(term_buffer(t)), re(out),
-               term_xi(terms.which[static_cast<std::size_t>(t)]), m_c, t == 0);
+               term_xi(terms.which[static_cast<std::size_t>(t)]), t == 0);
+  }
+
+  // One fixed-point iteration after its FFT pairs, in one pass over the arrays
+  // (detail::interleaved::fixed_point_pass_kernel): next = b̂ − N w from the transformed terms,
+  // the next iteration's FFT inputs made from it, and ‖next − w‖² (w's residual) returned.
+  double fixed_point_pass(const complex_type* w, complex_type* next) {
+    using namespace detail::interleaved;  // the per-point kernels
+    FixedPointPass<Dim, Scalar> pass{};
+    pass.b = re(m_uhat.data());
+    pass.w = re(w);
+    pass.next = re(next);
+    // The buffers hold the axes of a varying mass, then the potential (varying_terms()).
+    const int kinetic_terms = m_mass_uniform ? 0 : Dim;
+    for (int a = 0; a < Dim; ++a) {
+      pass.xi[static_cast<std::size_t>(a)] = m_xi.xi[static_cast<std::size_t>(a)].data();
+      pass.work[static_cast<std::size_t>(a)] = a < kinetic_terms ? re(term_buffer(a)) : nullptr;
+    }
+    pass.potential_work = m_potential_uniform ? nullptr : re(term_buffer(kinetic_terms));
+    pass.inverse_symbol = tabulates_preconditioner() ? re(m_inverse_symbol.data()) : nullptr;
+    pass.kinetic = m_c * m_mass_mean;
+    pass.shift = m_d * m_potential_mean;
+    if (m_mass_uniform) return fixed_point_pass_kernel<false, true>(m_n, pass);
+    if (m_potential_uniform) return fixed_point_pass_kernel<true, false>(m_n, pass);
+    return fixed_point_pass_kernel<true, true>(m_n, pass);
   }
 
   complex_type* basis(std::size_t j) { return m_basis.data() + j * m_n; }
@@ -509,7 +540,6 @@ class CrankNicolsonSpectral {
   // below the tolerance; false, with the latest iterate in m_solution, when an iteration did not
   // halve the residual (N's spectrum too wide) or max_iterations is spent: GMRES goes on from it.
   bool fixed_point(StepReport& report, Scalar b_norm) {
-    using namespace detail::interleaved;  // the per-chunk kernels
     const complex_type* b = m_uhat.data();
     const Terms terms = varying_terms();
     // w₀ = b̂, copied in the pass that makes the first inputs. Each later iteration's inputs are
@@ -523,13 +553,8 @@ class CrankNicolsonSpectral {
     while (report.iterations < m_options.max_iterations) {
       const complex_type* w = m_solution.data();
       complex_type* next = m_iterate.data();
-      double r_norm2 = 0;
       transform_terms(terms);
-      chunked([&](std::size_t k0, std::size_t k1) {
-        sum_terms(terms, k0, k1, next);
-        r_norm2 += fixed_point_kernel(k0, k1, re(b), re(w), re(next));
-        make_inputs(terms, k0, k1, next);
-      });
+      const double r_norm2 = fixed_point_pass(w, next);
       ++report.iterations;
       const Scalar relative =
           b_norm > 0 ? static_cast<Scalar>(std::sqrt(r_norm2)) / b_norm : Scalar(0);
@@ -687,7 +712,7 @@ class CrankNicolsonSpectral {
   std::size_t m_n;
 
   std::vector<Scalar> m_mass_values, m_potential_values;
-  std::vector<Scalar> m_mass_deviation, m_potential_deviation;  // m − m̄, d(V − V̄)
+  std::vector<Scalar> m_mass_deviation, m_potential_deviation;  // c(m − m̄)/N, d(V − V̄)/N
   Scalar m_mass_mean = 0, m_potential_mean = 0;
   bool m_mass_uniform = false, m_potential_uniform = false;
   Scalar m_c = 0, m_d = 0;  // εΔt/4 and Δt/(2ε) of the current step
@@ -697,7 +722,7 @@ class CrankNicolsonSpectral {
   Scalar m_table_kinetic = std::numeric_limits<Scalar>::quiet_NaN(),
          m_table_shift = std::numeric_limits<Scalar>::quiet_NaN();
   Buffer m_uhat, m_solution, m_iterate;
-  Buffer m_scratch;  // the terms' FFTs run out of place through it
+  Buffer m_scratch;                          // the terms' FFTs run out of place through it
   std::array<Buffer, Dim + 1> m_terms;       // one per varying term of N (the axes of m, then V)
   std::vector<std::complex<double>> m_dots;  // Gram–Schmidt inner products
   std::vector<std::complex<double>> m_projections;  // the deferred update of the newest vector

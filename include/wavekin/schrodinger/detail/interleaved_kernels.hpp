@@ -4,10 +4,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <complex>
 #include <cstddef>
 #include <cstring>
+#include <limits>
 #include <type_traits>
 
 namespace wavekin::detail::interleaved {
@@ -42,6 +44,12 @@ using Quad = double __attribute__((vector_size(4 * sizeof(double))));
 #define WAVEKIN_CN_PAIRS(q) __builtin_shufflevector((q), (q), 0, 0, 1, 1, 2, 2, 3, 3)
 // (−1, 1) pairs: i·(a_r, a_i) = (−a_i, a_r) = sign · swap(a).
 inline constexpr Lanes sign = {-1, 1, -1, 1, -1, 1, -1, 1};
+// The same sign change as a bit flip, v · sign exactly: an XOR, which runs beside the
+// multiplications instead of taking their ports (the passes are bound by those).
+using LaneBits = long long __attribute__((vector_size(8 * sizeof(long long))));
+inline constexpr long long sign_bit = std::numeric_limits<long long>::min();
+inline constexpr LaneBits real_sign_bits = {sign_bit, 0, sign_bit, 0, sign_bit, 0, sign_bit, 0};
+#define WAVEKIN_CN_NEGATE_REAL(v) ((Lanes)((LaneBits)(v) ^ real_sign_bits))
 
 // The kernels of the operator's passes (CrankNicolsonSpectral::apply) on one chunk [k0, k1) of
 // complex indices, through __restrict__ pointers to the parts.
@@ -67,8 +75,9 @@ inline void precondition_kernel(std::size_t k0, std::size_t k1,
       const Quad minus_theta_inv = -theta * inv;
       Lanes wv;
       WAVEKIN_CN_LOAD(wv, w + 2 * k);
-      const Lanes yv = WAVEKIN_CN_PAIRS(inv) * wv +
-                       WAVEKIN_CN_PAIRS(minus_theta_inv) * WAVEKIN_CN_SWAP(wv) * sign;
+      const Lanes yv =
+          WAVEKIN_CN_PAIRS(inv) * wv +
+          WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(minus_theta_inv) * WAVEKIN_CN_SWAP(wv));
       WAVEKIN_CN_STORE(y + 2 * k, yv);
     }
   }
@@ -83,30 +92,29 @@ inline void precondition_kernel(std::size_t k0, std::size_t k1,
     y[2 * k + 1] = pr * w[2 * k + 1] + pi * w[2 * k];
   }
 }
-// z = (i ξ y)/N (ξ given) or y/N.
+// z = i ξ y (ξ given) or y.
 template <class Scalar>
 inline void input_kernel(std::size_t k0, std::size_t k1, const Scalar* __restrict__ y,
-                         Scalar* __restrict__ z, const Scalar* __restrict__ xi, Scalar inv_n) {
+                         Scalar* __restrict__ z, const Scalar* __restrict__ xi) {
+  if (xi == nullptr) {
+    std::copy(y + 2 * k0, y + 2 * k1, z + 2 * k0);
+    return;
+  }
   std::size_t k = k0;
   if constexpr (std::is_same_v<Scalar, double>) {
     for (; k + 4 <= k1; k += 4) {
-      Lanes yv, zv;
+      Lanes yv;
+      Quad xq;
       WAVEKIN_CN_LOAD(yv, y + 2 * k);
-      if (xi != nullptr) {
-        Quad xq;
-        WAVEKIN_CN_LOAD(xq, xi + k);
-        zv = WAVEKIN_CN_PAIRS(xq) * inv_n * WAVEKIN_CN_SWAP(yv) * sign;
-      } else {
-        zv = yv * inv_n;
-      }
+      WAVEKIN_CN_LOAD(xq, xi + k);
+      const Lanes zv = WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(xq) * WAVEKIN_CN_SWAP(yv));
       WAVEKIN_CN_STORE(z + 2 * k, zv);
     }
   }
   for (; k < k1; ++k) {
-    const Scalar x = xi != nullptr ? xi[k] * inv_n : inv_n;
     const Scalar yr = y[2 * k], yi = y[2 * k + 1];
-    z[2 * k] = xi != nullptr ? -x * yi : x * yr;
-    z[2 * k + 1] = xi != nullptr ? x * yr : x * yi;
+    z[2 * k] = -xi[k] * yi;
+    z[2 * k + 1] = xi[k] * yr;
   }
 }
 // z *= s·m (real m, real s)
@@ -130,11 +138,10 @@ inline void multiply_kernel(std::size_t n, Scalar* __restrict__ z, const Scalar*
     z[2 * k + 1] *= s * m[k];
   }
 }
-// out (+)= term: c ξ z (ξ given) or i z; `first`: out = term (out's old values are not read).
+// out (+)= term: ξ z (ξ given) or i z; `first`: out = term (out's old values are not read).
 template <class Scalar>
 inline void add_term(std::size_t k0, std::size_t k1, const Scalar* __restrict__ z,
-                     Scalar* __restrict__ out, const Scalar* __restrict__ xi, Scalar c,
-                     bool first) {
+                     Scalar* __restrict__ out, const Scalar* __restrict__ xi, bool first) {
   std::size_t k = k0;
   if constexpr (std::is_same_v<Scalar, double>) {
     for (; k + 4 <= k1; k += 4) {
@@ -144,9 +151,9 @@ inline void add_term(std::size_t k0, std::size_t k1, const Scalar* __restrict__ 
       if (xi != nullptr) {
         Quad xq;
         WAVEKIN_CN_LOAD(xq, xi + k);
-        ov += WAVEKIN_CN_PAIRS(xq) * c * zv;
+        ov += WAVEKIN_CN_PAIRS(xq) * zv;
       } else {
-        ov += WAVEKIN_CN_SWAP(zv) * sign;
+        ov += WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_SWAP(zv));
       }
       WAVEKIN_CN_STORE(out + 2 * k, ov);
     }
@@ -155,9 +162,8 @@ inline void add_term(std::size_t k0, std::size_t k1, const Scalar* __restrict__ 
     const Scalar old_re = first ? Scalar(0) : out[2 * k],
                  old_im = first ? Scalar(0) : out[2 * k + 1];
     if (xi != nullptr) {
-      const Scalar g = c * xi[k];
-      out[2 * k] = old_re + g * z[2 * k];
-      out[2 * k + 1] = old_im + g * z[2 * k + 1];
+      out[2 * k] = old_re + xi[k] * z[2 * k];
+      out[2 * k + 1] = old_im + xi[k] * z[2 * k + 1];
     } else {
       out[2 * k] = old_re - z[2 * k + 1];
       out[2 * k + 1] = old_im + z[2 * k];
@@ -254,33 +260,128 @@ inline void residual_kernel(std::size_t k0, std::size_t k1, const Scalar* __rest
                             const Scalar* __restrict__ w, Scalar* __restrict__ r) {
   for (std::size_t k = 2 * k0; k < 2 * k1; ++k) r[k] = b[k] - w[k] - r[k];
 }
-// The fixed-point update over the chunk: out = b − out (out = N w on entry, so out becomes the
-// next iterate b − N w), returning Σ|out − w|² (the residual b − K w of w, K = I + N).
-template <class Scalar>
-[[nodiscard]] inline double fixed_point_kernel(std::size_t k0, std::size_t k1,
-                                               const Scalar* __restrict__ b,
-                                               const Scalar* __restrict__ w,
-                                               Scalar* __restrict__ out) {
+// One fixed-point iteration of CrankNicolsonSpectral after its FFT pairs, in one pass: `work`
+// holds F[c (m − m̄)/N · F⁻¹[z_a]] for each axis a (Kinetic) and `potential_work`
+// F[d (V − V̄)/N · F⁻¹[z_V]] (Potential), and per point
+//   x = N w = Σ_a ξ_a work_a + i potential_work,
+//   next = b − x (the next iterate), adding |next − w|² to the returned sum (w's residual
+//     b − K w, K = I + N),
+//   y = P̂^{-1} next, from `inverse_symbol` (interleaved) or, when that is null, made from the ξ
+//     tables as 1/(1 + iθ), θ = kinetic Σ_a ξ_a² + shift,
+//   work_a = i ξ_a y and potential_work = y: the next iteration's FFT inputs.
+// Nothing aliases. The operations are those of the chunked passes GMRES takes (add_term,
+// precondition_kernel or complex_multiply, input_kernel), in the same order.
+template <int Dim, class Scalar>
+struct FixedPointPass {
+  const Scalar* b;
+  const Scalar* w;
+  Scalar* next;
+  std::array<Scalar*, Dim> work;
+  Scalar* potential_work;
+  std::array<const Scalar*, Dim> xi;
+  const Scalar* inverse_symbol;
+  Scalar kinetic, shift;
+};
+template <bool Kinetic, bool Potential, int Dim, class Scalar>
+[[nodiscard]] inline double fixed_point_pass_kernel(std::size_t n,
+                                                    const FixedPointPass<Dim, Scalar>& p) {
+  static_assert(Kinetic || Potential, "fixed_point_pass_kernel: at least one term varies");
+  const Scalar* __restrict__ b = p.b;
+  const Scalar* __restrict__ w = p.w;
+  Scalar* __restrict__ next = p.next;
+  const Scalar* __restrict__ table = p.inverse_symbol;
+  const std::array<Scalar*, Dim> work = p.work;
+  Scalar* __restrict__ potential_work = p.potential_work;
+  const std::array<const Scalar*, Dim> xi = p.xi;
   double total = 0;
-  std::size_t i = 2 * k0;
+  std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
     Lanes s{};
-    for (; i + 8 <= 2 * k1; i += 8) {
-      Lanes bv, wv, ov;
-      WAVEKIN_CN_LOAD(bv, b + i);
-      WAVEKIN_CN_LOAD(wv, w + i);
-      WAVEKIN_CN_LOAD(ov, out + i);
-      ov = bv - ov;
-      const Lanes d = ov - wv;
+    for (; k + 4 <= n; k += 4) {
+      std::array<Quad, Dim> xq;
+      for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a)
+        WAVEKIN_CN_LOAD(xq[a], xi[a] + k);
+      Lanes x{};
+      if constexpr (Kinetic)
+        for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
+          Lanes zv;
+          WAVEKIN_CN_LOAD(zv, work[a] + 2 * k);
+          x += WAVEKIN_CN_PAIRS(xq[a]) * zv;
+        }
+      if constexpr (Potential) {
+        Lanes zv;
+        WAVEKIN_CN_LOAD(zv, potential_work + 2 * k);
+        x += WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_SWAP(zv));
+      }
+      Lanes bv, wv;
+      WAVEKIN_CN_LOAD(bv, b + 2 * k);
+      WAVEKIN_CN_LOAD(wv, w + 2 * k);
+      const Lanes nv = bv - x;
+      const Lanes d = nv - wv;
       s += d * d;
-      WAVEKIN_CN_STORE(out + i, ov);
+      WAVEKIN_CN_STORE(next + 2 * k, nv);
+      Lanes yv;
+      if (table != nullptr) {
+        Lanes tv;
+        WAVEKIN_CN_LOAD(tv, table + 2 * k);
+        yv = WAVEKIN_CN_REAL(tv) * nv +
+             WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_IMAG(tv) * WAVEKIN_CN_SWAP(nv));
+      } else {
+        Quad squared{};
+        for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) squared += xq[a] * xq[a];
+        const Quad theta = p.kinetic * squared + p.shift;
+        const Quad inv = 1 / (1 + theta * theta);
+        const Quad minus_theta_inv = -theta * inv;
+        yv = WAVEKIN_CN_PAIRS(inv) * nv +
+             WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(minus_theta_inv) * WAVEKIN_CN_SWAP(nv));
+      }
+      if constexpr (Kinetic)
+        for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
+          const Lanes zv = WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(xq[a]) * WAVEKIN_CN_SWAP(yv));
+          WAVEKIN_CN_STORE(work[a] + 2 * k, zv);
+        }
+      if constexpr (Potential) WAVEKIN_CN_STORE(potential_work + 2 * k, yv);
     }
     for (int l = 0; l < 8; ++l) total += s[l];
   }
-  for (; i < 2 * k1; ++i) {
-    out[i] = b[i] - out[i];
-    const double d = double(out[i]) - double(w[i]);
-    total += d * d;
+  for (; k < n; ++k) {
+    Scalar xr = 0, xim = 0;
+    if constexpr (Kinetic)
+      for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
+        xr += xi[a][k] * work[a][2 * k];
+        xim += xi[a][k] * work[a][2 * k + 1];
+      }
+    if constexpr (Potential) {
+      xr -= potential_work[2 * k + 1];
+      xim += potential_work[2 * k];
+    }
+    const Scalar nr = b[2 * k] - xr, ni = b[2 * k + 1] - xim;
+    next[2 * k] = nr;
+    next[2 * k + 1] = ni;
+    const double dr = double(nr) - double(w[2 * k]), di = double(ni) - double(w[2 * k + 1]);
+    total += dr * dr + di * di;
+    Scalar pr, pi;
+    if (table != nullptr) {
+      pr = table[2 * k];
+      pi = table[2 * k + 1];
+    } else {
+      Scalar squared = 0;
+      for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a)
+        squared += xi[a][k] * xi[a][k];
+      const Scalar theta = p.kinetic * squared + p.shift;
+      pr = Scalar(1) / (1 + theta * theta);
+      pi = -theta * pr;
+    }
+    const Scalar yr = pr * nr - pi * ni, yi = pr * ni + pi * nr;
+    if constexpr (Kinetic)
+      for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
+        work[a][2 * k] = -xi[a][k] * yi;
+        work[a][2 * k + 1] = xi[a][k] * yr;
+      }
+    if constexpr (Potential) {
+      potential_work[2 * k] = yr;
+      potential_work[2 * k + 1] = yi;
+    }
   }
   return total;
 }
@@ -333,7 +434,8 @@ inline double complex_multiply(std::size_t n, const std::complex<Scalar>* a_,
       Lanes av, bv;
       WAVEKIN_CN_LOAD(av, a + 2 * k);
       WAVEKIN_CN_LOAD(bv, b + 2 * k);
-      const Lanes ov = WAVEKIN_CN_REAL(bv) * av + WAVEKIN_CN_IMAG(bv) * WAVEKIN_CN_SWAP(av) * sign;
+      const Lanes ov = WAVEKIN_CN_REAL(bv) * av +
+                       WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_IMAG(bv) * WAVEKIN_CN_SWAP(av));
       if constexpr (Norm) s += ov * ov;
       WAVEKIN_CN_STORE(out + 2 * k, ov);
     }
@@ -345,8 +447,8 @@ inline double complex_multiply(std::size_t n, const std::complex<Scalar>* a_,
     out[2 * k] = ar * br - ai * bi;
     out[2 * k + 1] = ar * bi + ai * br;
     if constexpr (Norm)
-      total += double(out[2 * k]) * double(out[2 * k]) +
-               double(out[2 * k + 1]) * double(out[2 * k + 1]);
+      total +=
+          double(out[2 * k]) * double(out[2 * k]) + double(out[2 * k + 1]) * double(out[2 * k + 1]);
   }
   return total;
 }
@@ -515,5 +617,6 @@ inline void chebyshev_inputs_kernel(std::size_t n, const ChebyshevTerm<Dim, Scal
 #undef WAVEKIN_CN_REAL
 #undef WAVEKIN_CN_IMAG
 #undef WAVEKIN_CN_PAIRS
+#undef WAVEKIN_CN_NEGATE_REAL
 
 }  // namespace wavekin::detail::interleaved
