@@ -122,8 +122,10 @@ void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, 
   // The done-means of "a step costs at most 1.5× its own FFTs": the step's time over that of
   // the FFTs it runs, timed alone in the step's forms: the first and the last in place on an
   // aligned array, the solver's (two per term and iteration) out of place between two.
+  const double solver_pair_seconds =
+      propagator.solver_ffts_out_of_place() ? out_of_place_pair_seconds : in_place_pair_seconds;
   state.counters["step_per_own_ffts"] =
-      step_seconds / (0.5 * (2 * in_place_pair_seconds + (ffts - 2) * out_of_place_pair_seconds));
+      step_seconds / (0.5 * (2 * in_place_pair_seconds + (ffts - 2) * solver_pair_seconds));
   state.counters["reorthogonalisations_per_step"] =
       static_cast<double>(stats.reorthogonalisations) / static_cast<double>(stats.steps);
 }

@@ -128,16 +128,18 @@ struct CrankNicolsonStatistics {
 ///
 /// Cost per step: 2 FFTs, plus per operator application 2·Dim FFTs (variable m) and 2 more if V
 /// varies: one application per fixed-point iteration (and, if GMRES takes over, one per GMRES
-/// iteration and one per true residual). Each application makes three kinds of pass over the
-/// data: one that forms every varying term's input (with P̂^{-1} made from the wavenumber
-/// tables as it goes), one multiply after each inverse FFT, and one that sums the terms and,
-/// in the same chunk, updates the iterate and its residual. The passes run in chunks that stay
-/// in L1 (GMRES's Gram–Schmidt also rides on them); the kernels are in
-/// detail/interleaved_kernels.hpp. With P2's 20 % mass the step is 1.1–1.5× the time of its
-/// FFTs in 1D (N = 320–16384, the most at 320) and 1.0–1.25× in 2D up to 256²; at 512² with
-/// MEASURE plans, where every field streams from memory, 1.4–1.6× the FFTs timed alone and
-/// 1.3–1.4× their time inside the step (benchmarks/RESULTS.md, bench_crank_nicolson). Memory:
-/// restart + Dim + 5 complex fields and Dim + 5 real ones. Everything (plans, Krylov basis,
+/// iteration and one per true residual). Between its FFTs a fixed-point iteration makes two
+/// kinds of pass over the data: a multiplication after each inverse FFT, by c(m − m̄)/N or
+/// d(V − V̄)/N (every scalar of the operator rides on it), and one pass
+/// (detail::interleaved::fixed_point_pass_kernel) that sums the terms, updates the iterate,
+/// takes its residual and forms the next iteration's FFT inputs, with P̂^{-1} read from a table
+/// (grids of at most preconditioner_table_points points) or made from the wavenumber tables.
+/// GMRES's applications run the same operations in chunks that stay in L1, its Gram–Schmidt
+/// riding on them. The solver's FFTs run out of place through a scratch array on grids of at
+/// most 2^15 points and in place on larger ones, where one more field streaming through the
+/// caches cost more (512², MEASURE plans: a step 1.2× slower). With P2's 20 % mass the step is
+/// STEPFIGURES (benchmarks/RESULTS.md, bench_crank_nicolson). Memory:
+/// restart + Dim + 5 complex fields (one fewer above 2^15 points) and Dim + 5 real ones. Everything (plans, Krylov basis,
 /// coefficient buffers) is allocated at construction; step() allocates nothing (u is copied
 /// through aligned work arrays, so no FFTW fallback plan is ever made inside a step).
 ///
@@ -200,7 +202,7 @@ class CrankNicolsonSpectral {
     m_potential_deviation.resize(m_n);
     if (tabulates_preconditioner()) m_inverse_symbol = buffer(m_n);
     m_uhat = buffer(m_n);
-    m_scratch = buffer(m_n);
+    if (out_of_place()) m_scratch = buffer(m_n);
     m_solution = buffer(m_n);
     m_iterate = buffer(m_n);
     for (auto& z : m_terms) z = buffer(m_n);
@@ -254,22 +256,23 @@ class CrankNicolsonSpectral {
       detail::check_finite_wave<Scalar>(u, "CrankNicolsonSpectral::step");
     m_fft.forward(m_uhat.data());
     StepReport report;
+    // The 1/N of the unnormalised inverse FFTs rides on the passes next to them.
+    const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
     if (m_mass_uniform && m_potential_uniform) {
       // (1 − iθ)/(1 + iθ) with θ = c m |ξ|² + d V: the scheme's exact solution.
       for (std::size_t k = 0; k < m_n; ++k) {
         const Scalar theta = m_c * m_mass_mean * m_xi.xi_squared[k] + m_d * m_potential_mean;
-        const Scalar inv = Scalar(1) / (1 + theta * theta);  // (1 − iθ)² / (1 + θ²)
+        const Scalar inv = inv_n / (1 + theta * theta);  // (1 − iθ)² / (1 + θ²) / N
         m_uhat[k] = detail::complex_product(
             complex_type((1 - theta * theta) * inv, -2 * theta * inv), m_uhat[k]);
       }
-      m_fft.inverse(m_uhat.data());
+      m_fft.backward(m_uhat.data());
       std::copy(m_uhat.data(), m_uhat.data() + m_n, u.begin());
       report.diagonal = true;
       m_statistics.ffts += 2;
     } else {
       // What P̂ leaves out of H: c(m − m̄) and d(V − V̄) (the latter only if V varies), each over
-      // N, the factor the unnormalised inverse FFT leaves (apply()).
-      const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
+      // N (apply()).
       if (!m_mass_uniform) {
         const Scalar scale = m_c * inv_n;
         for (std::size_t k = 0; k < m_n; ++k)
@@ -290,8 +293,9 @@ class CrankNicolsonSpectral {
       // Ẑ = P̂^{-1} w; U^{n+1} = 2Z − U^n in the pass that copies it out.
       complex_type* z = m_iterate.data();  // free once the solve is done
       precondition(0, m_n, m_solution.data(), detail::interleaved::re(z));
-      m_fft.inverse(z);
-      for (std::size_t k = 0; k < m_n; ++k) u[k] = Scalar(2) * z[k] - u[k];
+      m_fft.backward(z);
+      const Scalar two_over_n = 2 * inv_n;
+      for (std::size_t k = 0; k < m_n; ++k) u[k] = two_over_n * z[k] - u[k];
       m_statistics.ffts += 2;
     }
     m_last = report;
@@ -302,6 +306,10 @@ class CrankNicolsonSpectral {
     m_statistics.max_iterations = std::max(m_statistics.max_iterations, report.iterations);
     m_statistics.max_residual = std::max(m_statistics.max_residual, report.residual);
   }
+
+  /// \brief True when the solver's FFTs run out of place through a scratch array (grids of at
+  /// most 2^15 points), false when they run in place.
+  [[nodiscard]] bool solver_ffts_out_of_place() const noexcept { return out_of_place(); }
 
   /// \brief Iterations and residual of the latest step.
   [[nodiscard]] const StepReport& last_step_report() const noexcept { return m_last; }
@@ -447,15 +455,17 @@ class CrankNicolsonSpectral {
       input_kernel(0, k1 - k0, y, re(term_buffer(t) + k0), xi == nullptr ? nullptr : xi + k0);
     }
   }
-  // Each term's inverse FFT, multiplication by c(m − m̄)/N or d(V − V̄)/N, forward FFT: out of place
-  // through one scratch array (FFTW's in-place plans copy through buffers of their own; with
-  // ESTIMATE plans that made a step at N = 320 … 4096 up to 1.3× slower).
+  // Each term's inverse FFT, multiplication by c(m − m̄)/N or d(V − V̄)/N, forward FFT. On grids
+  // of at most `out_of_place_points` points out of place through one scratch array (FFTW's
+  // in-place ESTIMATE plans copy through buffers of their own; that made a step at N = 320 …
+  // 4096 up to 1.3× slower); on larger ones in place, where a scratch array would be one more
+  // field streaming through the caches with every transform.
   void transform_terms(const Terms& terms) {
     using namespace detail::interleaved;  // the per-chunk kernels
     for (int t = 0; t < terms.count; ++t) {
       const int term = terms.which[static_cast<std::size_t>(t)];
       complex_type* z = term_buffer(t);
-      complex_type* s = m_scratch.data();
+      complex_type* s = out_of_place() ? m_scratch.data() : z;
       m_fft.backward(z, s);
       multiply_kernel(m_n, re(s),
                       term < Dim ? m_mass_deviation.data() : m_potential_deviation.data());
@@ -463,6 +473,8 @@ class CrankNicolsonSpectral {
       m_statistics.ffts += 2;
     }
   }
+  static constexpr std::size_t out_of_place_points = std::size_t(1) << 15;
+  [[nodiscard]] bool out_of_place() const noexcept { return m_n <= out_of_place_points; }
   // out = N w on the chunk [k0, k1), from the transformed terms.
   void sum_terms(const Terms& terms, std::size_t k0, std::size_t k1, complex_type* out) {
     using namespace detail::interleaved;  // the per-chunk kernels
