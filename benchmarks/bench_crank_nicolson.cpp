@@ -1,18 +1,18 @@
 // Benchmarks of one Crank–Nicolson spectral step of the VMSE with P2's 20 %
-// mass variation (1D: N = 4096, 2^14; 2D: 256², 512²), each paired with one
-// forward+inverse FFT pair on the same grid, measured in the same run.
+// mass variation (1D: N = 320 … 2^14; 2D: 256², 512²), each against the
+// forward + backward FFT pairs it runs on the same grid, measured in the same run.
 // SPDX-License-Identifier: MIT
 //
 // Counters of `cn_step`: solver iterations (operator applications) per step, steps GMRES
-// finished (`gmres_steps_per_step`), FFTs per step (the propagator's own
-// count, CrankNicolsonStatistics::ffts), `step_per_fft_pair` (the
-// step's CPU time over that of one FFT pair timed right after the steps, in
-// the same process) and `non_fft_fraction` = 1 − (FFTs per step × ½ pair)/step,
-// with the pair out of place; `non_fft_fraction_in_place` uses an in-place pair
-// on an aligned array instead; `step_per_own_ffts` times each FFT in the form the step runs it
-// (in place for the first and last, out of place between aligned arrays in the solver). Built as
-// bench_crank_nicolson_in_step (WAVEKIN_FFT_TIMING), it also reports `step_per_ffts_in_step`:
-// the step's wall time over that of its FFTs timed inside the steps.
+// finished (`gmres_steps_per_step`), FFTs per step (the propagator's own count,
+// CrankNicolsonStatistics::ffts), and, as medians over rounds that alternate steps with FFT
+// pairs (bench_support.hpp, alternating_seconds_per_call): `step_per_fft_pair` (the step's CPU
+// time over that of one out-of-place pair), `step_per_own_ffts` (over the FFTs it runs, each
+// timed in the form the step runs it: in place for the first and last, out of place between
+// aligned arrays in the solver on grids of at most 2^15 points, in place above) and
+// `non_fft_fraction` = 1 − own FFTs / step. Built as bench_crank_nicolson_in_step
+// (WAVEKIN_FFT_TIMING), it also reports `step_per_ffts_in_step`: the step's wall time over that
+// of its FFTs timed inside the steps.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -52,12 +52,9 @@ template <int Dim>
 void fft_pair(benchmark::State& state) {
   const auto grid = unit_box<Dim>(state.range(0));
   const wavekin::Fft<Dim> fft(grid.counts());
-  std::vector<cplx> f(static_cast<std::size_t>(grid.size()), cplx(1, 0.5)), g(f.size());
-  for (auto _ : state) {
-    fft.forward(f.data(), g.data());
-    fft.inverse(g.data(), f.data());
-    benchmark::DoNotOptimize(f.data());
-  }
+  const std::vector<cplx> f(static_cast<std::size_t>(grid.size()), cplx(1, 0.5));
+  wavekin::bench::AlignedPair<Dim> pair(fft, f, false);
+  for (auto _ : state) pair();
 }
 
 // m(t, x) = (1 + 0.2 sin 2πx_1 cos 2πx_2 …)(1 + 0.2 cos 2πt): P2 (4.9) in 1D,
@@ -90,42 +87,43 @@ void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, 
     const double r2 = (x.array() - 0.25).square().sum();
     u[static_cast<std::size_t>(j)] = std::exp(cplx(-128 * r2, x.sum() / epsilon));
   }
-  const double step_seconds =
-      wavekin::bench::seconds_per_step_timing_ffts(state, propagator, u, dt);
-  // One FFT pair on the same grid, timed now for as long as the steps took:
-  // out of place (the plain library call), and in place on an FFTW-aligned
-  // array, which is how the step runs its transforms (at N = 4096 FFTW's
-  // in-place plan costs ~1.2× the out-of-place one, at 2^14 ~0.95×).
+  (void)wavekin::bench::seconds_per_step_timing_ffts(state, propagator, u, dt);
+  // Then rounds that alternate steps with FFT pairs on the same grid (FFTW's pair alone,
+  // forward + backward), so that every ratio compares times taken under the same load: in place
+  // on an aligned array, how the step runs its first and last FFT, and out of place between
+  // two, how its solver runs them on grids of at most 2^15 points (in place above).
   const wavekin::Fft<Dim> fft(grid.counts(), fft_options);
-  std::vector<cplx> f(u), g(u.size());
-  const double pair_seconds = wavekin::bench::seconds_per_call([&] {
-    fft.forward(f.data(), g.data());
-    fft.inverse(g.data(), f.data());
-    benchmark::DoNotOptimize(f.data());
-  });
-  const double in_place_pair_seconds = wavekin::bench::aligned_pair_seconds(fft, u);
-  const double out_of_place_pair_seconds = wavekin::bench::aligned_pair_seconds(fft, u, false);
+  wavekin::bench::AlignedPair<Dim> in_place(fft, u), out_of_place(fft, u, false);
+  double t = 0;
+  auto step = [&] {
+    propagator.step(u, t, dt);
+    t += dt;
+  };
+  const auto rounds =
+      wavekin::bench::alternating_seconds_per_call(7, 0.03, step, in_place, out_of_place);
 
   const auto& stats = propagator.statistics();
   const double iterations =
       static_cast<double>(stats.iterations) / static_cast<double>(stats.steps);
   const double ffts = static_cast<double>(stats.ffts) / static_cast<double>(stats.steps);
+  const bool solver_out_of_place = propagator.solver_ffts_out_of_place();
   state.counters["iterations_per_step"] = iterations;
   state.counters["gmres_steps_per_step"] =
       static_cast<double>(stats.gmres_steps) / static_cast<double>(stats.steps);
   state.counters["ffts_per_step"] = ffts;
   state.counters["epsilon"] = epsilon;
-  state.counters["step_per_fft_pair"] = step_seconds / pair_seconds;
-  state.counters["non_fft_fraction"] = 1 - ffts * 0.5 * pair_seconds / step_seconds;
-  state.counters["non_fft_fraction_in_place"] =
-      1 - ffts * 0.5 * in_place_pair_seconds / step_seconds;
-  // The done-means of "a step costs at most 1.5× its own FFTs": the step's time over that of
-  // the FFTs it runs, timed alone in the step's forms: the first and the last in place on an
-  // aligned array, the solver's (two per term and iteration) out of place between two.
-  const double solver_pair_seconds =
-      propagator.solver_ffts_out_of_place() ? out_of_place_pair_seconds : in_place_pair_seconds;
+  // Medians over the rounds of: the step over one out-of-place pair, the fraction of the step
+  // outside its FFTs, and the done-means of "a step costs at most 1.5× its own FFTs": the step
+  // over the FFTs it runs, each timed alone in the form the step runs it.
+  state.counters["step_per_fft_pair"] =
+      wavekin::bench::median_over_rounds(rounds, [](const auto& r) { return r[0] / r[2]; });
+  const auto own_ffts = [&](const auto& r) {
+    return 0.5 * (2 * r[1] + (ffts - 2) * (solver_out_of_place ? r[2] : r[1]));
+  };
+  state.counters["non_fft_fraction"] = wavekin::bench::median_over_rounds(
+      rounds, [&](const auto& r) { return 1 - own_ffts(r) / r[0]; });
   state.counters["step_per_own_ffts"] =
-      step_seconds / (0.5 * (2 * in_place_pair_seconds + (ffts - 2) * solver_pair_seconds));
+      wavekin::bench::median_over_rounds(rounds, [&](const auto& r) { return r[0] / own_ffts(r); });
   state.counters["reorthogonalisations_per_step"] =
       static_cast<double>(stats.reorthogonalisations) / static_cast<double>(stats.steps);
 }

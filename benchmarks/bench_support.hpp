@@ -4,10 +4,12 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <complex>
 #include <ctime>
 #include <span>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -73,25 +75,64 @@ double seconds_per_step_timing_ffts(State& state, Propagator& propagator, Field&
   return seconds;
 }
 
-/// \brief Mean CPU seconds of one forward + inverse pair of `fft` on FFTW-aligned copies of `u`:
-/// in place (the default), or out of place from one aligned array to another — the two forms in
-/// which the spectral propagators run their transforms.
+/// \brief One forward + backward pair of `fft` on FFTW-aligned copies of `u`, in place (the
+/// default) or out of place from one aligned array to another — the two forms in which the
+/// spectral propagators run their transforms. The pair is FFTW's alone (Fft::backward, no 1/N
+/// pass): the values grow by N a pair and soon are inf or NaN, which x86-64 computes at full
+/// speed (a zero array times the same).
+template <int Dim>
+class AlignedPair {
+ public:
+  AlignedPair(const Fft<Dim>& fft, std::span<const std::complex<double>> u, bool in_place = true)
+      : m_fft(fft), m_a(u.size()), m_b(u.size()), m_in_place(in_place) {
+    std::copy(u.begin(), u.end(), m_a.data());
+  }
+  void operator()() {
+    if (m_in_place) {
+      m_fft.forward(m_a.data());
+      m_fft.backward(m_a.data());
+    } else {
+      m_fft.forward(m_a.data(), m_b.data());
+      m_fft.backward(m_b.data(), m_a.data());
+    }
+    benchmark::DoNotOptimize(m_a.data());
+  }
+
+ private:
+  const Fft<Dim>& m_fft;
+  detail::AlignedField<double> m_a, m_b;
+  bool m_in_place;
+};
+
+/// \brief Mean CPU seconds of one AlignedPair call.
 template <int Dim>
 double aligned_pair_seconds(const Fft<Dim>& fft, std::span<const std::complex<double>> u,
                             bool in_place = true) {
-  detail::AlignedField<double> a(u.size()), b(u.size());
-  std::copy(u.begin(), u.end(), a.data());
-  if (in_place)
-    return seconds_per_call([&] {
-      fft.forward(a.data());
-      fft.inverse(a.data());
-      benchmark::DoNotOptimize(a.data());
-    });
-  return seconds_per_call([&] {
-    fft.forward(a.data(), b.data());
-    fft.inverse(b.data(), a.data());
-    benchmark::DoNotOptimize(a.data());
-  });
+  AlignedPair<Dim> pair(fft, u, in_place);
+  return seconds_per_call(pair);
+}
+
+/// \brief CPU seconds per call of each of `fns`, over `rounds` rounds in each of which every fn
+/// runs in turn for about `block_seconds` (at least once). A ratio taken within one round
+/// compares calls that ran under the same load of a shared machine; its median over the rounds
+/// is steadier than the ratio of two means taken one after the other. Returns [round][fn].
+template <class... Fns>
+std::vector<std::array<double, sizeof...(Fns)>> alternating_seconds_per_call(int rounds,
+                                                                             double block_seconds,
+                                                                             Fns&... fns) {
+  std::vector<std::array<double, sizeof...(Fns)>> out(static_cast<std::size_t>(rounds));
+  for (auto& round : out) round = {seconds_per_call(fns, block_seconds)...};
+  return out;
+}
+
+/// \brief The median of f(round) over the rounds of alternating_seconds_per_call.
+template <class Rounds, class F>
+double median_over_rounds(const Rounds& rounds, F&& f) {
+  std::vector<double> values;
+  values.reserve(rounds.size());
+  for (const auto& round : rounds) values.push_back(f(round));
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
 }
 
 }  // namespace wavekin::bench

@@ -141,20 +141,10 @@ double density_l1(const Problem& p, const std::vector<cplx>& a, const std::vecto
   return sum * p.grid.cell_volume();
 }
 
+// One forward + backward pair of FFTW on the problem's grid, out of place (bench_support.hpp).
 double fft_pair_seconds(const Problem& p) {
   const wavekin::Fft<1> fft(p.grid.counts());
-  std::vector<cplx> f = p.initial(), g(f.size());
-  long pairs = 0;
-  const double start = thread_seconds();
-  double elapsed = 0;
-  do {
-    fft.forward(f.data(), g.data());
-    fft.inverse(g.data(), f.data());
-    benchmark::DoNotOptimize(f.data());
-    ++pairs;
-    elapsed = thread_seconds() - start;
-  } while (elapsed < 0.3);
-  return elapsed / static_cast<double>(pairs);
+  return wavekin::bench::aligned_pair_seconds(fft, p.initial(), false);
 }
 
 constexpr std::array<double, 4> targets = {1e-4, 1e-5, 1e-6, 1e-7};

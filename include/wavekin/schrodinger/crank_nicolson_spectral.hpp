@@ -138,10 +138,14 @@ struct CrankNicolsonStatistics {
 /// riding on them. The solver's FFTs run out of place through a scratch array on grids of at
 /// most 2^15 points and in place on larger ones, where one more field streaming through the
 /// caches cost more (512², MEASURE plans: a step 1.2× slower). With P2's 20 % mass the step is
-/// STEPFIGURES (benchmarks/RESULTS.md, bench_crank_nicolson). Memory:
-/// restart + Dim + 5 complex fields (one fewer above 2^15 points) and Dim + 5 real ones. Everything (plans, Krylov basis,
-/// coefficient buffers) is allocated at construction; step() allocates nothing (u is copied
-/// through aligned work arrays, so no FFTW fallback plan is ever made inside a step).
+/// 1.1–1.5× the time of FFTW's own transforms in 1D (N = 320–16384, the most at 320–1024) and
+/// 1.0–1.3× in 2D up to 256²; at 512² with MEASURE plans, where every field streams from
+/// memory, 1.5–1.7× the FFTs timed alone and 1.2× their time inside the step
+/// (benchmarks/RESULTS.md, bench_crank_nicolson). Memory:
+/// restart + Dim + 5 complex fields (one fewer above 2^15 points) and Dim + 5 real ones. Everything
+/// (plans, Krylov basis, coefficient buffers) is allocated at construction; step() allocates
+/// nothing (u is copied through aligned work arrays, so no FFTW fallback plan is ever made inside a
+/// step).
 ///
 /// Not thread-safe (one object per thread); movable, not copyable.
 ///
