@@ -81,13 +81,9 @@ void p1_sample_2d(benchmark::State& state) {
     pair_ms.push_back(1e3 * pair_seconds);
     ++index;
   }
-  const auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
-  state.counters["sample_over_ffts"] = median(sample_ratio);
-  state.counters["draw_over_pair"] = median(draw_ratio);
-  state.counters["pair_ms"] = median(pair_ms);
+  state.counters["sample_over_ffts"] = wavekin::bench::median(sample_ratio);
+  state.counters["draw_over_pair"] = wavekin::bench::median(draw_ratio);
+  state.counters["pair_ms"] = wavekin::bench::median(pair_ms);
 }
 
 void split_step_1d(benchmark::State& state) {

@@ -9,6 +9,7 @@
 #include <complex>
 #include <ctime>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -125,14 +126,19 @@ std::vector<std::array<double, sizeof...(Fns)>> alternating_seconds_per_call(int
   return out;
 }
 
+/// \brief The median of `values` (the upper one of an even count). \pre values not empty.
+inline double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
 /// \brief The median of f(round) over the rounds of alternating_seconds_per_call.
 template <class Rounds, class F>
 double median_over_rounds(const Rounds& rounds, F&& f) {
   std::vector<double> values;
   values.reserve(rounds.size());
   for (const auto& round : rounds) values.push_back(f(round));
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
+  return median(std::move(values));
 }
 
 }  // namespace wavekin::bench

@@ -380,11 +380,9 @@ class CrankNicolsonSpectral {
   void tabulate_preconditioner() {
     const Scalar kinetic = m_c * m_mass_mean, shift = m_d * m_potential_mean;
     if (kinetic == m_table_kinetic && shift == m_table_shift) return;
-    for (std::size_t k = 0; k < m_n; ++k) {
-      const Scalar theta = kinetic * m_xi.xi_squared[k] + shift;
-      const Scalar inv = Scalar(1) / (1 + theta * theta);
-      m_inverse_symbol[k] = complex_type(inv, -theta * inv);
-    }
+    for (std::size_t k = 0; k < m_n; ++k)
+      m_inverse_symbol[k] =
+          detail::interleaved::inverse_preconditioner(kinetic, m_xi.xi_squared[k], shift);
     m_table_kinetic = kinetic;
     m_table_shift = shift;
   }

@@ -50,6 +50,26 @@ using LaneBits = long long __attribute__((vector_size(8 * sizeof(long long))));
 inline constexpr long long sign_bit = std::numeric_limits<long long>::min();
 inline constexpr LaneBits real_sign_bits = {sign_bit, 0, sign_bit, 0, sign_bit, 0, sign_bit, 0};
 #define WAVEKIN_CN_NEGATE_REAL(v) ((Lanes)((LaneBits)(v) ^ real_sign_bits))
+// The complex products the kernels share, on four complex values v: i·v; i·q·v for four reals q
+// (a Quad); (r + i·s)·v for four reals r, s; and t·v for four interleaved complex t.
+#define WAVEKIN_CN_TIMES_I(v) WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_SWAP(v))
+#define WAVEKIN_CN_TIMES_I_REAL(q, v) \
+  WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(q) * WAVEKIN_CN_SWAP(v))
+#define WAVEKIN_CN_TIMES_PARTS(r, s, v) \
+  (WAVEKIN_CN_PAIRS(r) * (v) + WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(s) * WAVEKIN_CN_SWAP(v)))
+#define WAVEKIN_CN_TIMES(t, v) \
+  (WAVEKIN_CN_REAL(t) * (v) + WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_IMAG(t) * WAVEKIN_CN_SWAP(v)))
+
+// The inverse of the Crank–Nicolson preconditioner's symbol, 1/(1 + iθ) = (1 − iθ)/(1 + θ²),
+// θ = kinetic·|ξ|² + shift: the one formula of CrankNicolsonSpectral's P̂^{-1} table and of the
+// scalar tails below (their vector loops compute the same in four lanes).
+template <class Scalar>
+inline std::complex<Scalar> inverse_preconditioner(Scalar kinetic, Scalar xi_squared,
+                                                   Scalar shift) {
+  const Scalar theta = kinetic * xi_squared + shift;
+  const Scalar inv = Scalar(1) / (1 + theta * theta);
+  return {inv, -theta * inv};
+}
 
 // The kernels of the operator's passes (CrankNicolsonSpectral::apply) on one chunk [k0, k1) of
 // complex indices, through __restrict__ pointers to the parts.
@@ -75,9 +95,7 @@ inline void precondition_kernel(std::size_t k0, std::size_t k1,
       const Quad minus_theta_inv = -theta * inv;
       Lanes wv;
       WAVEKIN_CN_LOAD(wv, w + 2 * k);
-      const Lanes yv =
-          WAVEKIN_CN_PAIRS(inv) * wv +
-          WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(minus_theta_inv) * WAVEKIN_CN_SWAP(wv));
+      const Lanes yv = WAVEKIN_CN_TIMES_PARTS(inv, minus_theta_inv, wv);
       WAVEKIN_CN_STORE(y + 2 * k, yv);
     }
   }
@@ -85,9 +103,8 @@ inline void precondition_kernel(std::size_t k0, std::size_t k1,
     Scalar squared = 0;
     for (int a = 0; a < Dim; ++a)
       squared += xi[static_cast<std::size_t>(a)][k] * xi[static_cast<std::size_t>(a)][k];
-    const Scalar theta = kinetic * squared + shift;
-    const Scalar inv = Scalar(1) / (1 + theta * theta);
-    const Scalar pr = inv, pi = -theta * inv;
+    const auto p = inverse_preconditioner(kinetic, squared, shift);
+    const Scalar pr = p.real(), pi = p.imag();
     y[2 * k] = pr * w[2 * k] - pi * w[2 * k + 1];
     y[2 * k + 1] = pr * w[2 * k + 1] + pi * w[2 * k];
   }
@@ -107,7 +124,7 @@ inline void input_kernel(std::size_t k0, std::size_t k1, const Scalar* __restric
       Quad xq;
       WAVEKIN_CN_LOAD(yv, y + 2 * k);
       WAVEKIN_CN_LOAD(xq, xi + k);
-      const Lanes zv = WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(xq) * WAVEKIN_CN_SWAP(yv));
+      const Lanes zv = WAVEKIN_CN_TIMES_I_REAL(xq, yv);
       WAVEKIN_CN_STORE(z + 2 * k, zv);
     }
   }
@@ -153,7 +170,7 @@ inline void add_term(std::size_t k0, std::size_t k1, const Scalar* __restrict__ 
         WAVEKIN_CN_LOAD(xq, xi + k);
         ov += WAVEKIN_CN_PAIRS(xq) * zv;
       } else {
-        ov += WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_SWAP(zv));
+        ov += WAVEKIN_CN_TIMES_I(zv);
       }
       WAVEKIN_CN_STORE(out + 2 * k, ov);
     }
@@ -311,7 +328,7 @@ template <bool Kinetic, bool Potential, int Dim, class Scalar>
       if constexpr (Potential) {
         Lanes zv;
         WAVEKIN_CN_LOAD(zv, potential_work + 2 * k);
-        x += WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_SWAP(zv));
+        x += WAVEKIN_CN_TIMES_I(zv);
       }
       Lanes bv, wv;
       WAVEKIN_CN_LOAD(bv, b + 2 * k);
@@ -324,20 +341,18 @@ template <bool Kinetic, bool Potential, int Dim, class Scalar>
       if (table != nullptr) {
         Lanes tv;
         WAVEKIN_CN_LOAD(tv, table + 2 * k);
-        yv = WAVEKIN_CN_REAL(tv) * nv +
-             WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_IMAG(tv) * WAVEKIN_CN_SWAP(nv));
+        yv = WAVEKIN_CN_TIMES(tv, nv);
       } else {
         Quad squared{};
         for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) squared += xq[a] * xq[a];
         const Quad theta = p.kinetic * squared + p.shift;
         const Quad inv = 1 / (1 + theta * theta);
         const Quad minus_theta_inv = -theta * inv;
-        yv = WAVEKIN_CN_PAIRS(inv) * nv +
-             WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(minus_theta_inv) * WAVEKIN_CN_SWAP(nv));
+        yv = WAVEKIN_CN_TIMES_PARTS(inv, minus_theta_inv, nv);
       }
       if constexpr (Kinetic)
         for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
-          const Lanes zv = WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(xq[a]) * WAVEKIN_CN_SWAP(yv));
+          const Lanes zv = WAVEKIN_CN_TIMES_I_REAL(xq[a], yv);
           WAVEKIN_CN_STORE(work[a] + 2 * k, zv);
         }
       if constexpr (Potential) WAVEKIN_CN_STORE(potential_work + 2 * k, yv);
@@ -368,9 +383,9 @@ template <bool Kinetic, bool Potential, int Dim, class Scalar>
       Scalar squared = 0;
       for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a)
         squared += xi[a][k] * xi[a][k];
-      const Scalar theta = p.kinetic * squared + p.shift;
-      pr = Scalar(1) / (1 + theta * theta);
-      pi = -theta * pr;
+      const auto q = inverse_preconditioner(p.kinetic, squared, p.shift);
+      pr = q.real();
+      pi = q.imag();
     }
     const Scalar yr = pr * nr - pi * ni, yi = pr * ni + pi * nr;
     if constexpr (Kinetic)
@@ -434,8 +449,7 @@ inline double complex_multiply(std::size_t n, const std::complex<Scalar>* a_,
       Lanes av, bv;
       WAVEKIN_CN_LOAD(av, a + 2 * k);
       WAVEKIN_CN_LOAD(bv, b + 2 * k);
-      const Lanes ov = WAVEKIN_CN_REAL(bv) * av +
-                       WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_IMAG(bv) * WAVEKIN_CN_SWAP(av));
+      const Lanes ov = WAVEKIN_CN_TIMES(bv, av);
       if constexpr (Norm) s += ov * ov;
       WAVEKIN_CN_STORE(out + 2 * k, ov);
     }
@@ -618,5 +632,9 @@ inline void chebyshev_inputs_kernel(std::size_t n, const ChebyshevTerm<Dim, Scal
 #undef WAVEKIN_CN_IMAG
 #undef WAVEKIN_CN_PAIRS
 #undef WAVEKIN_CN_NEGATE_REAL
+#undef WAVEKIN_CN_TIMES_I
+#undef WAVEKIN_CN_TIMES_I_REAL
+#undef WAVEKIN_CN_TIMES_PARTS
+#undef WAVEKIN_CN_TIMES
 
 }  // namespace wavekin::detail::interleaved
