@@ -206,7 +206,7 @@ class CrankNicolsonSpectral {
     m_potential_deviation.resize(m_n);
     if (tabulates_preconditioner()) m_inverse_symbol = buffer(m_n);
     m_uhat = buffer(m_n);
-    if (out_of_place()) m_scratch = buffer(m_n);
+    if (solver_ffts_out_of_place()) m_scratch = buffer(m_n);
     m_solution = buffer(m_n);
     m_iterate = buffer(m_n);
     for (auto& z : m_terms) z = buffer(m_n);
@@ -313,7 +313,9 @@ class CrankNicolsonSpectral {
 
   /// \brief True when the solver's FFTs run out of place through a scratch array (grids of at
   /// most 2^15 points), false when they run in place.
-  [[nodiscard]] bool solver_ffts_out_of_place() const noexcept { return out_of_place(); }
+  [[nodiscard]] bool solver_ffts_out_of_place() const noexcept {
+    return m_n <= (std::size_t(1) << 15);
+  }
 
   /// \brief Iterations and residual of the latest step.
   [[nodiscard]] const StepReport& last_step_report() const noexcept { return m_last; }
@@ -458,16 +460,16 @@ class CrankNicolsonSpectral {
     }
   }
   // Each term's inverse FFT, multiplication by c(m − m̄)/N or d(V − V̄)/N, forward FFT. On grids
-  // of at most `out_of_place_points` points out of place through one scratch array (FFTW's
-  // in-place ESTIMATE plans copy through buffers of their own; that made a step at N = 320 …
-  // 4096 up to 1.3× slower); on larger ones in place, where a scratch array would be one more
+  // of at most 2^15 points (solver_ffts_out_of_place()) out of place through one scratch array
+  // (FFTW's in-place ESTIMATE plans copy through buffers of their own; that made a step at N = 320
+  // … 4096 up to 1.3× slower); on larger ones in place, where a scratch array would be one more
   // field streaming through the caches with every transform.
   void transform_terms(const Terms& terms) {
     using namespace detail::interleaved;  // the per-chunk kernels
     for (int t = 0; t < terms.count; ++t) {
       const int term = terms.which[static_cast<std::size_t>(t)];
       complex_type* z = term_buffer(t);
-      complex_type* s = out_of_place() ? m_scratch.data() : z;
+      complex_type* s = solver_ffts_out_of_place() ? m_scratch.data() : z;
       m_fft.backward(z, s);
       multiply_kernel(m_n, re(s),
                       term < Dim ? m_mass_deviation.data() : m_potential_deviation.data());
@@ -475,8 +477,6 @@ class CrankNicolsonSpectral {
       m_statistics.ffts += 2;
     }
   }
-  static constexpr std::size_t out_of_place_points = std::size_t(1) << 15;
-  [[nodiscard]] bool out_of_place() const noexcept { return m_n <= out_of_place_points; }
   // out = N w on the chunk [k0, k1), from the transformed terms.
   void sum_terms(const Terms& terms, std::size_t k0, std::size_t k1, complex_type* out) {
     using namespace detail::interleaved;  // the per-chunk kernels
