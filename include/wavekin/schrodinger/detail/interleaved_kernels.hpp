@@ -25,33 +25,54 @@ inline const Scalar* re(const std::complex<Scalar>* a) {
   return reinterpret_cast<const Scalar*>(a);
 }
 
-// The vector kernels below run, in double, on GCC/Clang vector types of eight lanes (four
-// complex values; split into whatever the target has: one AVX-512, two AVX2 or four SSE2
-// registers): GCC 12 vectorises the same loops badly or not at all (gathers for swapped
-// pairs, half width when inlined into the GMRES loop). No function takes or returns a vector
-// by value (without AVX-512 that changes the ABI, which GCC warns about), hence the macros.
-// Float runs and the tails of a chunk take the plain loops.
-using Lanes = double __attribute__((vector_size(8 * sizeof(double))));
-using Quad = double __attribute__((vector_size(4 * sizeof(double))));
+// The vector kernels below run, in double, on GCC/Clang vector types as wide as the target's
+// widest registers: eight lanes (four complex values) with AVX-512, four lanes (two complex
+// values) otherwise, split by the compiler into two SSE2 registers where AVX is missing. GCC 12
+// vectorises the same loops badly or not at all (gathers for swapped pairs, half width when
+// inlined into the GMRES loop); and a vector wider than the registers is worse still: with
+// eight lanes on AVX2 its widening shuffles and register pressure spill to the stack, which made
+// every kernel several times slower. No function takes or returns a vector by value (that
+// changes the ABI where the registers are narrower, which GCC warns about), hence the macros.
+// Float runs and the tails of a chunk take the plain loops. The lane count sets only the order
+// in which the reductions (dot, norm2) add: the same on every run of one build.
+#if defined(__AVX512F__)
+inline constexpr std::size_t lanes = 8;
+#else
+inline constexpr std::size_t lanes = 4;
+#endif
+/// Complex values per vector: the stride of every vector loop.
+inline constexpr std::size_t per_vector = lanes / 2;
+using Lanes = double __attribute__((vector_size(lanes * sizeof(double))));
+/// One real per complex value of a Lanes (a wavenumber, a mass, a symbol).
+using Reals = double __attribute__((vector_size(per_vector * sizeof(double))));
+using LaneBits = long long __attribute__((vector_size(lanes * sizeof(long long))));
+inline constexpr long long sign_bit = std::numeric_limits<long long>::min();
 #define WAVEKIN_CN_LOAD(v, p) std::memcpy(&(v), (p), sizeof(v))
 #define WAVEKIN_CN_STORE(p, v) std::memcpy((p), &(v), sizeof(v))
+#if defined(__AVX512F__)
 // (a_r, a_i) → (a_i, a_r) in every pair
 #define WAVEKIN_CN_SWAP(v) __builtin_shufflevector((v), (v), 1, 0, 3, 2, 5, 4, 7, 6)
 // (a_r, a_i) → (a_r, a_r), and → (a_i, a_i)
 #define WAVEKIN_CN_REAL(v) __builtin_shufflevector((v), (v), 0, 0, 2, 2, 4, 4, 6, 6)
 #define WAVEKIN_CN_IMAG(v) __builtin_shufflevector((v), (v), 1, 1, 3, 3, 5, 5, 7, 7)
-// four reals (a Quad) → each twice, one per part of a complex value
+// the reals of a Reals → each twice, one per part of a complex value
 #define WAVEKIN_CN_PAIRS(q) __builtin_shufflevector((q), (q), 0, 0, 1, 1, 2, 2, 3, 3)
 // (−1, 1) pairs: i·(a_r, a_i) = (−a_i, a_r) = sign · swap(a).
 inline constexpr Lanes sign = {-1, 1, -1, 1, -1, 1, -1, 1};
-// The same sign change as a bit flip, v · sign exactly: an XOR, which runs beside the
-// multiplications instead of taking their ports (the passes are bound by those).
-using LaneBits = long long __attribute__((vector_size(8 * sizeof(long long))));
-inline constexpr long long sign_bit = std::numeric_limits<long long>::min();
 inline constexpr LaneBits real_sign_bits = {sign_bit, 0, sign_bit, 0, sign_bit, 0, sign_bit, 0};
+#else
+#define WAVEKIN_CN_SWAP(v) __builtin_shufflevector((v), (v), 1, 0, 3, 2)
+#define WAVEKIN_CN_REAL(v) __builtin_shufflevector((v), (v), 0, 0, 2, 2)
+#define WAVEKIN_CN_IMAG(v) __builtin_shufflevector((v), (v), 1, 1, 3, 3)
+#define WAVEKIN_CN_PAIRS(q) __builtin_shufflevector((q), (q), 0, 0, 1, 1)
+inline constexpr Lanes sign = {-1, 1, -1, 1};
+inline constexpr LaneBits real_sign_bits = {sign_bit, 0, sign_bit, 0};
+#endif
+// The same sign change as `sign` but as a bit flip, v · sign exactly: an XOR, which runs beside
+// the multiplications instead of taking their ports (the passes are bound by those).
 #define WAVEKIN_CN_NEGATE_REAL(v) ((Lanes)((LaneBits)(v) ^ real_sign_bits))
-// The complex products the kernels share, on four complex values v: i·v; i·q·v for four reals q
-// (a Quad); (r + i·s)·v for four reals r, s; and t·v for four interleaved complex t.
+// The complex products the kernels share, on the complex values v of one vector: i·v; i·q·v for
+// reals q (a Reals); (r + i·s)·v for reals r, s; and t·v for interleaved complex t.
 #define WAVEKIN_CN_TIMES_I(v) WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_SWAP(v))
 #define WAVEKIN_CN_TIMES_I_REAL(q, v) \
   WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_PAIRS(q) * WAVEKIN_CN_SWAP(v))
@@ -62,7 +83,7 @@ inline constexpr LaneBits real_sign_bits = {sign_bit, 0, sign_bit, 0, sign_bit, 
 
 // The inverse of the Crank–Nicolson preconditioner's symbol, 1/(1 + iθ) = (1 − iθ)/(1 + θ²),
 // θ = kinetic·|ξ|² + shift: the one formula of CrankNicolsonSpectral's P̂^{-1} table and of the
-// scalar tails below (their vector loops compute the same in four lanes).
+// scalar tails below (their vector loops compute the same, a vector at a time).
 template <class Scalar>
 inline std::complex<Scalar> inverse_preconditioner(Scalar kinetic, Scalar xi_squared,
                                                    Scalar shift) {
@@ -83,16 +104,16 @@ inline void precondition_kernel(std::size_t k0, std::size_t k1,
                                 Scalar* __restrict__ y) {
   std::size_t k = k0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    for (; k + 4 <= k1; k += 4) {
-      Quad squared{};
+    for (; k + per_vector <= k1; k += per_vector) {
+      Reals squared{};
       for (int a = 0; a < Dim; ++a) {
-        Quad xq;
+        Reals xq;
         WAVEKIN_CN_LOAD(xq, xi[static_cast<std::size_t>(a)] + k);
         squared += xq * xq;
       }
-      const Quad theta = kinetic * squared + shift;
-      const Quad inv = 1 / (1 + theta * theta);
-      const Quad minus_theta_inv = -theta * inv;
+      const Reals theta = kinetic * squared + shift;
+      const Reals inv = 1 / (1 + theta * theta);
+      const Reals minus_theta_inv = -theta * inv;
       Lanes wv;
       WAVEKIN_CN_LOAD(wv, w + 2 * k);
       const Lanes yv = WAVEKIN_CN_TIMES_PARTS(inv, minus_theta_inv, wv);
@@ -119,9 +140,9 @@ inline void input_kernel(std::size_t k0, std::size_t k1, const Scalar* __restric
   }
   std::size_t k = k0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    for (; k + 4 <= k1; k += 4) {
+    for (; k + per_vector <= k1; k += per_vector) {
       Lanes yv;
-      Quad xq;
+      Reals xq;
       WAVEKIN_CN_LOAD(yv, y + 2 * k);
       WAVEKIN_CN_LOAD(xq, xi + k);
       const Lanes zv = WAVEKIN_CN_TIMES_I_REAL(xq, yv);
@@ -140,9 +161,9 @@ inline void multiply_kernel(std::size_t n, Scalar* __restrict__ z, const Scalar*
                             Scalar s = Scalar(1)) {
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    for (; k + 4 <= n; k += 4) {
+    for (; k + per_vector <= n; k += per_vector) {
       Lanes zv;
-      Quad mq;
+      Reals mq;
       WAVEKIN_CN_LOAD(zv, z + 2 * k);
       WAVEKIN_CN_LOAD(mq, m + k);
       mq *= s;
@@ -161,12 +182,12 @@ inline void add_term(std::size_t k0, std::size_t k1, const Scalar* __restrict__ 
                      Scalar* __restrict__ out, const Scalar* __restrict__ xi, bool first) {
   std::size_t k = k0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    for (; k + 4 <= k1; k += 4) {
+    for (; k + per_vector <= k1; k += per_vector) {
       Lanes zv, ov = {};
       WAVEKIN_CN_LOAD(zv, z + 2 * k);
       if (!first) WAVEKIN_CN_LOAD(ov, out + 2 * k);
       if (xi != nullptr) {
-        Quad xq;
+        Reals xq;
         WAVEKIN_CN_LOAD(xq, xi + k);
         ov += WAVEKIN_CN_PAIRS(xq) * zv;
       } else {
@@ -191,7 +212,7 @@ inline void add_term(std::size_t k0, std::size_t k1, const Scalar* __restrict__ 
 // Inner products of GMRES over one chunk [k0, k1), accumulated in double (a float run keeps
 // them to float round-off instead of N·ε_float), on the interleaved parts: with a = (a_r, a_i)
 // pairs, Re conj(a)·b = Σ_i a[i] b[i] over all parts, and Im conj(a)·b = Σ_k a_r b_i − a_i b_r
-// = Σ_i a[i] b[i ^ 1] over even i minus that over odd i; two accumulators of each sum per 16
+// = Σ_i a[i] b[i ^ 1] over even i minus that over odd i; two accumulators of each sum per 2·lanes
 // parts, and the lane sums added in a fixed order, so results are reproducible.
 template <class Scalar>
 [[nodiscard]] inline std::complex<double> dot(std::size_t k0, std::size_t k1,
@@ -203,19 +224,19 @@ template <class Scalar>
   std::size_t i = 2 * k0;
   if constexpr (std::is_same_v<Scalar, double>) {
     Lanes r0{}, r1{}, c0{}, c1{};
-    for (; i + 16 <= 2 * k1; i += 16) {
+    for (; i + 2 * lanes <= 2 * k1; i += 2 * lanes) {
       Lanes a0, a1, b0, b1;
       WAVEKIN_CN_LOAD(a0, a + i);
-      WAVEKIN_CN_LOAD(a1, a + i + 8);
+      WAVEKIN_CN_LOAD(a1, a + i + lanes);
       WAVEKIN_CN_LOAD(b0, b + i);
-      WAVEKIN_CN_LOAD(b1, b + i + 8);
+      WAVEKIN_CN_LOAD(b1, b + i + lanes);
       r0 += a0 * b0;
       r1 += a1 * b1;
       c0 += a0 * WAVEKIN_CN_SWAP(b0);
       c1 += a1 * WAVEKIN_CN_SWAP(b1);
     }
     const Lanes r = r0 + r1, c = c0 + c1;
-    for (int l = 0; l < 8; l += 2) {
+    for (std::size_t l = 0; l < lanes; l += 2) {
       re_sum += r[l] + r[l + 1];
       im_sum += c[l] - c[l + 1];
     }
@@ -233,15 +254,15 @@ template <class Scalar>
   std::size_t i = 2 * k0;
   if constexpr (std::is_same_v<Scalar, double>) {
     Lanes s0{}, s1{};
-    for (; i + 16 <= 2 * k1; i += 16) {
+    for (; i + 2 * lanes <= 2 * k1; i += 2 * lanes) {
       Lanes a0, a1;
       WAVEKIN_CN_LOAD(a0, a + i);
-      WAVEKIN_CN_LOAD(a1, a + i + 8);
+      WAVEKIN_CN_LOAD(a1, a + i + lanes);
       s0 += a0 * a0;
       s1 += a1 * a1;
     }
     const Lanes s = s0 + s1;
-    for (int l = 0; l < 8; ++l) total += s[l];
+    for (std::size_t l = 0; l < lanes; ++l) total += s[l];
   }
   for (; i < 2 * k1; ++i) total += double(a[i]) * double(a[i]);
   return total;
@@ -257,7 +278,7 @@ inline void axpy(std::size_t k0, std::size_t k1, std::complex<Scalar> alpha,
   if constexpr (std::is_same_v<Scalar, double>) {
     // y_r += a_r x_r − a_i x_i, y_i += a_r x_i + a_i x_r: y += a_r x + (a_i · (−1, 1, …)) swap(x).
     const Lanes imag = ai * sign;
-    for (; k + 4 <= k1; k += 4) {
+    for (; k + per_vector <= k1; k += per_vector) {
       Lanes xv, yv;
       WAVEKIN_CN_LOAD(xv, x + 2 * k);
       WAVEKIN_CN_LOAD(yv, y + 2 * k);
@@ -314,8 +335,8 @@ template <bool Kinetic, bool Potential, int Dim, class Scalar>
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
     Lanes s{};
-    for (; k + 4 <= n; k += 4) {
-      std::array<Quad, Dim> xq;
+    for (; k + per_vector <= n; k += per_vector) {
+      std::array<Reals, Dim> xq;
       for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a)
         WAVEKIN_CN_LOAD(xq[a], xi[a] + k);
       Lanes x{};
@@ -343,11 +364,11 @@ template <bool Kinetic, bool Potential, int Dim, class Scalar>
         WAVEKIN_CN_LOAD(tv, table + 2 * k);
         yv = WAVEKIN_CN_TIMES(tv, nv);
       } else {
-        Quad squared{};
+        Reals squared{};
         for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) squared += xq[a] * xq[a];
-        const Quad theta = p.kinetic * squared + p.shift;
-        const Quad inv = 1 / (1 + theta * theta);
-        const Quad minus_theta_inv = -theta * inv;
+        const Reals theta = p.kinetic * squared + p.shift;
+        const Reals inv = 1 / (1 + theta * theta);
+        const Reals minus_theta_inv = -theta * inv;
         yv = WAVEKIN_CN_TIMES_PARTS(inv, minus_theta_inv, nv);
       }
       if constexpr (Kinetic)
@@ -357,7 +378,7 @@ template <bool Kinetic, bool Potential, int Dim, class Scalar>
         }
       if constexpr (Potential) WAVEKIN_CN_STORE(potential_work + 2 * k, yv);
     }
-    for (int l = 0; l < 8; ++l) total += s[l];
+    for (std::size_t l = 0; l < lanes; ++l) total += s[l];
   }
   for (; k < n; ++k) {
     Scalar xr = 0, xim = 0;
@@ -418,13 +439,13 @@ template <class Scalar>
   std::size_t i = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
     Lanes s{};
-    for (; i + 8 <= 2 * n; i += 8) {
+    for (; i + lanes <= 2 * n; i += lanes) {
       Lanes v;
       WAVEKIN_CN_LOAD(v, src + i);
       s += v * v;
       WAVEKIN_CN_STORE(dst + i, v);
     }
-    for (int l = 0; l < 8; ++l) total += s[l];
+    for (std::size_t l = 0; l < lanes; ++l) total += s[l];
   }
   for (; i < 2 * n; ++i) {
     dst[i] = src[i];
@@ -445,7 +466,7 @@ inline double complex_multiply(std::size_t n, const std::complex<Scalar>* a_,
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
     Lanes s{};
-    for (; k + 4 <= n; k += 4) {
+    for (; k + per_vector <= n; k += per_vector) {
       Lanes av, bv;
       WAVEKIN_CN_LOAD(av, a + 2 * k);
       WAVEKIN_CN_LOAD(bv, b + 2 * k);
@@ -454,7 +475,7 @@ inline double complex_multiply(std::size_t n, const std::complex<Scalar>* a_,
       WAVEKIN_CN_STORE(out + 2 * k, ov);
     }
     if constexpr (Norm)
-      for (int l = 0; l < 8; ++l) total += s[l];
+      for (std::size_t l = 0; l < lanes; ++l) total += s[l];
   }
   for (; k < n; ++k) {
     const Scalar ar = a[2 * k], ai = a[2 * k + 1], br = b[2 * k], bi = b[2 * k + 1];
@@ -500,10 +521,10 @@ inline void chebyshev_term_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
     const Lanes c0_imag = c0i * sign, c_imag = ci * sign;
-    for (; k + 4 <= n; k += 4) {
+    for (; k + per_vector <= n; k += per_vector) {
       Lanes inv, x;
       WAVEKIN_CN_LOAD(inv, in + 2 * k);
-      [[maybe_unused]] std::array<Quad, Dim> xq;
+      [[maybe_unused]] std::array<Reals, Dim> xq;
       if constexpr (Kinetic) {
         x = t.beta * inv;
         for (int a = 0; a < Dim; ++a) {
@@ -514,9 +535,9 @@ inline void chebyshev_term_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar
           x += WAVEKIN_CN_PAIRS(xq[s]) * wv;
         }
       } else {
-        Quad sq;
+        Reals sq;
         WAVEKIN_CN_LOAD(sq, t.xi_squared + k);
-        const Quad d = t.alpha * sq + t.beta;
+        const Reals d = t.alpha * sq + t.beta;
         x = WAVEKIN_CN_PAIRS(d) * inv;
       }
       if constexpr (Potential) {
@@ -597,13 +618,13 @@ template <bool Kinetic, bool Potential, int Dim, class Scalar>
 inline void chebyshev_inputs_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar>& t) {
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    for (; k + 4 <= n; k += 4) {
+    for (; k + per_vector <= n; k += per_vector) {
       Lanes inv;
       WAVEKIN_CN_LOAD(inv, t.in + 2 * k);
       if constexpr (Kinetic)
         for (int a = 0; a < Dim; ++a) {
           const auto s = static_cast<std::size_t>(a);
-          Quad xq;
+          Reals xq;
           WAVEKIN_CN_LOAD(xq, t.xi[s] + k);
           const Lanes wv = WAVEKIN_CN_PAIRS(xq) * inv;
           WAVEKIN_CN_STORE(t.work[s] + 2 * k, wv);
