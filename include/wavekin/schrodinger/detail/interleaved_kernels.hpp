@@ -37,14 +37,18 @@ inline const Scalar* re(const std::complex<Scalar>* a) {
 // in which the reductions (dot, norm2) add: the same on every run of one build.
 #if defined(__AVX512F__)
 inline constexpr std::size_t lanes = 8;
-#else
+#elif defined(__AVX__)
 inline constexpr std::size_t lanes = 4;
+#else
+inline constexpr std::size_t lanes = 2;
 #endif
 /// Complex values per vector: the stride of every vector loop.
 inline constexpr std::size_t per_vector = lanes / 2;
 using Lanes = double __attribute__((vector_size(lanes * sizeof(double))));
-/// One real per complex value of a Lanes (a wavenumber, a mass, a symbol).
-using Reals = double __attribute__((vector_size(per_vector * sizeof(double))));
+/// One real per complex value of a Lanes (a wavenumber, a mass, a symbol): a plain double where a
+/// vector holds one complex value.
+using Reals = std::conditional_t<per_vector == 1, double,
+                                 double __attribute__((vector_size(per_vector * sizeof(double))))>;
 using LaneBits = long long __attribute__((vector_size(lanes * sizeof(long long))));
 inline constexpr long long sign_bit = std::numeric_limits<long long>::min();
 #define WAVEKIN_CN_LOAD(v, p) std::memcpy(&(v), (p), sizeof(v))
@@ -60,13 +64,20 @@ inline constexpr long long sign_bit = std::numeric_limits<long long>::min();
 // (−1, 1) pairs: i·(a_r, a_i) = (−a_i, a_r) = sign · swap(a).
 inline constexpr Lanes sign = {-1, 1, -1, 1, -1, 1, -1, 1};
 inline constexpr LaneBits real_sign_bits = {sign_bit, 0, sign_bit, 0, sign_bit, 0, sign_bit, 0};
-#else
+#elif defined(__AVX__)
 #define WAVEKIN_CN_SWAP(v) __builtin_shufflevector((v), (v), 1, 0, 3, 2)
 #define WAVEKIN_CN_REAL(v) __builtin_shufflevector((v), (v), 0, 0, 2, 2)
 #define WAVEKIN_CN_IMAG(v) __builtin_shufflevector((v), (v), 1, 1, 3, 3)
 #define WAVEKIN_CN_PAIRS(q) __builtin_shufflevector((q), (q), 0, 0, 1, 1)
 inline constexpr Lanes sign = {-1, 1, -1, 1};
 inline constexpr LaneBits real_sign_bits = {sign_bit, 0, sign_bit, 0};
+#else
+#define WAVEKIN_CN_SWAP(v) __builtin_shufflevector((v), (v), 1, 0)
+#define WAVEKIN_CN_REAL(v) __builtin_shufflevector((v), (v), 0, 0)
+#define WAVEKIN_CN_IMAG(v) __builtin_shufflevector((v), (v), 1, 1)
+#define WAVEKIN_CN_PAIRS(q) (Lanes{(q), (q)})
+inline constexpr Lanes sign = {-1, 1};
+inline constexpr LaneBits real_sign_bits = {sign_bit, 0};
 #endif
 // The same sign change as `sign` but as a bit flip, v · sign exactly: an XOR, which runs beside
 // the multiplications instead of taking their ports (the passes are bound by those).
