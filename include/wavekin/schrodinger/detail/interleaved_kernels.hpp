@@ -26,15 +26,15 @@ inline const Scalar* re(const std::complex<Scalar>* a) {
 }
 
 // The vector kernels below run, in double, on GCC/Clang vector types as wide as the target's
-// widest registers: eight lanes (four complex values) with AVX-512, four lanes (two complex
-// values) otherwise, split by the compiler into two SSE2 registers where AVX is missing. GCC 12
-// vectorises the same loops badly or not at all (gathers for swapped pairs, half width when
-// inlined into the GMRES loop); and a vector wider than the registers is worse still: with
-// eight lanes on AVX2 its widening shuffles and register pressure spill to the stack, which made
-// every kernel several times slower. No function takes or returns a vector by value (that
-// changes the ABI where the registers are narrower, which GCC warns about), hence the macros.
-// Float runs and the tails of a chunk take the plain loops. The lane count sets only the order
-// in which the reductions (dot, norm2) add: the same on every run of one build.
+// registers: eight lanes (four complex values) with AVX-512, four (two complex values) with AVX,
+// two (one complex value) without, as in a portable x86-64 build. GCC 12 vectorises the same
+// loops badly or not at all (gathers for swapped pairs, half width when inlined into the GMRES
+// loop); and a vector wider than the registers is worse still: eight lanes on AVX2, or four on
+// SSE2, spill the widening shuffles (ξ_a → (ξ_a, ξ_a)) and the doubled register pressure to the
+// stack, which made every kernel several times slower. No function takes or returns a vector by
+// value (that changes the ABI where the registers are narrower, which GCC warns about), hence
+// the macros. Float runs and the tails of a chunk take the plain loops. The lane count sets only
+// the order in which the reductions (dot, norm2) add: the same on every run of one build.
 #if defined(__AVX512F__)
 inline constexpr std::size_t lanes = 8;
 #elif defined(__AVX__)
