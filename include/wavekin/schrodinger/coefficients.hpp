@@ -238,8 +238,8 @@ class StaticFieldCoefficient {
   explicit StaticFieldCoefficient(std::vector<Scalar> values) : m_values(std::move(values)) {
     require(!m_values.empty(), "StaticFieldCoefficient: no values");
     for (std::size_t j = 0; j < m_values.size(); ++j)
-      require(std::isfinite(m_values[j]), "StaticFieldCoefficient: value {} at grid point {} is not finite",
-              m_values[j], j);
+      require(std::isfinite(m_values[j]),
+              "StaticFieldCoefficient: value {} at grid point {} is not finite", m_values[j], j);
   }
 
   [[nodiscard]] std::span<const Scalar> values() const noexcept { return m_values; }
@@ -305,13 +305,28 @@ SampledRange<Scalar> sample_with_range(const Coefficient& coefficient,
   } else {
     coefficient.sample(grid, t, std::span<Scalar>(values));
     // One pass. A NaN fails both comparisons, so it never becomes lo or hi, but it makes the
-    // sum NaN; `uniform` then is false and the caller's check names the point.
-    Scalar lo = values.front(), hi = values.front(), sum = 0;
-    for (const Scalar v : values) {
+    // sum NaN; `uniform` then is false and the caller's check names the point. Four partial
+    // sums, so that the additions do not wait on each other (one chain of N dependent additions
+    // made the sampling 2 % of a Crank–Nicolson step at N = 320, 1.2 % after); the mean only
+    // sets a preconditioner or a shift, so the order of its additions matters only to round-off.
+    Scalar lo = values.front(), hi = values.front();
+    std::array<Scalar, 4> sums{};
+    const std::size_t n = values.size();
+    std::size_t j = 0;
+    for (; j + 4 <= n; j += 4)
+      for (std::size_t l = 0; l < 4; ++l) {
+        const Scalar v = values[j + l];
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+        sums[l] += v;
+      }
+    for (; j < n; ++j) {
+      const Scalar v = values[j];
       lo = v < lo ? v : lo;
       hi = v > hi ? v : hi;
-      sum += v;  // plain sum: the mean only sets a preconditioner or a shift
+      sums[0] += v;
     }
+    const Scalar sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
     const bool uniform = hi - lo == Scalar(0) && std::isfinite(sum);
     return {lo, hi, uniform ? lo : sum / static_cast<Scalar>(values.size()), uniform};
   }

@@ -130,22 +130,28 @@ struct CrankNicolsonStatistics {
 /// varies: one application per fixed-point iteration (and, if GMRES takes over, one per GMRES
 /// iteration and one per true residual). Between its FFTs a fixed-point iteration makes two
 /// kinds of pass over the data: a multiplication after each inverse FFT, by c(m − m̄)/N or
-/// d(V − V̄)/N (every scalar of the operator rides on it), and one pass
-/// (detail::interleaved::fixed_point_pass_kernel) that sums the terms, updates the iterate,
-/// takes its residual and forms the next iteration's FFT inputs, with P̂^{-1} read from a table
-/// (grids of at most preconditioner_table_points points) or made from the wavenumber tables.
-/// GMRES's applications run the same operations in chunks that stay in L1, its Gram–Schmidt
-/// riding on them. The solver's FFTs run out of place through a scratch array on grids of at
-/// most 2^15 points and in place on larger ones, where one more field streaming through the
-/// caches cost more (512², MEASURE plans: a step 1.2× slower). With P2's 20 % mass the step is
-/// 1.1–1.5× the time of FFTW's own transforms in 1D (N = 320–16384, the most at 320–1024) and
-/// 1.0–1.3× in 2D up to 256²; at 512² with MEASURE plans, where every field streams from
-/// memory, 1.5–1.7× the FFTs timed alone and 1.2× their time inside the step
-/// (benchmarks/RESULTS.md, bench_crank_nicolson). Memory:
-/// restart + Dim + 5 complex fields (one fewer above 2^15 points) and Dim + 5 real ones. Everything
-/// (plans, Krylov basis, coefficient buffers) is allocated at construction; step() allocates
-/// nothing (u is copied through aligned work arrays, so no FFTW fallback plan is ever made inside a
-/// step).
+/// d(V − V̄)/N (every scalar of the operator rides on it), and one pass in Fourier space. With
+/// two or more varying terms that pass (detail::interleaved::fixed_point_pass_kernel) sums the
+/// terms, updates the iterate, takes its residual and forms the next iteration's FFT inputs,
+/// with P̂^{-1} read from a table (grids of at most preconditioner_table_points points) or made
+/// from the wavenumber tables. With a single varying term (a varying mass in 1D, or a varying
+/// potential alone) and the table, the iteration is carried by the transformed term instead of
+/// the iterate (the term iteration, term_fixed_point()): the pass
+/// (detail::interleaved::term_iteration_kernel) reads the term, its previous value, the step's
+/// first input g and a table h = τσP̂^{-1}, and writes only the next input; the iterates are the
+/// same, and the one accepted is formed once, at the end. GMRES's applications run the same
+/// operations in chunks that stay in L1, its Gram–Schmidt riding on them. The solver's FFTs run
+/// out of place through a scratch array on grids of at most 2^15 points and in place on larger
+/// ones, where one more field streaming through the caches cost more (512², MEASURE plans: a step
+/// 1.2× slower); the term iteration rotates three arrays and needs no scratch. With P2's 20 %
+/// mass the step is 1.3–1.5× the time of FFTW's own transforms in 1D at N = 320–4096 and
+/// 1.2–1.3× above, and 1.0–1.4× in 2D (benchmarks/RESULTS.md, bench_crank_nicolson; the most
+/// at N = 320, where the passes and the per-step work weigh most against an FFT pair of about a
+/// microsecond). Memory: restart + 1 Krylov vectors, Dim + 1 term buffers and 3 work fields
+/// (complex); on grids of at most 2^15 points a scratch field, and with the P̂^{-1} table two
+/// more (P̂^{-1} and h); Dim + 5 real fields. Everything (plans, Krylov basis, coefficient
+/// buffers) is allocated at construction; step() allocates nothing (u is copied through aligned
+/// work arrays, so no FFTW fallback plan is ever made inside a step).
 ///
 /// Not thread-safe (one object per thread); movable, not copyable.
 ///
@@ -204,7 +210,10 @@ class CrankNicolsonSpectral {
     m_potential_values.resize(m_n);
     m_mass_deviation.resize(m_n);
     m_potential_deviation.resize(m_n);
-    if (tabulates_preconditioner()) m_inverse_symbol = buffer(m_n);
+    if (tabulates_preconditioner()) {
+      m_inverse_symbol = buffer(m_n);
+      m_term_symbol = buffer(m_n);
+    }
     m_uhat = buffer(m_n);
     if (solver_ffts_out_of_place()) m_scratch = buffer(m_n);
     m_solution = buffer(m_n);
@@ -377,16 +386,26 @@ class CrankNicolsonSpectral {
   [[nodiscard]] bool tabulates_preconditioner() const noexcept {
     return m_n <= m_options.preconditioner_table_points;
   }
-  // P̂^{-1}(ξ) = (1 − iθ)/(1 + θ²), θ = c m̄ |ξ|² + d V̄, remade when c m̄ or d V̄ change (for a
-  // mass and potential whose means are fixed, once per step size).
+  // P̂^{-1}(ξ) = (1 − iθ)/(1 + θ²), θ = c m̄ |ξ|² + d V̄, and when N has a single varying term
+  // (term_fixed_point()) its h = τσ P̂^{-1}: iξ² P̂^{-1} for a varying mass in 1D, i P̂^{-1} for a
+  // varying potential alone. Remade when c m̄ or d V̄ or the varying terms change (for a mass and
+  // potential whose means are fixed, once per step size).
   void tabulate_preconditioner() {
     const Scalar kinetic = m_c * m_mass_mean, shift = m_d * m_potential_mean;
-    if (kinetic == m_table_kinetic && shift == m_table_shift) return;
-    for (std::size_t k = 0; k < m_n; ++k)
-      m_inverse_symbol[k] =
+    const Terms terms = varying_terms();
+    const int single = terms.count == 1 ? terms.which[0] : -1;
+    if (kinetic == m_table_kinetic && shift == m_table_shift && single == m_table_term) return;
+    for (std::size_t k = 0; k < m_n; ++k) {
+      const complex_type p =
           detail::interleaved::inverse_preconditioner(kinetic, m_xi.xi_squared[k], shift);
+      m_inverse_symbol[k] = p;
+      if (single >= 0)
+        m_term_symbol[k] =
+            complex_type(-p.imag(), p.real()) * (single < Dim ? m_xi.xi_squared[k] : 1);
+    }
     m_table_kinetic = kinetic;
     m_table_shift = shift;
+    m_table_term = single;
   }
 
   // The vector passes run in chunks of this many entries: a chunk of every operand stays in
@@ -449,14 +468,17 @@ class CrankNicolsonSpectral {
 
   // Each term's FFT input made from w on the chunk [k0, k1): ẑ = iξ_a ŷ or ŷ with
   // ŷ = P̂^{-1} w held in an L1 chunk only.
-  void make_inputs(const Terms& terms, std::size_t k0, std::size_t k1, const complex_type* w) {
+  // `first`, if given, takes the first term's input in place of its buffer.
+  void make_inputs(const Terms& terms, std::size_t k0, std::size_t k1, const complex_type* w,
+                   complex_type* first = nullptr) {
     using namespace detail::interleaved;  // the per-chunk kernels
     // Real parts, not std::complex: an array of std::complex would be zero-filled on every call.
     alignas(64) Scalar y[2 * chunk];
     precondition(k0, k1, w, y);
     for (int t = 0; t < terms.count; ++t) {
       const Scalar* xi = term_xi(terms.which[static_cast<std::size_t>(t)]);
-      input_kernel(0, k1 - k0, y, re(term_buffer(t) + k0), xi == nullptr ? nullptr : xi + k0);
+      complex_type* z = t == 0 && first != nullptr ? first : term_buffer(t);
+      input_kernel(0, k1 - k0, y, re(z + k0), xi == nullptr ? nullptr : xi + k0);
     }
   }
   // Each term's inverse FFT, multiplication by c(m − m̄)/N or d(V − V̄)/N, forward FFT. On grids
@@ -556,6 +578,7 @@ class CrankNicolsonSpectral {
   bool fixed_point(StepReport& report, Scalar b_norm) {
     const complex_type* b = m_uhat.data();
     const Terms terms = varying_terms();
+    if (terms.count == 1 && tabulates_preconditioner()) return term_fixed_point(report, b_norm);
     // w₀ = b̂, copied in the pass that makes the first inputs. Each later iteration's inputs are
     // made from its iterate in the pass that makes it (one pass per application less; after the
     // last iteration they go unused).
@@ -581,6 +604,91 @@ class CrankNicolsonSpectral {
       previous = r_norm2;
     }
     return false;
+  }
+
+  // fixed_point() when N has a single varying term (a varying mass in 1D, or a varying potential
+  // alone) and P̂^{-1} is tabulated: the same iterates, carried by the transformed term. With
+  // W_k = F[δ · F^{-1}[τ P̂^{-1} w_k]] (δ = c(m − m̄)/N and τ = iξ, or δ = d(V − V̄)/N and τ = 1),
+  // N w_k = σ W_k (σ = ξ or i), so w_{k+1} = b̂ − σ W_k; the next FFT input is
+  // τ P̂^{-1} w_{k+1} = g − h W_k with g = τ P̂^{-1} b̂ made once a step and h = τσ P̂^{-1}
+  // tabulated (tabulate_preconditioner()), and w_k's residual w_{k+1} − w_k is −σ(W_k − W_{k−1})
+  // (W_{−1} = 0). An iteration's pass (detail::interleaved::term_iteration_kernel) reads W_k,
+  // W_{k−1}, g, h and ξ and writes the next input: one array written instead of two, no iterate
+  // read, and one complex product a point instead of two (measured at N = 320 on AVX2: the pass
+  // 0.26 µs against 0.37, the step's share outside FFTW 31 % against 37 %). Three arrays rotate
+  // as the FFT input, the transform's output W_k and W_{k−1}: an input is dead once transformed,
+  // so each backward FFT writes into W_{k−1}'s array (dead once the pass has used it) and the
+  // forward FFT back over its own input, with no scratch array. On return m_solution holds the
+  // iterate as fixed_point() leaves it: w_k = b̂ − σ W_{k−1} when converged (its residual is the
+  // one reported), w_{k+1} = b̂ − σ W_k otherwise.
+  bool term_fixed_point(StepReport& report, Scalar b_norm) {
+    using namespace detail::interleaved;  // the per-point kernels
+    const Terms terms = varying_terms();
+    const bool kinetic = terms.which[0] < Dim;
+    const Scalar* xi = term_xi(terms.which[0]);
+    const Scalar* deviation = kinetic ? m_mass_deviation.data() : m_potential_deviation.data();
+    const complex_type* b = m_uhat.data();
+    // g, the input of w₀ = b̂, is the first FFT's source; m_solution is free until the iterate
+    // is formed at the end.
+    complex_type* g = m_solution.data();
+    chunked([&](std::size_t k0, std::size_t k1) { make_inputs(terms, k0, k1, b, g); });
+    // m_solution = b̂ − σ W (b̂ when W is null), over g.
+    const auto form_iterate = [&](const complex_type* w_term) {
+      complex_type* w = m_solution.data();
+      if (w_term == nullptr) {
+        std::copy(b, b + m_n, w);
+        return;
+      }
+      chunked([&](std::size_t k0, std::size_t k1) {
+        add_term(k0, k1, re(w_term), re(w), xi, true);
+        for (std::size_t k = k0; k < k1; ++k) w[k] = b[k] - w[k];
+      });
+    };
+    // Each iteration: source → (backward FFT, ×δ) free_array → (forward FFT) target = W_k; the
+    // pass writes the next input into free_array. From k = 1 on the three arrays rotate, each
+    // forward FFT writing over its own source.
+    const complex_type* source = g;
+    complex_type* target = term_buffer(0);
+    complex_type* free_array = term_buffer(1);
+    complex_type* previous = nullptr;  // W_{k−1}
+    const Scalar* symbol = re(m_term_symbol.data());
+    double last = std::numeric_limits<double>::infinity();
+    while (true) {
+      m_fft.backward(source, free_array);
+      multiply_kernel(m_n, re(free_array), deviation);
+      m_fft.forward(free_array, target);
+      m_statistics.ffts += 2;
+      double r_norm2 = 0;
+      if (previous == nullptr) {
+        const Scalar* none = nullptr;
+        r_norm2 = kinetic ? term_iteration_kernel<true, false>(m_n, re(target), none, re(g), symbol,
+                                                               xi, re(free_array))
+                          : term_iteration_kernel<false, false>(m_n, re(target), none, re(g),
+                                                                symbol, xi, re(free_array));
+      } else {
+        r_norm2 = kinetic ? term_iteration_kernel<true, true>(m_n, re(target), re(previous), re(g),
+                                                              symbol, xi, re(free_array))
+                          : term_iteration_kernel<false, true>(m_n, re(target), re(previous), re(g),
+                                                               symbol, xi, re(free_array));
+      }
+      ++report.iterations;
+      const Scalar relative =
+          b_norm > 0 ? static_cast<Scalar>(std::sqrt(r_norm2)) / b_norm : Scalar(0);
+      if (relative <= m_options.tolerance) {
+        report.residual = relative;
+        form_iterate(previous);
+        return true;
+      }
+      if (r_norm2 > 0.25 * last || report.iterations >= m_options.max_iterations) {
+        form_iterate(target);
+        return false;
+      }
+      last = r_norm2;
+      complex_type* const done = previous != nullptr ? previous : m_iterate.data();
+      previous = target;
+      source = target = free_array;
+      free_array = done;
+    }
   }
 
   // Restarted GMRES on K w = b̂ with b̂ = Û^n (right preconditioning, so the residual it
@@ -735,6 +843,8 @@ class CrankNicolsonSpectral {
   // NaN until the first table: any value differs from it.
   Scalar m_table_kinetic = std::numeric_limits<Scalar>::quiet_NaN(),
          m_table_shift = std::numeric_limits<Scalar>::quiet_NaN();
+  Buffer m_term_symbol;  // h = τσ P̂^{-1} of term_fixed_point(), for m_table_term (−1: none)
+  int m_table_term = -1;
   Buffer m_uhat, m_solution, m_iterate;
   Buffer m_scratch;                          // the terms' FFTs run out of place through it
   std::array<Buffer, Dim + 1> m_terms;       // one per varying term of N (the axes of m, then V)

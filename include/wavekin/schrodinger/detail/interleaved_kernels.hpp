@@ -432,6 +432,67 @@ template <bool Kinetic, bool Potential, int Dim, class Scalar>
   }
   return total;
 }
+// One fixed-point iteration of CrankNicolsonSpectral with a single varying term, after its FFT
+// pair, in one pass (the term iteration: CrankNicolsonSpectral::term_fixed_point). `work` holds
+// W_k, the transformed term of the iterate w_k, and `previous` W_{k−1} (Previous false: k = 0,
+// W_{−1} = 0); N w_k = σ W_k with σ = ξ (Kinetic: a varying mass in 1D) or i (a varying potential
+// alone). Per point
+//   |σ (W_k − W_{k−1})|² is added to the returned sum (w_k's residual b − K w_k = w_{k+1} − w_k),
+//   input = g − h W_k, h = τσ P̂^{-1} (`term_symbol`, interleaved): the next iteration's FFT input
+//     τ P̂^{-1} w_{k+1}, g = τ P̂^{-1} b.
+// Nothing aliases. Four arrays and ξ read, one written, where fixed_point_pass_kernel reads ξ and
+// five arrays and writes two: the iterates themselves are never formed.
+template <bool Kinetic, bool Previous, class Scalar>
+[[nodiscard]] inline double term_iteration_kernel(std::size_t n, const Scalar* __restrict__ work,
+                                                  const Scalar* __restrict__ previous,
+                                                  const Scalar* __restrict__ g,
+                                                  const Scalar* __restrict__ term_symbol,
+                                                  const Scalar* __restrict__ xi,
+                                                  Scalar* __restrict__ input) {
+  double total = 0;
+  std::size_t k = 0;
+  if constexpr (std::is_same_v<Scalar, double>) {
+    Lanes s{};
+    for (; k + per_vector <= n; k += per_vector) {
+      Lanes wv, gv, hv;
+      WAVEKIN_CN_LOAD(wv, work + 2 * k);
+      WAVEKIN_CN_LOAD(gv, g + 2 * k);
+      WAVEKIN_CN_LOAD(hv, term_symbol + 2 * k);
+      Lanes d = wv;
+      if constexpr (Previous) {
+        Lanes pv;
+        WAVEKIN_CN_LOAD(pv, previous + 2 * k);
+        d -= pv;
+      }
+      if constexpr (Kinetic) {
+        Reals xq;
+        WAVEKIN_CN_LOAD(xq, xi + k);
+        d *= WAVEKIN_CN_PAIRS(xq);
+      }
+      s += d * d;
+      const Lanes iv = gv - WAVEKIN_CN_TIMES(hv, wv);
+      WAVEKIN_CN_STORE(input + 2 * k, iv);
+    }
+    for (std::size_t l = 0; l < lanes; ++l) total += s[l];
+  }
+  for (; k < n; ++k) {
+    const Scalar wr = work[2 * k], wi = work[2 * k + 1];
+    Scalar dr = wr, di = wi;
+    if constexpr (Previous) {
+      dr -= previous[2 * k];
+      di -= previous[2 * k + 1];
+    }
+    if constexpr (Kinetic) {
+      dr *= xi[k];
+      di *= xi[k];
+    }
+    total += double(dr) * double(dr) + double(di) * double(di);
+    const Scalar hr = term_symbol[2 * k], hi = term_symbol[2 * k + 1];
+    input[2 * k] = g[2 * k] - (hr * wr - hi * wi);
+    input[2 * k + 1] = g[2 * k + 1] - (hr * wi + hi * wr);
+  }
+  return total;
+}
 // x *= f over the chunk
 template <class Scalar>
 inline void scale(std::size_t k0, std::size_t k1, Scalar f, std::complex<Scalar>* x_) {
