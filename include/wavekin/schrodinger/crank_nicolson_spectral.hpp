@@ -144,14 +144,14 @@ struct CrankNicolsonStatistics {
 /// out of place through a scratch array on grids of at most 2^15 points and in place on larger
 /// ones, where one more field streaming through the caches cost more (512², MEASURE plans: a step
 /// 1.2× slower); the term iteration rotates three arrays and needs no scratch. With P2's 20 %
-/// mass the step is 1.3–1.5× the time of FFTW's own transforms in 1D at N = 320–4096 and
-/// 1.2–1.3× above, and 1.0–1.4× in 2D (benchmarks/RESULTS.md, bench_crank_nicolson; the most
-/// at N = 320, where the passes and the per-step work weigh most against an FFT pair of about a
-/// microsecond). Memory: restart + 1 Krylov vectors, Dim + 1 term buffers and 3 work fields
-/// (complex); on grids of at most 2^15 points a scratch field, and with the P̂^{-1} table two
-/// more (P̂^{-1} and h); Dim + 5 real fields. Everything (plans, Krylov basis, coefficient
-/// buffers) is allocated at construction; step() allocates nothing (u is copied through aligned
-/// work arrays, so no FFTW fallback plan is ever made inside a step).
+/// mass the step is 1.4–1.6× the time of FFTW's own transforms timed alone in 1D at
+/// N = 320–4096 (the pair alone runs on arrays that stay in L1, the step's do not) and 1.2–1.4×
+/// above, and 1.0–1.45× in 2D (benchmarks/RESULTS.md, bench_crank_nicolson, on AVX2). Memory:
+/// restart + 1 Krylov vectors, Dim + 1 term buffers and 3 work fields (complex); on grids of at
+/// most 2^15 points a scratch field, and with the P̂^{-1} table two more (P̂^{-1} and h); Dim + 5
+/// real fields. Everything (plans, Krylov basis, coefficient buffers) is allocated at construction;
+/// step() allocates nothing (u is copied through aligned work arrays, so no FFTW fallback plan is
+/// ever made inside a step).
 ///
 /// Not thread-safe (one object per thread); movable, not copyable.
 ///
