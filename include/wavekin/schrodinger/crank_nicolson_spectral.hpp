@@ -299,13 +299,15 @@ class CrankNicolsonSpectral {
       // Û^{n+1} = 2 Ẑ − Û^n with Â Ẑ = Û^n: the Cayley step (I + iH)^{-1}(I − iH) is
       // 2(I + iH)^{-1} − I, so no operator application makes the right-hand side.
       const auto b_norm = static_cast<Scalar>(std::sqrt(u_norm2 * static_cast<double>(m_n)));
+      // Ẑ = P̂^{-1} w in m_iterate: a converged fixed point leaves it there; after GMRES it is
+      // made here. U^{n+1} = 2Z − U^n in the pass that copies it out. (The fixed point swaps
+      // m_solution and m_iterate: z is taken after it.)
       if (!fixed_point(report, b_norm)) {
         gmres(report, b_norm);
         report.gmres = true;
+        precondition(0, m_n, m_solution.data(), detail::interleaved::re(m_iterate.data()));
       }
-      // Ẑ = P̂^{-1} w; U^{n+1} = 2Z − U^n in the pass that copies it out.
-      complex_type* z = m_iterate.data();  // free once the solve is done
-      precondition(0, m_n, m_solution.data(), detail::interleaved::re(z));
+      complex_type* z = m_iterate.data();
       m_fft.backward(z);
       const Scalar two_over_n = 2 * inv_n;
       for (std::size_t k = 0; k < m_n; ++k) u[k] = two_over_n * z[k] - u[k];
@@ -573,7 +575,8 @@ class CrankNicolsonSpectral {
   // its last pass: no Krylov vectors, no extra passes. It converges at the rate of N's spectral
   // radius, which for a disk-like spectrum about 0 (|N| = O(δ), see the class comment) is what
   // GMRES's minimal polynomial achieves too. Returns true when the residual of w (m_solution) is
-  // below the tolerance; false, with the latest iterate in m_solution, when an iteration did not
+  // below the tolerance, with Ẑ = P̂^{-1} w made in m_iterate; false, with the latest iterate in
+  // m_solution, when an iteration did not
   // halve the residual (N's spectrum too wide) or max_iterations is spent: GMRES goes on from it.
   bool fixed_point(StepReport& report, Scalar b_norm) {
     const complex_type* b = m_uhat.data();
@@ -597,6 +600,8 @@ class CrankNicolsonSpectral {
           b_norm > 0 ? static_cast<Scalar>(std::sqrt(r_norm2)) / b_norm : Scalar(0);
       if (relative <= m_options.tolerance) {
         report.residual = relative;
+        // Ẑ over next, which is no longer needed.
+        precondition(0, m_n, w, detail::interleaved::re(m_iterate.data()));
         return true;
       }
       std::swap(m_solution, m_iterate);
@@ -620,7 +625,8 @@ class CrankNicolsonSpectral {
   // so each backward FFT writes into W_{k−1}'s array (dead once the pass has used it) and the
   // forward FFT back over its own input, with no scratch array. On return m_solution holds the
   // iterate as fixed_point() leaves it: w_k = b̂ − σ W_{k−1} when converged (its residual is the
-  // one reported), w_{k+1} = b̂ − σ W_k otherwise.
+  // one reported; Ẑ = P̂^{-1} w_k is made in m_iterate in the same pass), w_{k+1} = b̂ − σ W_k
+  // otherwise.
   bool term_fixed_point(StepReport& report, Scalar b_norm) {
     using namespace detail::interleaved;  // the per-point kernels
     const Terms terms = varying_terms();
@@ -633,15 +639,18 @@ class CrankNicolsonSpectral {
     complex_type* g = m_solution.data();
     chunked([&](std::size_t k0, std::size_t k1) { make_inputs(terms, k0, k1, b, g); });
     // m_solution = b̂ − σ W (b̂ when W is null), over g.
-    const auto form_iterate = [&](const complex_type* w_term) {
+    // With `solution`, also Ẑ = P̂^{-1} m_solution into m_iterate in the same chunks: w_term may
+    // lie in m_iterate, and each chunk of it is read before that chunk of Ẑ is written.
+    const auto form_iterate = [&](const complex_type* w_term, bool solution) {
       complex_type* w = m_solution.data();
-      if (w_term == nullptr) {
-        std::copy(b, b + m_n, w);
-        return;
-      }
       chunked([&](std::size_t k0, std::size_t k1) {
-        add_term(k0, k1, re(w_term), re(w), xi, true);
-        for (std::size_t k = k0; k < k1; ++k) w[k] = b[k] - w[k];
+        if (w_term == nullptr) {
+          std::copy(b + k0, b + k1, w + k0);
+        } else {
+          add_term(k0, k1, re(w_term), re(w), xi, true);
+          for (std::size_t k = k0; k < k1; ++k) w[k] = b[k] - w[k];
+        }
+        if (solution) precondition(k0, k1, w, re(m_iterate.data() + k0));
       });
     };
     // Each iteration: source → (backward FFT, ×δ) free_array → (forward FFT) target = W_k; the
@@ -676,11 +685,11 @@ class CrankNicolsonSpectral {
           b_norm > 0 ? static_cast<Scalar>(std::sqrt(r_norm2)) / b_norm : Scalar(0);
       if (relative <= m_options.tolerance) {
         report.residual = relative;
-        form_iterate(previous);
+        form_iterate(previous, true);
         return true;
       }
       if (r_norm2 > 0.25 * last || report.iterations >= m_options.max_iterations) {
-        form_iterate(target);
+        form_iterate(target, false);
         return false;
       }
       last = r_norm2;
