@@ -144,7 +144,7 @@ struct CrankNicolsonStatistics {
 /// out of place through a scratch array on grids of at most 2^15 points and in place on larger
 /// ones, where one more field streaming through the caches cost more (512², MEASURE plans: a step
 /// 1.2× slower); the term iteration rotates three arrays and needs no scratch. With P2's 20 %
-/// mass the step is 1.4–1.6× the time of FFTW's own transforms timed alone in 1D at
+/// mass the step is 1.3–1.6× the time of FFTW's own transforms timed alone in 1D at
 /// N = 320–4096 (the pair alone runs on arrays that stay in L1, the step's do not) and 1.2–1.4×
 /// above, and 1.0–1.45× in 2D (benchmarks/RESULTS.md, bench_crank_nicolson, on AVX2). Memory:
 /// restart + 1 Krylov vectors, Dim + 1 term buffers and 3 work fields (complex); on grids of at
