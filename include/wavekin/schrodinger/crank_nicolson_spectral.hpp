@@ -394,8 +394,7 @@ class CrankNicolsonSpectral {
   // potential whose means are fixed, once per step size).
   void tabulate_preconditioner() {
     const Scalar kinetic = m_c * m_mass_mean, shift = m_d * m_potential_mean;
-    const Terms terms = varying_terms();
-    const int single = terms.count == 1 ? terms.which[0] : -1;
+    const int single = single_varying_term();
     if (kinetic == m_table_kinetic && shift == m_table_shift && single == m_table_term) return;
     for (std::size_t k = 0; k < m_n; ++k) {
       const complex_type p =
@@ -460,6 +459,12 @@ class CrankNicolsonSpectral {
       for (int a = 0; a < Dim; ++a) terms.which[static_cast<std::size_t>(terms.count++)] = a;
     if (!m_potential_uniform) terms.which[static_cast<std::size_t>(terms.count++)] = Dim;
     return terms;
+  }
+  // The one varying term (an axis of m, or Dim for V) when N has a single one, else −1: the
+  // case of term_fixed_point() and of the table h.
+  [[nodiscard]] int single_varying_term() const {
+    const Terms terms = varying_terms();
+    return terms.count == 1 ? terms.which[0] : -1;
   }
   [[nodiscard]] const Scalar* term_xi(int term) const {
     return term < Dim ? m_xi.xi[static_cast<std::size_t>(term)].data() : nullptr;
@@ -581,7 +586,8 @@ class CrankNicolsonSpectral {
   bool fixed_point(StepReport& report, Scalar b_norm) {
     const complex_type* b = m_uhat.data();
     const Terms terms = varying_terms();
-    if (terms.count == 1 && tabulates_preconditioner()) return term_fixed_point(report, b_norm);
+    if (single_varying_term() >= 0 && tabulates_preconditioner())
+      return term_fixed_point(report, b_norm);
     // w₀ = b̂, copied in the pass that makes the first inputs. Each later iteration's inputs are
     // made from its iterate in the pass that makes it (one pass per application less; after the
     // last iteration they go unused).
