@@ -223,6 +223,16 @@ class Fft {
     return plans != nullptr && plans->has_unaligned();
   }
 
+  /// \brief True when the out-of-place transform in → out runs on the plans made at
+  /// construction: both arrays have the alignment of the arrays they were planned on (false: it
+  /// would take the FFTW_UNALIGNED fallback, planned on its first use).
+  [[nodiscard]] bool runs_planned(const complex_type* in, const complex_type* out) const {
+    require(plans != nullptr, "Fft: the object was moved from");
+    const Plans& aligned = plans->aligned();
+    return detail::fftw_alignment<Scalar>(in) == aligned.align_in &&
+           detail::fftw_alignment<Scalar>(out) == aligned.align_out;
+  }
+
   /// \brief out = forward transform of in (unnormalised, e^{−2πi j·l/N}).
   /// \pre in, out: size() entries each; in == out or no overlap.
   void forward(const complex_type* in, complex_type* out) const { execute(0, in, out); }
@@ -334,9 +344,7 @@ class Fft {
       const Plans& chosen = ok ? aligned : unaligned_plans();
       api::execute_dft(chosen.in_place[direction].get(), out, out);
     } else {
-      const bool ok = detail::fftw_alignment<Scalar>(in) == aligned.align_in &&
-                      detail::fftw_alignment<Scalar>(out) == aligned.align_out;
-      const Plans& chosen = ok ? aligned : unaligned_plans();
+      const Plans& chosen = runs_planned(in, out) ? aligned : unaligned_plans();
       api::execute_dft(chosen.out_of_place[direction].get(), source, out);
     }
   }

@@ -148,10 +148,11 @@ struct CrankNicolsonStatistics {
 /// N = 320–4096 (the pair alone runs on arrays that stay in L1, the step's do not) and 1.2–1.4×
 /// above, and 1.0–1.45× in 2D (benchmarks/RESULTS.md, bench_crank_nicolson, on AVX2). Memory:
 /// restart + 1 Krylov vectors, Dim + 1 term buffers and 3 work fields (complex); on grids of at
-/// most 2^15 points a scratch field, and with the P̂^{-1} table two more (P̂^{-1} and h); Dim + 5
+/// most 2^15 points a scratch field, and with the P̂^{-1} table two more (P̂^{-1} and h); Dim + 3
 /// real fields. Everything (plans, Krylov basis, coefficient buffers) is allocated at construction;
-/// step() allocates nothing (u is copied through aligned work arrays, so no FFTW fallback plan is
-/// ever made inside a step).
+/// step() allocates nothing. It transforms u out of place into its own arrays and back when u has
+/// the FFT plans' alignment (any std::vector), and else copies u through an aligned array, so no
+/// FFTW fallback plan is ever made inside a step.
 ///
 /// Not thread-safe (one object per thread); movable, not copyable.
 ///
@@ -208,8 +209,6 @@ class CrankNicolsonSpectral {
             options.restart);
     m_mass_values.resize(m_n);
     m_potential_values.resize(m_n);
-    m_mass_deviation.resize(m_n);
-    m_potential_deviation.resize(m_n);
     if (tabulates_preconditioner()) {
       m_inverse_symbol = buffer(m_n);
       m_term_symbol = buffer(m_n);
@@ -245,7 +244,7 @@ class CrankNicolsonSpectral {
   ///      max_iterations (message: iterations and residual; u is unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
     using namespace detail::interleaved;  // the per-chunk kernels
-    // u's finiteness is checked through its norm, taken as it is copied in (one pass less).
+    // u's finiteness is checked through ‖Û^n‖, which GMRES needs too.
     detail::check_step_arguments<Dim, Scalar>(m_grid, u.size(), t, dt,
                                               "CrankNicolsonSpectral::step");
 
@@ -255,64 +254,54 @@ class CrankNicolsonSpectral {
     m_d = dt / (2 * m_epsilon);
     if (tabulates_preconditioner()) tabulate_preconditioner();
 
-    // Through our own aligned arrays: a caller array of another FFTW
-    // alignment class would make Fft plan its fallback inside the step.
-    // ‖u‖² on the way: ‖Û^n‖² = N‖u‖² (Parseval, unnormalised forward transform) for GMRES, and
-    // a non-finite u shows in it.
-    double u_norm2 = 0;
-    chunked([&](std::size_t k0, std::size_t k1) {
-      std::copy(u.begin() + static_cast<std::ptrdiff_t>(k0),
-                u.begin() + static_cast<std::ptrdiff_t>(k1), m_uhat.data() + k0);
-      u_norm2 += norm2(k0, k1, m_uhat.data());
-    });
-    if (!std::isfinite(u_norm2))
+    // Û^n = F u into m_uhat, out of place from u when u has the FFT plans' alignment (any
+    // std::vector does; FFTW's in-place plans at N = 320–1024 copy through buffers of their own,
+    // about 1.5× the out-of-place time); else through a copy, so that Fft never plans its
+    // unaligned fallback inside a step. u is not written until the last transform.
+    const bool direct = transforms_directly(u.data());
+    if (direct) {
+      m_fft.forward(u.data(), m_uhat.data());
+    } else {
+      std::copy(u.begin(), u.end(), m_uhat.data());
+      m_fft.forward(m_uhat.data());
+    }
+    // ‖Û^n‖² = N‖u‖² (Parseval): GMRES's scale, and a non-finite u shows in it.
+    double b_norm2 = 0;
+    chunked([&](std::size_t k0, std::size_t k1) { b_norm2 += norm2(k0, k1, m_uhat.data()); });
+    if (!std::isfinite(b_norm2))
       detail::check_finite_wave<Scalar>(u, "CrankNicolsonSpectral::step");
-    m_fft.forward(m_uhat.data());
     StepReport report;
     // The 1/N of the unnormalised inverse FFTs rides on the passes next to them.
     const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
     if (m_mass_uniform && m_potential_uniform) {
-      // (1 − iθ)/(1 + iθ) with θ = c m |ξ|² + d V: the scheme's exact solution.
+      // (1 − iθ)/(1 + iθ) with θ = c m |ξ|² + d V: the scheme's exact solution, over N.
       for (std::size_t k = 0; k < m_n; ++k) {
         const Scalar theta = m_c * m_mass_mean * m_xi.xi_squared[k] + m_d * m_potential_mean;
         const Scalar inv = inv_n / (1 + theta * theta);  // (1 − iθ)² / (1 + θ²) / N
-        m_uhat[k] = detail::complex_product(
+        m_iterate[k] = detail::complex_product(
             complex_type((1 - theta * theta) * inv, -2 * theta * inv), m_uhat[k]);
       }
-      m_fft.backward(m_uhat.data());
-      std::copy(m_uhat.data(), m_uhat.data() + m_n, u.begin());
       report.diagonal = true;
-      m_statistics.ffts += 2;
     } else {
-      // What P̂ leaves out of H: c(m − m̄) and d(V − V̄) (the latter only if V varies), each over
-      // N (apply()).
-      if (!m_mass_uniform) {
-        const Scalar scale = m_c * inv_n;
-        for (std::size_t k = 0; k < m_n; ++k)
-          m_mass_deviation[k] = scale * (m_mass_values[k] - m_mass_mean);
-      }
-      if (!m_potential_uniform) {
-        const Scalar scale = m_d * inv_n;
-        for (std::size_t k = 0; k < m_n; ++k)
-          m_potential_deviation[k] = scale * (m_potential_values[k] - m_potential_mean);
-      }
       // Û^{n+1} = 2 Ẑ − Û^n with Â Ẑ = Û^n: the Cayley step (I + iH)^{-1}(I − iH) is
       // 2(I + iH)^{-1} − I, so no operator application makes the right-hand side.
-      const auto b_norm = static_cast<Scalar>(std::sqrt(u_norm2 * static_cast<double>(m_n)));
-      // Ẑ = P̂^{-1} w in m_iterate: a converged fixed point leaves it there; after GMRES it is
-      // made here. U^{n+1} = 2Z − U^n in the pass that copies it out. (The fixed point swaps
-      // m_solution and m_iterate: z is taken after it.)
+      const auto b_norm = static_cast<Scalar>(std::sqrt(b_norm2));
+      // (2Ẑ − Û^n)/N in m_iterate: a converged fixed point leaves it there; after GMRES it is
+      // made here. (The fixed point swaps m_solution and m_iterate: the array is taken after it.)
       if (!fixed_point(report, b_norm)) {
         gmres(report, b_norm);
         report.gmres = true;
-        precondition(0, m_n, m_solution.data(), detail::interleaved::re(m_iterate.data()));
+        chunked([&](std::size_t k0, std::size_t k1) { finish(k0, k1, m_solution.data()); });
       }
-      complex_type* z = m_iterate.data();
-      m_fft.backward(z);
-      const Scalar two_over_n = 2 * inv_n;
-      for (std::size_t k = 0; k < m_n; ++k) u[k] = two_over_n * z[k] - u[k];
-      m_statistics.ffts += 2;
     }
+    // U^{n+1} = F^{-1}[(2Ẑ − Û^n)/N] (unnormalised inverse), into u.
+    if (direct) {
+      m_fft.backward(m_iterate.data(), u.data());
+    } else {
+      m_fft.backward(m_iterate.data());
+      std::copy(m_iterate.data(), m_iterate.data() + m_n, u.begin());
+    }
+    m_statistics.ffts += 2;
     m_last = report;
     ++m_statistics.steps;
     if (report.diagonal) ++m_statistics.diagonal_steps;
@@ -322,10 +311,17 @@ class CrankNicolsonSpectral {
     m_statistics.max_residual = std::max(m_statistics.max_residual, report.residual);
   }
 
+  /// \brief True when step() transforms u directly (out of place, u → Û^n and back), false when
+  /// it copies u through an aligned array and transforms that in place: u lacks the alignment
+  /// of the FFT plans (an offset into a buffer).
+  [[nodiscard]] bool transforms_directly(const complex_type* u) const {
+    return m_fft.runs_planned(u, m_uhat.data()) && m_fft.runs_planned(m_iterate.data(), u);
+  }
+
   /// \brief True when the solver's FFTs run out of place through a scratch array (grids of at
   /// most 2^15 points), false when they run in place.
   [[nodiscard]] bool solver_ffts_out_of_place() const noexcept {
-    return m_n <= (std::size_t(1) << 15);
+    return detail::ffts_out_of_place(m_n);
   }
 
   /// \brief Iterations and residual of the latest step.
@@ -383,6 +379,17 @@ class CrankNicolsonSpectral {
     detail::interleaved::precondition_kernel<Dim>(0, k1 - k0, xi, m_c * m_mass_mean,
                                                   m_d * m_potential_mean,
                                                   detail::interleaved::re(w + k0), y);
+  }
+
+  // m_iterate = (2 P̂^{-1} w − b̂)/N on [k0, k1): Û^{n+1} = 2Ẑ − Û^n from the accepted iterate
+  // w, with the last inverse FFT's 1/N.
+  void finish(std::size_t k0, std::size_t k1, const complex_type* w) {
+    alignas(64) Scalar y[2 * chunk];
+    precondition(k0, k1, w, y);
+    const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n), two_over_n = 2 * inv_n;
+    const Scalar* __restrict__ b = detail::interleaved::re(m_uhat.data() + k0);
+    Scalar* __restrict__ out = detail::interleaved::re(m_iterate.data() + k0);
+    for (std::size_t i = 0; i < 2 * (k1 - k0); ++i) out[i] = two_over_n * y[i] - inv_n * b[i];
   }
 
   [[nodiscard]] bool tabulates_preconditioner() const noexcept {
@@ -500,11 +507,23 @@ class CrankNicolsonSpectral {
       complex_type* z = term_buffer(t);
       complex_type* s = solver_ffts_out_of_place() ? m_scratch.data() : z;
       m_fft.backward(z, s);
-      multiply_kernel(m_n, re(s),
-                      term < Dim ? m_mass_deviation.data() : m_potential_deviation.data());
+      multiply_by_deviation(term, s);
       m_fft.forward(s, z);
       m_statistics.ffts += 2;
     }
+  }
+  // z *= what P̂ leaves out of H for the term, over N (the 1/N of the inverse FFT before it):
+  // c(m − m̄)/N for an axis of the mass, d(V − V̄)/N for the potential (term Dim), made from the
+  // sampled values as they are read.
+  void multiply_by_deviation(int term, complex_type* z) const {
+    const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
+    if (term < Dim)
+      detail::interleaved::multiply_kernel(m_n, detail::interleaved::re(z), m_mass_values.data(),
+                                           m_c * inv_n, m_mass_mean);
+    else
+      detail::interleaved::multiply_kernel(m_n, detail::interleaved::re(z),
+                                           m_potential_values.data(), m_d * inv_n,
+                                           m_potential_mean);
   }
   // out = N w on the chunk [k0, k1), from the transformed terms.
   void sum_terms(const Terms& terms, std::size_t k0, std::size_t k1, complex_type* out) {
@@ -580,7 +599,8 @@ class CrankNicolsonSpectral {
   // its last pass: no Krylov vectors, no extra passes. It converges at the rate of N's spectral
   // radius, which for a disk-like spectrum about 0 (|N| = O(δ), see the class comment) is what
   // GMRES's minimal polynomial achieves too. Returns true when the residual of w (m_solution) is
-  // below the tolerance, with Ẑ = P̂^{-1} w made in m_iterate; false, with the latest iterate in
+  // below the tolerance, with (2Ẑ − b̂)/N (Ẑ = P̂^{-1} w) made in m_iterate (finish()); false,
+  // with the latest iterate in
   // m_solution, when an iteration did not halve the residual (N's spectrum too wide) or
   // max_iterations is spent: GMRES goes on from it.
   bool fixed_point(StepReport& report, Scalar b_norm) {
@@ -606,8 +626,8 @@ class CrankNicolsonSpectral {
           b_norm > 0 ? static_cast<Scalar>(std::sqrt(r_norm2)) / b_norm : Scalar(0);
       if (relative <= m_options.tolerance) {
         report.residual = relative;
-        // Ẑ over next, which is no longer needed.
-        precondition(0, m_n, w, detail::interleaved::re(m_iterate.data()));
+        // (2Ẑ − b̂)/N over next, which is no longer needed.
+        chunked([&](std::size_t k0, std::size_t k1) { finish(k0, k1, w); });
         return true;
       }
       std::swap(m_solution, m_iterate);
@@ -631,22 +651,22 @@ class CrankNicolsonSpectral {
   // so each backward FFT writes into W_{k−1}'s array (dead once the pass has used it) and the
   // forward FFT back over its own input, with no scratch array. On return m_solution holds the
   // iterate as fixed_point() leaves it: w_k = b̂ − σ W_{k−1} when converged (its residual is the
-  // one reported; Ẑ = P̂^{-1} w_k is made in m_iterate in the same pass), w_{k+1} = b̂ − σ W_k
+  // one reported; (2P̂^{-1} w_k − b̂)/N is made in m_iterate in the same pass), w_{k+1} = b̂ − σ W_k
   // otherwise.
   bool term_fixed_point(StepReport& report, Scalar b_norm) {
     using namespace detail::interleaved;  // the per-point kernels
     const Terms terms = varying_terms();
     const bool kinetic = terms.which[0] < Dim;
     const Scalar* xi = term_xi(terms.which[0]);
-    const Scalar* deviation = kinetic ? m_mass_deviation.data() : m_potential_deviation.data();
     const complex_type* b = m_uhat.data();
     // g, the input of w₀ = b̂, is the first FFT's source; m_solution is free until the iterate
     // is formed at the end.
     complex_type* g = m_solution.data();
     chunked([&](std::size_t k0, std::size_t k1) { make_inputs(terms, k0, k1, b, g); });
     // m_solution = b̂ − σ W (b̂ when W is null), over g.
-    // With `solution`, also Ẑ = P̂^{-1} m_solution into m_iterate in the same chunks: w_term may
-    // lie in m_iterate, and each chunk of it is read before that chunk of Ẑ is written.
+    // With `solution`, also (2P̂^{-1} m_solution − b̂)/N into m_iterate in the same chunks
+    // (finish()): w_term may lie in m_iterate, and each chunk of it is read before that chunk of
+    // m_iterate is written.
     const auto form_iterate = [&](const complex_type* w_term, bool solution) {
       complex_type* w = m_solution.data();
       chunked([&](std::size_t k0, std::size_t k1) {
@@ -656,7 +676,7 @@ class CrankNicolsonSpectral {
           add_term(k0, k1, re(w_term), re(w), xi, true);
           for (std::size_t k = k0; k < k1; ++k) w[k] = b[k] - w[k];
         }
-        if (solution) precondition(k0, k1, w, re(m_iterate.data() + k0));
+        if (solution) finish(k0, k1, w);
       });
     };
     // Each iteration: source → (backward FFT, ×δ) free_array → (forward FFT) target = W_k; the
@@ -670,7 +690,7 @@ class CrankNicolsonSpectral {
     double last = std::numeric_limits<double>::infinity();
     while (true) {
       m_fft.backward(source, free_array);
-      multiply_kernel(m_n, re(free_array), deviation);
+      multiply_by_deviation(terms.which[0], free_array);
       m_fft.forward(free_array, target);
       m_statistics.ffts += 2;
       double r_norm2 = 0;
@@ -849,7 +869,6 @@ class CrankNicolsonSpectral {
   std::size_t m_n;
 
   std::vector<Scalar> m_mass_values, m_potential_values;
-  std::vector<Scalar> m_mass_deviation, m_potential_deviation;  // c(m − m̄)/N, d(V − V̄)/N
   Scalar m_mass_mean = 0, m_potential_mean = 0;
   bool m_mass_uniform = false, m_potential_uniform = false;
   Scalar m_c = 0, m_d = 0;  // εΔt/4 and Δt/(2ε) of the current step

@@ -18,7 +18,6 @@
 #include "wavekin/core/periodic_grid.hpp"
 #include "wavekin/schrodinger/coefficients.hpp"
 #include "wavekin/schrodinger/detail/aligned_field.hpp"
-#include "wavekin/schrodinger/detail/complex_product.hpp"
 #include "wavekin/schrodinger/detail/interleaved_kernels.hpp"
 #include "wavekin/schrodinger/detail/wavenumber_tables.hpp"
 
@@ -45,8 +44,11 @@ namespace wavekin {
 /// Cost per step: 2 FFTs, 2 potential samples (N evaluations each, skipped for
 /// a ConstantCoefficient), O(N) exponentials; for a potential fixed in time
 /// (is_static_in_time: ConstantCoefficient, StaticFieldCoefficient) 2 FFTs and
-/// 3 multiplication passes, the phases made once per step size. Everything is allocated at
-/// construction; step() allocates nothing. Not thread-safe; movable.
+/// 3 multiplication passes, the phases made once per step size. The FFTs run out of place
+/// between two aligned work arrays on grids of at most 2^15 points (FFTW's in-place plans there
+/// copy through buffers of their own: a pair 1.2–1.5× slower at N = 320–4096) and in place
+/// above. Everything is allocated at construction; step() allocates nothing. Not thread-safe;
+/// movable.
 ///
 /// \tparam Dim       number of axes, >= 1
 /// \tparam Scalar    float or double
@@ -83,8 +85,10 @@ class SplitStepSpectral {
     // time-dependent one needs the second end of the step.
     if constexpr (!is_static_in_time<Potential>) m_potential_end.resize(m_n);
     m_work = detail::AlignedField<Scalar>(m_n);
+    if (ffts_out_of_place()) m_spectrum = detail::AlignedField<Scalar>(m_n);
     m_kinetic.resize(m_n);
-    if constexpr (is_static_in_time<Potential>) m_potential_phase.resize(m_n);
+    m_potential_phase.resize(m_n);
+    if constexpr (!is_static_in_time<Potential>) m_potential_end_phase.resize(m_n);
   }
 
   SplitStepSpectral(SplitStepSpectral&&) noexcept = default;
@@ -97,29 +101,32 @@ class SplitStepSpectral {
   /// \pre u.size() == grid().size(); u finite; dt finite and != 0 (negative: backwards); t finite;
   ///      V finite at t and t + dt (else invalid_argument; u unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
-    // u's finiteness is checked in the first pass, which writes m_work only (|phase| = 1: the
-    // product's norm is u's), so a non-finite u is named and left unchanged.
     detail::check_step_arguments<Dim, Scalar>(m_grid, u.size(), t, dt, who);
-    if constexpr (is_static_in_time<Potential>) {
-      step_static(u, dt);
-      return;
-    }
-    // Sample both ends before touching u, so that a bad V leaves u unchanged.
-    sample_potential(t);
-    sample_potential_end(t + dt);
-    update_kinetic(dt);
     const Scalar half = dt / (2 * m_epsilon);
-    double norm2 = 0;
-    for (std::size_t k = 0; k < m_n; ++k) {
-      m_work[k] =
-          detail::complex_product(u[k], std::polar(Scalar(1), -half * m_potential_values[k]));
-      norm2 += std::norm(m_work[k]);
+    if constexpr (is_static_in_time<Potential>) {
+      // A potential fixed in time: its half-step phase is made once per Δt (like the kinetic
+      // factor), so the step has no exponentials, only two FFTs and three passes.
+      if (dt != m_potential_dt) {
+        sample_potential(0);
+        make_phase(m_potential_values, half, m_potential_phase);
+        m_potential_dt = dt;
+      }
+      update_kinetic(dt);
+      strang(u, m_potential_phase, m_potential_phase);
+    } else {
+      // Sample both ends before touching u, so that a bad V leaves u unchanged.
+      sample_potential(t);
+      sample_potential_end(t + dt);
+      update_kinetic(dt);
+      make_phase(m_potential_values, half, m_potential_phase);
+      make_phase(m_potential_end, half, m_potential_end_phase);
+      strang(u, m_potential_phase, m_potential_end_phase);
     }
-    if (!std::isfinite(norm2)) detail::check_finite_wave<Scalar>(u, who);
-    kinetic_step();
-    for (std::size_t k = 0; k < m_n; ++k)
-      u[k] = detail::complex_product(m_work[k], std::polar(Scalar(1), -half * m_potential_end[k]));
   }
+
+  /// \brief True when the step's FFTs run out of place between two aligned arrays (grids of at
+  /// most 2^15 points), false when they run in place.
+  [[nodiscard]] bool ffts_out_of_place() const noexcept { return detail::ffts_out_of_place(m_n); }
 
   [[nodiscard]] const Grid& grid() const noexcept { return m_grid; }
   [[nodiscard]] Scalar epsilon() const noexcept { return m_epsilon; }
@@ -129,31 +136,33 @@ class SplitStepSpectral {
 
  private:
   static constexpr const char* who = "SplitStepSpectral::step";
-  // A potential fixed in time: its half-step phase e^{−iVΔt/(2ε)} is made once per Δt (like the
-  // kinetic factor), so the step has no exponentials, only two FFTs and three passes.
-  void step_static(std::span<complex_type> u, Scalar dt) {
-    if (dt != m_potential_dt) {
-      sample_potential(0);
-      const Scalar half = dt / (2 * m_epsilon);
-      for (std::size_t k = 0; k < m_n; ++k)
-        m_potential_phase[k] = std::polar(Scalar(1), -half * m_potential_values[k]);
-      m_potential_dt = dt;
-    }
-    update_kinetic(dt);
-    using detail::interleaved::complex_multiply;
-    if (!std::isfinite(complex_multiply<true>(m_n, u.data(), m_potential_phase.data(),
-                                              m_work.data())))
-      detail::check_finite_wave<Scalar>(u, who);
-    kinetic_step();
-    (void)complex_multiply<false>(m_n, m_work.data(), m_potential_phase.data(), u.data());
+  // phase = e^{−i·half·V}, half = Δt/(2ε): one expression for cached and per-step phases.
+  static void make_phase(const std::vector<Scalar>& values, Scalar half,
+                         std::vector<complex_type>& phase) {
+    for (std::size_t k = 0; k < values.size(); ++k)
+      phase[k] = std::polar(Scalar(1), -half * values[k]);
   }
 
-  // m_work ← F⁻¹ e^{−iεΔt m₀|ξ|²/2} F m_work.
+  // u ← last · F⁻¹ e^{−iεΔt m₀|ξ|²/2} F (first · u), with one kernel for every potential, so a
+  // static potential's cached phases give the per-step ones bit for bit. u's finiteness is
+  // checked in the first pass, which writes m_work only (|phase| = 1: the product's norm is
+  // u's), so a non-finite u is named and left unchanged.
+  void strang(std::span<complex_type> u, const std::vector<complex_type>& first,
+              const std::vector<complex_type>& last) {
+    using detail::interleaved::complex_multiply;
+    if (!std::isfinite(complex_multiply<true>(m_n, u.data(), first.data(), m_work.data())))
+      detail::check_finite_wave<Scalar>(u, who);
+    kinetic_step();
+    (void)complex_multiply<false>(m_n, m_work.data(), last.data(), u.data());
+  }
+
+  // m_work ← F⁻¹ e^{−iεΔt m₀|ξ|²/2} F m_work: through m_spectrum on grids where out-of-place
+  // FFTs are faster (detail::ffts_out_of_place), in place above.
   void kinetic_step() {
-    m_fft.forward(m_work.data());
-    (void)detail::interleaved::complex_multiply<false>(m_n, m_work.data(), m_kinetic.data(),
-                                                      m_work.data());
-    m_fft.backward(m_work.data());
+    complex_type* spectrum = ffts_out_of_place() ? m_spectrum.data() : m_work.data();
+    m_fft.forward(m_work.data(), spectrum);
+    (void)detail::interleaved::complex_multiply<false>(m_n, spectrum, m_kinetic.data(), spectrum);
+    m_fft.backward(spectrum, m_work.data());
   }
 
   void update_kinetic(Scalar dt) {
@@ -186,10 +195,12 @@ class SplitStepSpectral {
   std::size_t m_n;
   std::vector<Scalar> m_potential_values, m_potential_end;
   detail::AlignedField<Scalar> m_work;
+  detail::AlignedField<Scalar> m_spectrum;  // F m_work, on grids of at most 2^15 points
   std::vector<complex_type> m_kinetic;  // cached for the last dt
   // NaN before the first step: any dt, of either sign, differs from it.
   Scalar m_kinetic_dt = std::numeric_limits<Scalar>::quiet_NaN();
-  std::vector<complex_type> m_potential_phase;  // static potentials: cached for the last dt
+  // e^{−iVΔt/(2ε)} at t_n (static potentials: cached for the last dt) and at t_{n+1}
+  std::vector<complex_type> m_potential_phase, m_potential_end_phase;
   Scalar m_potential_dt = std::numeric_limits<Scalar>::quiet_NaN();
 };
 
