@@ -600,9 +600,8 @@ class CrankNicolsonSpectral {
   // radius, which for a disk-like spectrum about 0 (|N| = O(δ), see the class comment) is what
   // GMRES's minimal polynomial achieves too. Returns true when the residual of w (m_solution) is
   // below the tolerance, with (2Ẑ − b̂)/N (Ẑ = P̂^{-1} w) made in m_iterate (finish()); false,
-  // with the latest iterate in
-  // m_solution, when an iteration did not halve the residual (N's spectrum too wide) or
-  // max_iterations is spent: GMRES goes on from it.
+  // with the latest iterate in m_solution, when an iteration did not halve the residual (N's
+  // spectrum too wide) or max_iterations is spent: GMRES goes on from it.
   bool fixed_point(StepReport& report, Scalar b_norm) {
     const complex_type* b = m_uhat.data();
     const Terms terms = varying_terms();

@@ -112,22 +112,22 @@ inline constexpr LaneBits real_sign_bits = {sign_bit, 0};
   (WAVEKIN_CN_REAL(t) * (v) + WAVEKIN_CN_NEGATE_REAL(WAVEKIN_CN_IMAG(t) * WAVEKIN_CN_SWAP(v)))
 #endif
 
-// A vector loop that also sums: body(k, s) for k = 0, step, 2·step, … while k + step <= n,
+// A vector loop that also sums: body(k, s) for k = begin, begin + step, … while k + step <= end,
 // adding into two partial sums s in turn, whose lanes it adds to `total`; returns the first k not
 // done (the caller's scalar tail starts there). With one partial sum every vector's addition waits
 // for the previous one (the adder's latency, 3–4 cycles), which bounded the passes that read only
 // two or three arrays (measured on AVX2: SplitStepSpectral's first phase pass took twice as long
 // as its last, which differs only in the sum).
 template <std::size_t Step, class Body>
-[[gnu::always_inline]] inline std::size_t summing_vector_loop(std::size_t n, double& total,
-                                                              Body&& body) {
+[[gnu::always_inline]] inline std::size_t summing_vector_loop(std::size_t begin, std::size_t end,
+                                                              double& total, Body&& body) {
   Lanes s0{}, s1{};
-  std::size_t k = 0;
-  for (; k + 2 * Step <= n; k += 2 * Step) {
+  std::size_t k = begin;
+  for (; k + 2 * Step <= end; k += 2 * Step) {
     body(k, s0);
     body(k + Step, s1);
   }
-  if (k + Step <= n) {
+  if (k + Step <= end) {
     body(k, s0);
     k += Step;
   }
@@ -311,16 +311,11 @@ template <class Scalar>
   double total = 0;
   std::size_t i = 2 * k0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    Lanes s0{}, s1{};
-    for (; i + 2 * lanes <= 2 * k1; i += 2 * lanes) {
-      Lanes a0, a1;
-      WAVEKIN_CN_LOAD(a0, a + i);
-      WAVEKIN_CN_LOAD(a1, a + i + lanes);
-      s0 += a0 * a0;
-      s1 += a1 * a1;
-    }
-    const Lanes s = s0 + s1;
-    for (std::size_t l = 0; l < lanes; ++l) total += s[l];
+    i = summing_vector_loop<lanes>(i, 2 * k1, total, [&](std::size_t j, Lanes& s) {
+      Lanes v;
+      WAVEKIN_CN_LOAD(v, a + j);
+      s += v * v;
+    });
   }
   for (; i < 2 * k1; ++i) total += double(a[i]) * double(a[i]);
   return total;
@@ -392,7 +387,7 @@ template <bool Kinetic, bool Potential, int Dim, class Scalar>
   double total = 0;
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    k = summing_vector_loop<per_vector>(n, total, [&](std::size_t k, Lanes& s) {
+    k = summing_vector_loop<per_vector>(0, n, total, [&](std::size_t k, Lanes& s) {
       std::array<Reals, Dim> xq;
       for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a)
         WAVEKIN_CN_LOAD(xq[a], xi[a] + k);
@@ -498,7 +493,7 @@ template <bool Kinetic, bool Previous, class Scalar>
   double total = 0;
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    k = summing_vector_loop<per_vector>(n, total, [&](std::size_t k, Lanes& s) {
+    k = summing_vector_loop<per_vector>(0, n, total, [&](std::size_t k, Lanes& s) {
       Lanes wv, gv, hv;
       WAVEKIN_CN_LOAD(wv, work + 2 * k);
       WAVEKIN_CN_LOAD(gv, g + 2 * k);
@@ -554,7 +549,7 @@ template <class Scalar>
   double total = 0;
   std::size_t i = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    i = summing_vector_loop<lanes>(2 * n, total, [&](std::size_t i, Lanes& s) {
+    i = summing_vector_loop<lanes>(0, 2 * n, total, [&](std::size_t i, Lanes& s) {
       Lanes v;
       WAVEKIN_CN_LOAD(v, src + i);
       s += v * v;
@@ -588,7 +583,7 @@ inline double complex_multiply(std::size_t n, const std::complex<Scalar>* a_,
       WAVEKIN_CN_STORE(out + 2 * k, ov);
     };
     if constexpr (Norm) {
-      k = summing_vector_loop<per_vector>(n, total, body);
+      k = summing_vector_loop<per_vector>(0, n, total, body);
     } else {
       Lanes unused{};
       for (; k + per_vector <= n; k += per_vector) body(k, unused);
