@@ -27,7 +27,47 @@ struct ExactGrowth {
   }
 };
 
+// ExactGrowth that can also take count steps at once (a MultiStepper), recording each call.
+struct MergingGrowth : ExactGrowth {
+  struct Call {
+    double t0, dt;
+    std::int64_t count;
+  };
+  std::vector<Call> calls;
+  void advance(double& u, double t0, double dt, std::int64_t count) {
+    calls.push_back({t0, dt, count});
+    const double t1 = t0 + static_cast<double>(count) * dt;
+    u *= std::exp(std::sin(t1) - std::sin(t0));
+  }
+};
+
 }  // namespace
+
+TEST_CASE("integrate takes a MultiStepper's steps in one advance() unless an observer looks",
+          "[core][integrate]") {
+  static_assert(wavekin::MultiStepper<MergingGrowth, double>);
+  static_assert(!wavekin::MultiStepper<ExactGrowth, double>);
+  MergingGrowth stepper;
+  double u = 1;
+  // 0 → 2 in steps of at most 0.3: 7 steps of 2/7, in one call from t0 = 0.
+  CHECK(wavekin::integrate(stepper, u, 0.0, 2.0, 0.3) == 7);
+  REQUIRE(stepper.calls.size() == 1);
+  CHECK(stepper.calls[0].t0 == 0.0);
+  CHECK(stepper.calls[0].dt == 2.0 / 7);
+  CHECK(stepper.calls[0].count == 7);
+  CHECK(stepper.times.empty());
+  CHECK(u == Approx(std::exp(std::sin(2.0 * 7 / 7) - std::sin(0.0))).epsilon(1e-14));
+  // No steps: no call.
+  CHECK(wavekin::integrate_n_steps(stepper, u, 1.0, 0.1, 0) == 1.0);
+  CHECK(stepper.calls.size() == 1);
+  // An observer sees every step, so the loop calls step() one step at a time.
+  int seen = 0;
+  wavekin::integrate_n_steps(stepper, u, 0.0, 0.1, 5,
+                             [&](const double&, double, std::int64_t) { ++seen; });
+  CHECK(seen == 6);
+  CHECK(stepper.calls.size() == 1);
+  CHECK(stepper.times.size() == 5);
+}
 
 TEST_CASE("integrate_n_steps passes t0 + k dt and observes every step", "[core][integrate]") {
   ExactGrowth stepper;

@@ -8,8 +8,10 @@
 #include <atomic>
 #include <cmath>
 #include <complex>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <numbers>
@@ -37,6 +39,14 @@ using wavekin_test::UnitBoxPacket;
 using wavekin_test::allocation_count;
 using wavekin_test::l2_distance;
 using namespace wavekin::test;
+
+// V(x) = 0.4 cos 2πx + 0.1 on the grid: a static potential of unit-box tests.
+std::vector<double> cosine_potential(const PeriodicGrid<1>& grid) {
+  std::vector<double> v(static_cast<std::size_t>(grid.size()));
+  for (std::size_t j = 0; j < v.size(); ++j)
+    v[j] = 0.4 * std::cos(two_pi * grid.point(static_cast<std::ptrdiff_t>(j))[0]) + 0.1;
+  return v;
+}
 
 TEST_CASE("Split step: a free Gaussian packet is exact in time", "[schrodinger][split_step]") {
   // V = 0: the kinetic factor is the exact propagator of every Fourier mode,
@@ -102,9 +112,7 @@ TEST_CASE_METHOD(UnitBoxPacket,
   // StaticFieldCoefficient makes e^{−iVΔt/(2ε)} once per Δt; GridFieldCoefficient recomputes it
   // every step from the same values with the same expression, so the two runs must agree bit
   // for bit, including across a change of Δt (the cache is rebuilt) and a negative Δt.
-  std::vector<double> v(static_cast<std::size_t>(grid.size()));
-  for (std::size_t j = 0; j < v.size(); ++j)
-    v[j] = 0.4 * std::cos(two_pi * grid.point(static_cast<std::ptrdiff_t>(j))[0]) + 0.1;
+  std::vector<double> v = cosine_potential(grid);
   SplitStepSpectral cached(grid, epsilon, 1.3, wavekin::StaticFieldCoefficient<double>(v));
   SplitStepSpectral uncached(grid, epsilon, 1.3, wavekin::GridFieldCoefficient<double>(v));
   auto w = u;
@@ -118,6 +126,91 @@ TEST_CASE_METHOD(UnitBoxPacket,
   // A static field must be finite where it is made.
   v[3] = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_WITH(wavekin::StaticFieldCoefficient<double>(v), Contains("grid point 3"));
+}
+
+TEST_CASE_METHOD(UnitBoxPacket,
+                 "Split step: advance(count) is count steps with their shared half-steps merged",
+                 "[schrodinger][split_step]") {
+  // advance() multiplies by e^{−iV(t_k)Δt/ε} where count calls of step() multiply by
+  // e^{−iV(t_k)Δt/(2ε)} twice: the same unitary factors, rounded once instead of twice, so the
+  // two runs differ by round-off only, ~1e-16 a point a step. Over 3 × 40 steps, and with FFT
+  // round-off ~1e-15 a step on either side, 1e-13 of ‖u‖ (≈ 1) is a margin of ~50 over the
+  // measured 2e-15, and far below a wrong phase anywhere (a missing half-step moves u by ~1e-2).
+  const std::vector<double> v = cosine_potential(grid);
+  const auto run = [&](auto&& propagator) {
+    auto merged = u, stepped = u;
+    double t = 0;
+    // A change of Δt rebuilds the cached phases; a negative Δt runs backwards.
+    for (const double dt : {1e-3, 2e-3, -1e-3}) {
+      propagator.advance(merged, t, dt, 40);
+      for (int k = 0; k < 40; ++k) propagator.step(stepped, t + k * dt, dt);
+      t += 40 * dt;
+    }
+    CHECK(l2_distance(grid, merged, u) > 1e-2);  // it moved
+    return l2_distance(grid, merged, stepped);
+  };
+  const double fixed =
+      run(SplitStepSpectral(grid, epsilon, 1.3, wavekin::StaticFieldCoefficient<double>(v)));
+  const double moving =
+      run(SplitStepSpectral(grid, epsilon, 1.3, FunctionCoefficient([](double t, double x) {
+                              return 0.4 * std::cos(two_pi * x) * (1 + 20 * t) + 0.1;
+                            })));
+  if (verbose())
+    std::printf("advance against steps: static V %.3e, time-dependent V %.3e\n", fixed, moving);
+  CHECK(fixed <= 1e-13);
+  CHECK(moving <= 1e-13);
+
+  // integrate_n_steps takes the advance() path when nothing observes u between steps, and
+  // step() when an observer does: bit for bit each.
+  SplitStepSpectral split(grid, epsilon, 1.3, wavekin::StaticFieldCoefficient<double>(v));
+  auto direct = u, integrated = u, observed = u, stepped = u;
+  split.advance(direct, 0.0, 1e-3, 25);
+  wavekin::integrate_n_steps(split, integrated, 0.0, 1e-3, 25);
+  int observations = 0;
+  wavekin::integrate_n_steps(split, observed, 0.0, 1e-3, 25,
+                             [&](const auto&, double, std::int64_t) { ++observations; });
+  for (int k = 0; k < 25; ++k) split.step(stepped, k * 1e-3, 1e-3);
+  CHECK(integrated == direct);
+  CHECK(observed == stepped);
+  CHECK(observations == 26);
+  CHECK(direct != stepped);  // the merged path is a different rounding, not the same code
+  // count 0 leaves u alone, count 1 is one step.
+  auto once = u, one_step = u;
+  split.advance(once, 0.0, 1e-3, 0);
+  CHECK(once == u);
+  split.advance(once, 0.0, 1e-3, 1);
+  split.step(one_step, 0.0, 1e-3);
+  CHECK(once == one_step);
+}
+
+TEST_CASE("Split step: advance() names bad input and leaves u as it was",
+          "[schrodinger][split_step]") {
+  const PeriodicGrid<1> grid({16}, PeriodicGrid<1>::Point(1.0));
+  std::vector<cd> u(16);
+  for (std::size_t k = 0; k < u.size(); ++k) u[k] = std::polar(1.0, 0.3 * double(k));
+  const auto before = u;
+  // V turns NaN after t = 0.35: the 4th of 10 steps of 0.1 ends there. The error names V and the
+  // time, and u is as it was at t = 0, not three steps on.
+  SplitStepSpectral split(grid, 0.1, 1.0, FunctionCoefficient([](double t, double x) {
+                            return t > 0.35 ? std::numeric_limits<double>::quiet_NaN()
+                                            : std::cos(two_pi * x);
+                          }));
+  CHECK_THROWS_WITH(split.advance(u, 0.0, 0.1, 10), Contains("V = nan") && Contains("t = 0.4"));
+  CHECK(u == before);
+  CHECK_THROWS_WITH(split.advance(u, 0.0, 0.1, -1), Contains("step count -1"));
+  CHECK_THROWS_WITH(split.advance(u, 0.0, 0.0, 5), Contains("got 0"));
+  CHECK_THROWS_WITH(split.advance(u, 0.0, 1e303, 1000000), Contains("is not finite"));
+  SplitStepSpectral fixed(grid, 0.1, 1.0,
+                          wavekin::StaticFieldCoefficient<double>(std::vector<double>(16, 0.2)));
+  auto bad = u;
+  bad[5] = cd(std::numeric_limits<double>::quiet_NaN(), 0.0);
+  const auto bad_before = bad;
+  CHECK_THROWS_WITH(fixed.advance(bad, 0.0, 0.1, 10),
+                    Contains("SplitStepSpectral::advance") && Contains("u[5] = (nan, 0)"));
+  CHECK(std::equal(bad.begin(), bad.end(), bad_before.begin(), [](cd a, cd b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;  // NaN != NaN: compare the bits
+  }));
+  CHECK(u == before);
 }
 
 TEST_CASE("Split step: second order in dt with a time-dependent potential",
@@ -223,7 +316,7 @@ TEMPLATE_TEST_CASE("Split step runs in float and double", "[schrodinger][split_s
   CHECK(std::abs(wavekin::l2_norm(grid, u) / norm0 - 1) <= bound);
 }
 
-TEST_CASE("Split step: step() allocates nothing", "[schrodinger][split_step]") {
+TEST_CASE("Split step: step() and advance() allocate nothing", "[schrodinger][split_step]") {
   const PeriodicGrid<1> grid({64}, PeriodicGrid<1>::Point(1.0));
   std::vector<cd> u(64, cd(1.0, 0.0));
   SplitStepSpectral split(grid, 0.1, 1.0, FunctionCoefficient([](double t, double x) {
@@ -233,7 +326,17 @@ TEST_CASE("Split step: step() allocates nothing", "[schrodinger][split_step]") {
   const long long before = allocation_count.load();
   split.step(view, 0.0, 0.01);
   split.step(view, 0.01, 0.02);  // a new dt refreshes the cached kinetic factor in place
+  split.advance(view, 0.03, 0.01, 5);
   CHECK(allocation_count.load() - before == 0);
+  SplitStepSpectral fixed(grid, 0.1, 1.0,
+                          wavekin::StaticFieldCoefficient<double>(std::vector<double>(64, 0.2)));
+  const long long constructed = allocation_count.load();
+  fixed.advance(view, 0.0, 0.01, 5);
+  fixed.advance(view, 0.0, 0.02, 5);  // a new dt remakes the cached phases in place
+  split.advance(view, 0.08, 0.01, 3);
+  const long long after = allocation_count.load();
+  CHECK(after - constructed == 0);
+  CHECK(constructed - before > 0);  // the counter counts (the construction allocated)
 }
 
 }  // namespace wavekin_test_split_step_spectral

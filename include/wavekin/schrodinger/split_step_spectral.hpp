@@ -44,11 +44,13 @@ namespace wavekin {
 /// Cost per step: 2 FFTs, 2 potential samples (N evaluations each, skipped for
 /// a ConstantCoefficient), O(N) exponentials; for a potential fixed in time
 /// (is_static_in_time: ConstantCoefficient, StaticFieldCoefficient) 2 FFTs and
-/// 3 multiplication passes, the phases made once per step size. The FFTs run out of place
-/// between two aligned work arrays on grids of at most 2^15 points (FFTW's in-place plans there
-/// copy through buffers of their own: a pair 1.2–1.5× slower at N = 320–4096) and in place
-/// above. Everything is allocated at construction; step() allocates nothing. Not thread-safe;
-/// movable.
+/// 3 multiplication passes, the phases made once per step size. Inside advance() (what integrate
+/// calls when no observer looks at u between steps) one step's last potential half-step merges
+/// with the next one's first: 2 passes a step, and one sample of a time-dependent V. The FFTs run
+/// out of place between two aligned work arrays on grids of at most 2^15 points (FFTW's in-place
+/// plans there copy through buffers of their own: a pair 1.2–1.5× slower at N = 320–4096) and in
+/// place above. Everything is allocated at construction; step() and advance() allocate nothing.
+/// Not thread-safe; movable.
 ///
 /// \tparam Dim       number of axes, >= 1
 /// \tparam Scalar    float or double
@@ -89,6 +91,7 @@ class SplitStepSpectral {
     m_kinetic.resize(m_n);
     m_potential_phase.resize(m_n);
     if constexpr (!is_static_in_time<Potential>) m_potential_end_phase.resize(m_n);
+    if constexpr (is_static_in_time<Potential>) m_full_phase.resize(m_n);
   }
 
   SplitStepSpectral(SplitStepSpectral&&) noexcept = default;
@@ -124,6 +127,64 @@ class SplitStepSpectral {
     }
   }
 
+  /// \brief Advances u by `count` steps of dt from t (step k from t + k·dt to t + (k + 1)·dt), as
+  /// count calls of step() would, up to round-off. Between two steps the potential's half-steps
+  /// at the shared time t_k merge into one e^{−iV(t_k)Δt/ε}, so a step costs 2 FFTs and 2 passes
+  /// instead of 3 (and one sample of a time-dependent V instead of two). integrate and
+  /// integrate_n_steps call it when no observer looks at u between steps (MultiStepper).
+  /// \pre as step(), and count >= 0; V finite at every t + k·dt. On an error u is left as it was
+  ///      at t.
+  void advance(std::span<complex_type> u, Scalar t, Scalar dt, std::int64_t count) {
+    require(count >= 0, "{}: step count {} must be >= 0", who_advance, count);
+    if (count <= 1) {
+      if (count == 1) step(u, t, dt);
+      return;
+    }
+    detail::check_step_arguments<Dim, Scalar>(m_grid, u.size(), t, dt, who_advance);
+    const Scalar end = t + static_cast<Scalar>(count) * dt;
+    require(std::isfinite(end), "{}: the end time t + count·dt = {} is not finite", who_advance,
+            end);
+    using detail::interleaved::complex_multiply;
+    const Scalar half = dt / (2 * m_epsilon);
+    update_kinetic(dt);
+    if constexpr (is_static_in_time<Potential>) {
+      if (dt != m_potential_dt) {
+        sample_potential(0);
+        make_phase(m_potential_values, half, m_potential_phase);
+        m_potential_dt = dt;
+      }
+      if (dt != m_full_phase_dt) {
+        make_phase(m_potential_values, 2 * half, m_full_phase);
+        m_full_phase_dt = dt;
+      }
+      first_half_step(u, m_potential_phase, who_advance);
+      for (std::int64_t k = 1; k < count; ++k) {
+        kinetic_step();
+        (void)complex_multiply<false>(m_n, m_work.data(), m_full_phase.data(), m_work.data());
+      }
+      kinetic_step();
+      (void)complex_multiply<false>(m_n, m_work.data(), m_potential_phase.data(), u.data());
+    } else {
+      // V is sampled at each t_k just before its phase is needed; u is written only at the end,
+      // so a bad V at any t_k leaves u as it was.
+      sample_potential(t);
+      make_phase(m_potential_values, half, m_potential_phase);
+      first_half_step(u, m_potential_phase, who_advance);
+      for (std::int64_t k = 1; k <= count; ++k) {
+        kinetic_step();
+        sample_potential(t + static_cast<Scalar>(k) * dt);
+        if (k < count) {
+          make_phase(m_potential_values, 2 * half, m_potential_phase);
+          (void)complex_multiply<false>(m_n, m_work.data(), m_potential_phase.data(),
+                                        m_work.data());
+        } else {
+          make_phase(m_potential_values, half, m_potential_phase);
+          (void)complex_multiply<false>(m_n, m_work.data(), m_potential_phase.data(), u.data());
+        }
+      }
+    }
+  }
+
   /// \brief True when the step's FFTs run out of place between two aligned arrays (grids of at
   /// most 2^15 points), false when they run in place.
   [[nodiscard]] bool ffts_out_of_place() const noexcept { return detail::ffts_out_of_place(m_n); }
@@ -136,6 +197,7 @@ class SplitStepSpectral {
 
  private:
   static constexpr const char* who = "SplitStepSpectral::step";
+  static constexpr const char* who_advance = "SplitStepSpectral::advance";
   // phase = e^{−i·half·V}, half = Δt/(2ε): one expression for cached and per-step phases.
   static void make_phase(const std::vector<Scalar>& values, Scalar half,
                          std::vector<complex_type>& phase) {
@@ -149,11 +211,17 @@ class SplitStepSpectral {
   // u's), so a non-finite u is named and left unchanged.
   void strang(std::span<complex_type> u, const std::vector<complex_type>& first,
               const std::vector<complex_type>& last) {
+    first_half_step(u, first, who);
+    kinetic_step();
+    (void)detail::interleaved::complex_multiply<false>(m_n, m_work.data(), last.data(), u.data());
+  }
+
+  // m_work ← first · u, with u's finiteness checked in the same pass.
+  void first_half_step(std::span<const complex_type> u, const std::vector<complex_type>& first,
+                       const char* caller) {
     using detail::interleaved::complex_multiply;
     if (!std::isfinite(complex_multiply<true>(m_n, u.data(), first.data(), m_work.data())))
-      detail::check_finite_wave<Scalar>(u, who);
-    kinetic_step();
-    (void)complex_multiply<false>(m_n, m_work.data(), last.data(), u.data());
+      detail::check_finite_wave<Scalar>(u, caller);
   }
 
   // m_work ← F⁻¹ e^{−iεΔt m₀|ξ|²/2} F m_work: through m_spectrum on grids where out-of-place
@@ -202,6 +270,9 @@ class SplitStepSpectral {
   // e^{−iVΔt/(2ε)} at t_n (static potentials: cached for the last dt) and at t_{n+1}
   std::vector<complex_type> m_potential_phase, m_potential_end_phase;
   Scalar m_potential_dt = std::numeric_limits<Scalar>::quiet_NaN();
+  // e^{−iVΔt/ε}, a static potential's whole step inside advance() (cached for the last dt)
+  std::vector<complex_type> m_full_phase;
+  Scalar m_full_phase_dt = std::numeric_limits<Scalar>::quiet_NaN();
 };
 
 /// \brief Deduces Dim and Scalar from the grid.
