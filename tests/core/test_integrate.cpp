@@ -69,6 +69,48 @@ TEST_CASE("integrate takes a MultiStepper's steps in one advance() unless an obs
   CHECK(stepper.times.size() == 5);
 }
 
+TEST_CASE("every(stride, observer) observes every stride-th step, advance() taking those between",
+          "[core][integrate]") {
+  // 10 steps observed every 3: at k = 0, 3, 6, 9 and after the last (10).
+  const std::vector<std::int64_t> expected{0, 3, 6, 9, 10};
+  std::vector<std::int64_t> seen;
+  std::vector<double> seen_times;
+  const auto record = [&](const double&, double t, std::int64_t k) {
+    seen.push_back(k);
+    seen_times.push_back(t);
+  };
+  MergingGrowth merging;
+  double u = 1;
+  CHECK(wavekin::integrate_n_steps(merging, u, 0.5, 0.1, 10, wavekin::every(3, record)) ==
+        0.5 + 10 * 0.1);
+  CHECK(seen == expected);
+  for (std::size_t j = 0; j < seen.size(); ++j)
+    CHECK(seen_times[j] == 0.5 + static_cast<double>(seen[j]) * 0.1);
+  REQUIRE(merging.calls.size() == 4);
+  for (std::size_t j = 0; j < 4; ++j) {
+    CHECK(merging.calls[j].t0 == 0.5 + static_cast<double>(3 * j) * 0.1);
+    CHECK(merging.calls[j].dt == 0.1);
+    CHECK(merging.calls[j].count == (j < 3 ? 3 : 1));
+  }
+  CHECK(merging.times.empty());
+  CHECK(u == Approx(std::exp(std::sin(1.5) - std::sin(0.5))).epsilon(1e-14));
+  // A stepper without advance() steps one at a time at t0 + k·dt, observed as above.
+  seen.clear();
+  seen_times.clear();
+  ExactGrowth plain;
+  double v = 1;
+  wavekin::integrate_n_steps(plain, v, 0.5, 0.1, 10, wavekin::every(3, record));
+  CHECK(seen == expected);
+  REQUIRE(plain.times.size() == 10);
+  for (std::size_t k = 0; k < 10; ++k) CHECK(plain.times[k] == 0.5 + double(k) * 0.1);
+  CHECK(v == Approx(std::exp(std::sin(1.5) - std::sin(0.5))).epsilon(1e-14));
+  // integrate forwards it; an empty interval is observed once, at t0.
+  seen.clear();
+  CHECK(wavekin::integrate(merging, u, 2.0, 2.0, 0.1, wavekin::every(3, record)) == 0);
+  CHECK(seen == std::vector<std::int64_t>{0});
+  CHECK_THROWS_WITH(wavekin::every(0, record), Contains("stride 0"));
+}
+
 TEST_CASE("integrate_n_steps passes t0 + k dt and observes every step", "[core][integrate]") {
   ExactGrowth stepper;
   double u = 1;

@@ -1,5 +1,6 @@
-// wavekin/core/integrate.hpp — the library's one time loop: integrate(...) and integrate_n_steps(...)
-// over any stepper `step(state, t, dt)`, with an optional observer.
+// wavekin/core/integrate.hpp — the library's one time loop: integrate(...) and
+// integrate_n_steps(...) over any stepper `step(state, t, dt)`, with an optional observer (every
+// step, or every(stride, …)).
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -40,10 +41,64 @@ struct NoObserver {
   void operator()(const State&, Time, std::int64_t) const noexcept {}
 };
 
+/// \brief An observer called every `stride` steps only (made by every()): integrate and
+/// integrate_n_steps call `observer(state, t, k)` at k = 0, stride, 2·stride, … and after the last
+/// step, and between two calls a MultiStepper takes the steps in one advance().
+template <class Observer>
+struct Every {
+  std::int64_t stride;
+  Observer observer;
+};
+
+/// \brief `observer` called at t0, after every `stride`-th step and after the last:
+/// `integrate_n_steps(propagator, u, 0.0, dt, 100 * n, every(100, record))`.
+/// \pre stride >= 1 (invalid_argument naming it otherwise).
+template <class Observer>
+Every<std::decay_t<Observer>> every(std::int64_t stride, Observer&& observer) {
+  require(stride >= 1, "every: the observation stride {} must be >= 1", stride);
+  return {stride, std::forward<Observer>(observer)};
+}
+
+namespace detail {
+
+template <class Observer>
+inline constexpr bool is_every = false;
+template <class Observer>
+inline constexpr bool is_every<Every<Observer>> = true;
+
+// Steps k0 … k0 + count − 1 of a loop from t0: one advance() for a MultiStepper, else step() at
+// the times t0 + k·dt.
+template <class State, class Time, class Step>
+void take_steps(Step& stepper, State& state, Time t0, Time dt, std::int64_t k0,
+                std::int64_t count) {
+  if (count <= 0) return;
+  if constexpr (MultiStepper<Step, State, Time>) {
+    stepper.advance(state, t0 + static_cast<Time>(k0) * dt, dt, count);
+  } else {
+    for (std::int64_t k = k0; k < k0 + count; ++k)
+      stepper.step(state, t0 + static_cast<Time>(k) * dt, dt);
+  }
+}
+
+// observer(state, t, k), through an Every to the observer it holds.
+template <class Observer, class State, class Time>
+void observe(Observer& observer, const State& state, Time t, std::int64_t k) {
+  if constexpr (is_every<std::remove_cvref_t<Observer>>) {
+    observer.observer(state, t, k);
+  } else {
+    observer(state, t, k);
+  }
+}
+
+}  // namespace detail
+
 /// \brief `count` steps of length dt from t0: observer(state, t0, 0) first, then
 /// observer(state, t0 + k·dt, k) after step k. Times are t0 + k·dt, not a running sum, so they
-/// carry no accumulated rounding. Returns the final time t0 + count·dt. With no observer
-/// (NoObserver) a MultiStepper takes the count steps in one advance(state, t0, dt, count).
+/// carry no accumulated rounding. Returns the final time t0 + count·dt.
+/// Where nothing looks at the state between steps, a MultiStepper takes them in one
+/// advance(): all count steps with no observer (NoObserver), the steps between two calls with
+/// an every(stride, observer) (which starts at t0 + k·dt, its own steps at that plus j·dt: one
+/// rounding more in a time-dependent coefficient's sample time, none accumulated).
 /// \pre t0 and dt finite, dt > 0, count >= 0 (invalid_argument naming the value otherwise).
 template <class State, class Time, class Step, class Observer = NoObserver>
   requires Stepper<Step, State, Time>
@@ -53,16 +108,25 @@ Time integrate_n_steps(Step& stepper, State& state, Time t0, std::type_identity_
   require(std::isfinite(dt) && dt > 0, "integrate_n_steps: time step dt = {} must be finite and > 0",
           dt);
   require(count >= 0, "integrate_n_steps: step count {} must be >= 0", count);
-  if constexpr (MultiStepper<Step, State, Time> &&
-                std::is_same_v<std::remove_cvref_t<Observer>, NoObserver>) {
-    if (count > 0) stepper.advance(state, t0, dt, count);
-    return t0 + static_cast<Time>(count) * dt;
-  }
-  observer(static_cast<const State&>(state), t0, std::int64_t{0});
-  for (std::int64_t k = 0; k < count; ++k) {
-    const Time t = t0 + static_cast<Time>(k) * dt;
-    stepper.step(state, t, dt);
-    observer(static_cast<const State&>(state), t0 + static_cast<Time>(k + 1) * dt, k + 1);
+  using Plain = std::remove_cvref_t<Observer>;
+  const auto& view = static_cast<const State&>(state);
+  if constexpr (std::is_same_v<Plain, NoObserver>) {
+    detail::take_steps(stepper, state, t0, dt, 0, count);
+  } else if constexpr (detail::is_every<Plain>) {
+    observer.observer(view, t0, std::int64_t{0});
+    for (std::int64_t k = 0; k < count;) {
+      const std::int64_t block = std::min(observer.stride, count - k);
+      detail::take_steps(stepper, state, t0, dt, k, block);
+      k += block;
+      observer.observer(view, t0 + static_cast<Time>(k) * dt, k);
+    }
+  } else {
+    observer(view, t0, std::int64_t{0});
+    for (std::int64_t k = 0; k < count; ++k) {
+      const Time t = t0 + static_cast<Time>(k) * dt;
+      stepper.step(state, t, dt);
+      observer(view, t0 + static_cast<Time>(k + 1) * dt, k + 1);
+    }
   }
   return t0 + static_cast<Time>(count) * dt;
 }
@@ -93,7 +157,7 @@ std::int64_t integrate(Step& stepper, State& state, Time t0, std::type_identity_
                        std::type_identity_t<Time> dt, Observer&& observer = {}) {
   const std::int64_t n = step_count<Time>(t0, t1, dt);
   if (n == 0) {
-    observer(static_cast<const State&>(state), t0, std::int64_t{0});
+    detail::observe(observer, static_cast<const State&>(state), t0, std::int64_t{0});
     return 0;
   }
   integrate_n_steps(stepper, state, t0, (t1 - t0) / static_cast<Time>(n), n,

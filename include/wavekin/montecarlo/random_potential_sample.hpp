@@ -135,7 +135,9 @@ class RandomPotentialSample {
   }
 
   /// \brief Solves (4.1) for sample `sample` from φ(0) = `wave` over `steps` steps of Δt, in
-  /// place; `observer(wave, t, k)` sees the wave at t = 0 and after every step (integrate_n_steps).
+  /// place; `observer(wave, t, k)` sees the wave at t = 0 and after every step, or, passed as
+  /// every(stride, observer), after every stride-th step (integrate_n_steps; the steps between
+  /// run merged, SplitStepSpectral::advance).
   /// \pre wave.size() == grid().size(), finite; steps >= 0.
   template <class Observer = NoObserver>
   void run(std::uint64_t seed, std::uint64_t sample, std::span<complex_type> wave,

@@ -309,23 +309,29 @@ SampledRange<Scalar> sample_with_range(const Coefficient& coefficient,
     // sums, so that the additions do not wait on each other (one chain of N dependent additions
     // made the sampling 2 % of a Crank–Nicolson step at N = 320, 1.2 % after); the mean only
     // sets a preconditioner or a shift, so the order of its additions matters only to round-off.
-    Scalar lo = values.front(), hi = values.front();
-    std::array<Scalar, 4> sums{};
+    // The extremes, too, run in four lanes (one chain of dependent comparisons had the pass run
+    // scalar), merged at the end; lanes start at the first value, so a lane that sees only NaN
+    // never moves and the NaN still shows in the sum.
+    std::array<Scalar, 4> sums{}, lows, highs;
+    lows.fill(values.front());
+    highs.fill(values.front());
     const std::size_t n = values.size();
     std::size_t j = 0;
     for (; j + 4 <= n; j += 4)
       for (std::size_t l = 0; l < 4; ++l) {
         const Scalar v = values[j + l];
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
+        lows[l] = v < lows[l] ? v : lows[l];
+        highs[l] = v > highs[l] ? v : highs[l];
         sums[l] += v;
       }
     for (; j < n; ++j) {
       const Scalar v = values[j];
-      lo = v < lo ? v : lo;
-      hi = v > hi ? v : hi;
+      lows[0] = v < lows[0] ? v : lows[0];
+      highs[0] = v > highs[0] ? v : highs[0];
       sums[0] += v;
     }
+    const Scalar lo = std::min(std::min(lows[0], lows[1]), std::min(lows[2], lows[3]));
+    const Scalar hi = std::max(std::max(highs[0], highs[1]), std::max(highs[2], highs[3]));
     const Scalar sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
     const bool uniform = hi - lo == Scalar(0) && std::isfinite(sum);
     return {lo, hi, uniform ? lo : sum / static_cast<Scalar>(values.size()), uniform};
