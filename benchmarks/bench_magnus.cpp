@@ -6,10 +6,11 @@
 //
 // Counters: `terms_per_step` (Chebyshev terms, i.e. operator applications), `ffts_per_step`
 // (2 + 2·Dim·terms: the propagator's documented count), and `step_per_its_ffts` = the step's CPU
-// time over ffts_per_step × ½ of an in-place forward + backward pair on an aligned array (the
-// form in which the step runs its transforms): the median over rounds that alternate steps and
-// pairs (bench_support.hpp). Built as
-// bench_magnus_in_step, also `step_per_ffts_in_step` (bench_support.hpp).
+// time over that of its FFTs, each timed alone on aligned arrays in the form the step runs it
+// (its first and last out of place between u and the series, the series' pairs out of place up
+// to 2^15 points and in place above): the median over rounds that alternate steps and pairs
+// (bench_support.hpp). Built as bench_magnus_in_step, also `step_per_ffts_in_step`
+// (bench_support.hpp).
 //
 // Run: cmake --preset bench && cmake --build --preset bench --target bench_magnus &&
 //      build/bench/benchmarks/bench_magnus
@@ -52,24 +53,32 @@ void magnus_step(benchmark::State& state) {
                                      wavekin::GridFieldCoefficient<double>(std::move(mass)),
                                      wavekin::ConstantCoefficient<double>(0.0), options);
   (void)wavekin::bench::seconds_per_step_timing_ffts(state, propagator, u, dt);
-  // Then rounds that alternate steps with in-place FFT pairs on an aligned array (the form in
-  // which the step runs its transforms), each ratio within one round.
+  // Then rounds that alternate steps with FFT pairs on aligned arrays in the forms in which the
+  // step runs its transforms (its first and last out of place between u and the series, the
+  // series' pairs out of place through a scratch array on grids of at most 2^15 points and in
+  // place above), each ratio within one round.
   const wavekin::Fft<Dim> fft(grid.counts(), options.fft);
-  wavekin::bench::AlignedPair<Dim> pair(fft, u);
+  wavekin::bench::AlignedPair<Dim> in_place(fft, u), out_of_place(fft, u, false);
   double t = 0;
   auto step = [&] {
     propagator.step(u, t, dt);
     t += dt;
   };
-  const auto rounds = wavekin::bench::alternating_seconds_per_call(7, 0.03, step, pair);
+  const auto rounds =
+      wavekin::bench::alternating_seconds_per_call(7, 0.03, step, in_place, out_of_place);
   const auto& stats = propagator.statistics();
   const double terms =
       static_cast<double>(stats.operator_applications) / static_cast<double>(stats.steps);
   const double ffts = 2 + 2.0 * Dim * terms;
   state.counters["terms_per_step"] = terms;
   state.counters["ffts_per_step"] = ffts;
-  state.counters["step_per_its_ffts"] = wavekin::bench::median_over_rounds(
-      rounds, [&](const auto& r) { return r[0] / (ffts * 0.5 * r[1]); });
+  const bool series_out_of_place = propagator.ffts_out_of_place();
+  const bool direct = propagator.transforms_directly(u.data());
+  state.counters["step_per_its_ffts"] =
+      wavekin::bench::median_over_rounds(rounds, [&](const auto& r) {
+        return r[0] /
+               ((direct ? r[2] : r[1]) + (ffts - 2) * 0.5 * (series_out_of_place ? r[2] : r[1]));
+      });
 }
 
 }  // namespace
