@@ -66,13 +66,13 @@ inline constexpr bool is_every = false;
 template <class Observer>
 inline constexpr bool is_every<Every<Observer>> = true;
 
-// Steps k0 … k0 + count − 1 of a loop from t0: one advance() for a MultiStepper, else step() at
-// the times t0 + k·dt.
-template <class State, class Time, class Step>
+// Steps k0 … k0 + count − 1 of a loop from t0: one advance() for a MultiStepper when Merge
+// (nothing observes them one by one), else step() at the times t0 + k·dt.
+template <bool Merge, class State, class Time, class Step>
 void take_steps(Step& stepper, State& state, Time t0, Time dt, std::int64_t k0,
                 std::int64_t count) {
   if (count <= 0) return;
-  if constexpr (MultiStepper<Step, State, Time>) {
+  if constexpr (Merge && MultiStepper<Step, State, Time>) {
     stepper.advance(state, t0 + static_cast<Time>(k0) * dt, dt, count);
   } else {
     for (std::int64_t k = k0; k < k0 + count; ++k)
@@ -80,13 +80,22 @@ void take_steps(Step& stepper, State& state, Time t0, Time dt, std::int64_t k0,
   }
 }
 
-// observer(state, t, k), through an Every to the observer it holds.
-template <class Observer, class State, class Time>
-void observe(Observer& observer, const State& state, Time t, std::int64_t k) {
+// The callable an observer argument holds (an Every's observer, else itself), and the steps
+// between its calls (an Every's stride, else 1).
+template <class Observer>
+auto& observer_of(Observer& observer) {
   if constexpr (is_every<std::remove_cvref_t<Observer>>) {
-    observer.observer(state, t, k);
+    return observer.observer;
   } else {
-    observer(state, t, k);
+    return observer;
+  }
+}
+template <class Observer>
+std::int64_t stride_of(const Observer& observer) {
+  if constexpr (is_every<std::remove_cvref_t<Observer>>) {
+    return observer.stride;
+  } else {
+    return 1;
   }
 }
 
@@ -108,24 +117,21 @@ Time integrate_n_steps(Step& stepper, State& state, Time t0, std::type_identity_
   require(std::isfinite(dt) && dt > 0, "integrate_n_steps: time step dt = {} must be finite and > 0",
           dt);
   require(count >= 0, "integrate_n_steps: step count {} must be >= 0", count);
-  using Plain = std::remove_cvref_t<Observer>;
-  const auto& view = static_cast<const State&>(state);
-  if constexpr (std::is_same_v<Plain, NoObserver>) {
-    detail::take_steps(stepper, state, t0, dt, 0, count);
-  } else if constexpr (detail::is_every<Plain>) {
-    observer.observer(view, t0, std::int64_t{0});
-    for (std::int64_t k = 0; k < count;) {
-      const std::int64_t block = std::min(observer.stride, count - k);
-      detail::take_steps(stepper, state, t0, dt, k, block);
-      k += block;
-      observer.observer(view, t0 + static_cast<Time>(k) * dt, k);
-    }
+  if constexpr (std::is_same_v<std::remove_cvref_t<Observer>, NoObserver>) {
+    detail::take_steps<true>(stepper, state, t0, dt, 0, count);
   } else {
-    observer(view, t0, std::int64_t{0});
-    for (std::int64_t k = 0; k < count; ++k) {
-      const Time t = t0 + static_cast<Time>(k) * dt;
-      stepper.step(state, t, dt);
-      observer(view, t0 + static_cast<Time>(k + 1) * dt, k + 1);
+    // Observed at k = 0, then after every stride-th step and the last; a plain observer sees
+    // every step, each taken by step().
+    constexpr bool merge = detail::is_every<std::remove_cvref_t<Observer>>;
+    auto& observe = detail::observer_of(observer);
+    const std::int64_t stride = detail::stride_of(observer);
+    const auto& view = static_cast<const State&>(state);
+    observe(view, t0, std::int64_t{0});
+    for (std::int64_t k = 0; k < count;) {
+      const std::int64_t block = std::min(stride, count - k);
+      detail::take_steps<merge>(stepper, state, t0, dt, k, block);
+      k += block;
+      observe(view, t0 + static_cast<Time>(k) * dt, k);
     }
   }
   return t0 + static_cast<Time>(count) * dt;
@@ -157,7 +163,7 @@ std::int64_t integrate(Step& stepper, State& state, Time t0, std::type_identity_
                        std::type_identity_t<Time> dt, Observer&& observer = {}) {
   const std::int64_t n = step_count<Time>(t0, t1, dt);
   if (n == 0) {
-    detail::observe(observer, static_cast<const State&>(state), t0, std::int64_t{0});
+    detail::observer_of(observer)(static_cast<const State&>(state), t0, std::int64_t{0});
     return 0;
   }
   integrate_n_steps(stepper, state, t0, (t1 - t0) / static_cast<Time>(n), n,

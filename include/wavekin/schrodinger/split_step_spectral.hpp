@@ -105,19 +105,15 @@ class SplitStepSpectral {
   ///      V finite at t and t + dt (else invalid_argument; u unchanged).
   void step(std::span<complex_type> u, Scalar t, Scalar dt) {
     detail::check_step_arguments<Dim, Scalar>(m_grid, u.size(), t, dt, who);
-    const Scalar half = dt / (2 * m_epsilon);
     if constexpr (is_static_in_time<Potential>) {
-      // A potential fixed in time: its half-step phase is made once per Δt (like the kinetic
-      // factor), so the step has no exponentials, only two FFTs and three passes.
-      if (dt != m_potential_dt) {
-        sample_potential(0);
-        make_phase(m_potential_values, half, m_potential_phase);
-        m_potential_dt = dt;
-      }
+      // A potential fixed in time: its phases are made once per Δt (like the kinetic factor), so
+      // the step has no exponentials, only two FFTs and three passes.
+      update_static_phases(dt);
       update_kinetic(dt);
       strang(u, m_potential_phase, m_potential_phase);
     } else {
       // Sample both ends before touching u, so that a bad V leaves u unchanged.
+      const Scalar half = dt / (2 * m_epsilon);
       sample_potential(t);
       sample_potential_end(t + dt);
       update_kinetic(dt);
@@ -145,18 +141,9 @@ class SplitStepSpectral {
     require(std::isfinite(end), "{}: the end time t + count·dt = {} is not finite", who_advance,
             end);
     using detail::interleaved::complex_multiply;
-    const Scalar half = dt / (2 * m_epsilon);
     update_kinetic(dt);
     if constexpr (is_static_in_time<Potential>) {
-      if (dt != m_potential_dt) {
-        sample_potential(0);
-        make_phase(m_potential_values, half, m_potential_phase);
-        m_potential_dt = dt;
-      }
-      if (dt != m_full_phase_dt) {
-        make_phase(m_potential_values, 2 * half, m_full_phase);
-        m_full_phase_dt = dt;
-      }
+      update_static_phases(dt);
       first_half_step(u, m_potential_phase, who_advance);
       for (std::int64_t k = 1; k < count; ++k) {
         kinetic_step();
@@ -167,20 +154,17 @@ class SplitStepSpectral {
     } else {
       // V is sampled at each t_k just before its phase is needed; u is written only at the end,
       // so a bad V at any t_k leaves u as it was.
+      const Scalar half = dt / (2 * m_epsilon);
       sample_potential(t);
       make_phase(m_potential_values, half, m_potential_phase);
       first_half_step(u, m_potential_phase, who_advance);
       for (std::int64_t k = 1; k <= count; ++k) {
         kinetic_step();
         sample_potential(t + static_cast<Scalar>(k) * dt);
-        if (k < count) {
-          make_phase(m_potential_values, 2 * half, m_potential_phase);
-          (void)complex_multiply<false>(m_n, m_work.data(), m_potential_phase.data(),
-                                        m_work.data());
-        } else {
-          make_phase(m_potential_values, half, m_potential_phase);
-          (void)complex_multiply<false>(m_n, m_work.data(), m_potential_phase.data(), u.data());
-        }
+        const bool last = k == count;  // its half-step only, and into u
+        make_phase(m_potential_values, last ? half : 2 * half, m_potential_phase);
+        (void)complex_multiply<false>(m_n, m_work.data(), m_potential_phase.data(),
+                                      last ? u.data() : m_work.data());
       }
     }
   }
@@ -233,6 +217,17 @@ class SplitStepSpectral {
     m_fft.backward(spectrum, m_work.data());
   }
 
+  // A static potential's phases for step size dt: the half-step e^{−iVΔt/(2ε)} and advance()'s
+  // whole step e^{−iVΔt/ε}, made from V sampled once, when dt changes.
+  void update_static_phases(Scalar dt) {
+    if (dt == m_potential_dt) return;
+    const Scalar half = dt / (2 * m_epsilon);
+    sample_potential(0);
+    make_phase(m_potential_values, half, m_potential_phase);
+    make_phase(m_potential_values, 2 * half, m_full_phase);
+    m_potential_dt = dt;
+  }
+
   void update_kinetic(Scalar dt) {
     if (dt != m_kinetic_dt) {
       // e^{−iεΔt m₀|ξ|²/2}/N: the inverse FFT's 1/N folded in.
@@ -270,9 +265,8 @@ class SplitStepSpectral {
   // e^{−iVΔt/(2ε)} at t_n (static potentials: cached for the last dt) and at t_{n+1}
   std::vector<complex_type> m_potential_phase, m_potential_end_phase;
   Scalar m_potential_dt = std::numeric_limits<Scalar>::quiet_NaN();
-  // e^{−iVΔt/ε}, a static potential's whole step inside advance() (cached for the last dt)
+  // e^{−iVΔt/ε}, a static potential's whole step inside advance() (cached with the half-step's)
   std::vector<complex_type> m_full_phase;
-  Scalar m_full_phase_dt = std::numeric_limits<Scalar>::quiet_NaN();
 };
 
 /// \brief Deduces Dim and Scalar from the grid.
