@@ -18,9 +18,10 @@ namespace wavekin {
 /// truncated after the last k with |J_k(z)| > tolerance (the dropped tail is then below
 /// ~2·tolerance uniformly in x, because |T_k| ≤ 1 there and J_k(z) decays faster than
 /// geometrically once k > |z|). For a Hermitian operator A with spectrum in [c − r, c + r],
-/// e^{−iτA} v = e^{−iτc} Σ_k c_k(τr) T_k((A − c)/r) v, evaluated with the three-term recurrence
-/// T_{k+1} = 2X T_k − T_{k−1}: one application of A per term, and about |z| + O(|z|^{1/3} +
-/// log(1/tolerance)) terms, so the cost grows linearly in the step and never becomes unstable.
+/// e^{−iτA} v = e^{−iτc} Σ_k c_k(τr) T_k((A − c)/r) v, evaluated (MagnusSpectral) with Clenshaw's
+/// backward recurrence b_k = c_k v + 2X b_{k+1} − b_{k+2}, sum c_0 v + X b_1 − b_2 (X = (A − c)/r):
+/// one application of A per term, and about |z| + O(|z|^{1/3} + log(1/tolerance)) terms, so the
+/// cost grows linearly in the step and never becomes unstable.
 ///
 /// J_k(z) comes from Miller's backward recurrence J_{k−1} = (2k/z) J_k − J_{k+1}, started well
 /// past the turning point k = |z| (at |z| + 12|z|^{1/3} + 40, where J_k(z) < 1e-30), and

@@ -94,10 +94,12 @@ struct MagnusStatistics {
 ///
 /// Cost per step: 2 FFTs; the coefficients sampled at both Gauss points (once when they ignore t
 /// within a step, ignores_sample_time: GridFieldCoefficient and those fixed in time); per
-/// Chebyshev term Dim FFT pairs (one more if V varies in x), a multiplication pass
-/// after each pair's inverse FFT and one pass that adds the term and makes the next term's FFT
-/// inputs. The FFTs run out of place: the first and last between u and the series when u has the
-/// plans' alignment (any std::vector; else through a copy), the series' pairs through a scratch
+/// Chebyshev term Dim FFT pairs (one more if V varies in x), a multiplication pass after each
+/// pair's inverse FFT and one pass of Clenshaw's backward recurrence that also makes the next
+/// term's FFT inputs (it writes the new b_k and those inputs; the forward recurrence, which
+/// carries a partial sum as well, wrote one array more and made the step at N = 320–1280 about
+/// 5 % slower). The FFTs run out of place: the first and last between u and the series when u has
+/// the plans' alignment (any std::vector; else through a copy), the series' pairs through a scratch
 /// array on grids of at most 2^15 points (in place above), where FFTW's in-place plans copy
 /// through buffers of their own (a step at N = 320 took 29–31 µs in place, 22.6–23.5 out of
 /// place). Everything is allocated at construction; step() allocates only the series
@@ -313,20 +315,6 @@ class MagnusSpectral {
     };
     const auto terms = static_cast<int>(series.size());
     m_statistics.max_terms = std::max(m_statistics.max_terms, terms);
-    // The arrays: T_0 = v, the partial sum and a third for the recurrence.
-    const std::size_t sum = (state + 1) % 3;
-    Scalar* acc = re(m_series[sum].data());
-    Scalar* previous = re(v);
-    Scalar* current = re(m_series[(state + 2) % 3].data());
-    if (terms == 1) {
-      const complex_type c0 = coefficient(0);
-      Scalar* in = re(v);
-      for (std::size_t k = 0; k < m_n; ++k) {
-        acc[2 * k] = c0.real() * in[2 * k] - c0.imag() * in[2 * k + 1];
-        acc[2 * k + 1] = c0.real() * in[2 * k + 1] + c0.imag() * in[2 * k];
-      }
-      return sum;
-    }
     // X = (Ã − c)/r in Fourier space: X ŷ = D ŷ + Σ_a ξ_a F[w_k F^{-1}[ξ_a ŷ]] + F[w_V F^{-1}ŷ]
     // with (D_a^† m D_a y)^ = ξ_a F[m F^{-1}[ξ_a ŷ]], w_k = (ε/2)m̃/(N r), w_V = Ṽ/(ε N r) (the 1/N
     // of the unnormalised inverse FFT folded in), D = ((ε/2)m̃|ξ|² if m̃ uniform + Ṽ/ε if uniform −
@@ -342,43 +330,61 @@ class MagnusSpectral {
     term.xi_squared = m_xi.xi_squared.data();
     term.alpha = mass_uniform ? half_eps * e.mass_lo / radius : Scalar(0);
     term.beta = ((potential_uniform ? e.potential_lo / m_epsilon : Scalar(0)) - centre) / radius;
-    term.acc = acc;
+    term.v = re(v);
     const Scalar kinetic_scale = half_eps * inv_nr, potential_scale = inv_nr / m_epsilon;
-    // One operator application: the FFT pairs, then the kernel K<First, kinetic, potential>.
-    const auto apply = [&](auto first) {
+    // The pass for mass and potential each uniform or not: K<kinetic, potential>(...).
+    const auto dispatch = [&](auto pass) {
+      if (!mass_uniform && !potential_uniform)
+        pass(std::true_type{}, std::true_type{});
+      else if (!mass_uniform)
+        pass(std::true_type{}, std::false_type{});
+      else
+        pass(std::false_type{}, std::true_type{});
+    };
+    // One term: the FFT pairs of X b_{k+1}, then the pass that makes b_k (or the sum, Last).
+    const auto term_step = [&](auto prev, auto last) {
       if (!mass_uniform)
         for (auto& w : m_work) transform_pair(w, e.mass, kinetic_scale);
       if (!potential_uniform) transform_pair(m_potential_work, e.potential, potential_scale);
-      constexpr bool First = decltype(first)::value;
-      if (!mass_uniform && !potential_uniform)
-        chebyshev_term_kernel<First, true, true>(m_n, term);
-      else if (!mass_uniform)
-        chebyshev_term_kernel<First, true, false>(m_n, term);
-      else
-        chebyshev_term_kernel<First, false, true>(m_n, term);
+      dispatch([&](auto kinetic, auto potential) {
+        clenshaw_term_kernel<decltype(prev)::value, decltype(last)::value, decltype(kinetic)::value,
+                             decltype(potential)::value>(m_n, term);
+      });
     };
-    term.in = previous;
-    if (!mass_uniform && !potential_uniform)
-      chebyshev_inputs_kernel<true, true>(m_n, term);
-    else if (!mass_uniform)
-      chebyshev_inputs_kernel<true, false>(m_n, term);
-    else
-      chebyshev_inputs_kernel<false, true>(m_n, term);
-    // T_1 = X T_0 and the sum c_0 T_0 + c_1 T_1; then T_{k+1} = 2X T_k − T_{k−1} over T_{k−1}.
-    term.out = current;
-    term.c0 = coefficient(0);
-    term.c = coefficient(1);
-    apply(std::true_type{});
-    for (std::size_t k = 2; k < series.size(); ++k) {
-      term.in = current;
-      term.prev = previous;
-      term.out = previous;
+    // Clenshaw's backward recurrence (detail::clenshaw_term_kernel) over the two arrays besides v:
+    // b_n = c_n v; b_k = c_k v + 2X b_{k+1} − b_{k+2}, k = n − 1, …, 1; the sum c_0 v + X b_1 −
+    // b_2. Each b_k goes over b_{k+2}.
+    const std::size_t n = series.size() - 1;
+    std::size_t current = (state + 1) % 3, other = (state + 2) % 3;
+    term.out = re(m_series[current].data());
+    term.c = coefficient(n);
+    if (n == 0) {  // one term: c_0 v
+      clenshaw_start_kernel<false, false>(m_n, term);
+      return current;
+    }
+    dispatch([&](auto kinetic, auto potential) {
+      clenshaw_start_kernel<decltype(kinetic)::value, decltype(potential)::value>(m_n, term);
+    });
+    for (std::size_t k = n; k-- > 0;) {
+      term.in = re(m_series[current].data());
+      term.prev = re(m_series[other].data());
+      term.out = re(m_series[other].data());
       term.c = coefficient(k);
-      apply(std::false_type{});
-      std::swap(previous, current);
+      const bool prev = k + 1 < n;  // b_{k+2} is not zero
+      if (k == 0) {
+        if (prev)
+          term_step(std::true_type{}, std::true_type{});
+        else
+          term_step(std::false_type{}, std::true_type{});
+      } else if (prev) {
+        term_step(std::true_type{}, std::false_type{});
+      } else {
+        term_step(std::false_type{}, std::false_type{});
+      }
+      std::swap(current, other);
     }
     m_statistics.operator_applications += terms - 1;
-    return sum;
+    return current;
   }
 
   // w ← F[scale · factor · F^{-1} w] (unnormalised inverse): one operator term's FFT pair and
@@ -422,7 +428,7 @@ class MagnusSpectral {
   std::vector<Scalar> m_mass1, m_mass2, m_potential1, m_potential2;  // at t_n + c_{1,2}Δt
   std::array<Range, 2> m_range1{}, m_range2{};                       // of mass and potential
   std::vector<Scalar> m_mixed_mass, m_mixed_potential;                // of one of two exponents
-  std::array<Buffer, 3> m_series;  // T_{k−1}, T_k and the partial sum, rotating
+  std::array<Buffer, 3> m_series;  // v, b_{k+1} and b_{k+2} (Clenshaw), rotating
   std::array<Buffer, Dim> m_work;  // the kinetic FFT pairs, one per axis
   Buffer m_potential_work;         // the potential's
   Buffer m_scratch;                // F^{-1} of a term, on grids of at most 2^15 points

@@ -612,41 +612,61 @@ inline double complex_multiply(std::size_t n, const std::complex<Scalar>* a_,
   return total;
 }
 
-// One term of a Chebyshev series Σ_k c_k T_k(X) v of an operator X = D + Σ_a ξ_a F[w F⁻¹[ξ_a ·]]
-// + F[w_V F⁻¹ ·] in Fourier space (MagnusSpectral's exponentials), after the FFT pairs: the
-// buffers `work` hold F[w F⁻¹[ξ_a T_k]] (and `potential_work` F[w_V F⁻¹ T_k]). In one pass:
-//   x = D T_k + Σ_a ξ_a work_a + potential_work,  D = alpha |ξ|² + beta,
-//   T_{k+1} = x (First: k = 0) or 2x − T_{k−1},
-//   acc = c_0 T_0 + c T_1 (First) or acc + c T_{k+1},
-// and the next term's FFT inputs: work_a = ξ_a T_{k+1}, potential_work = T_{k+1}.
-// `out` may be `prev` (T_{k+1} over T_{k−1}); nothing else aliases.
+// One step of Clenshaw's backward recurrence for a Chebyshev series Σ_{k=0}^{n} c_k T_k(X) v of
+// an operator X = D + Σ_a ξ_a F[w F⁻¹[ξ_a ·]] + F[w_V F⁻¹ ·] in Fourier space (MagnusSpectral's
+// exponentials): with b_{n+1} = b_{n+2} = 0,
+//   b_k = c_k v + 2X b_{k+1} − b_{k+2}  (k = n, …, 1),   Σ = c_0 v + X b_1 − b_2.
+// Run after the FFT pairs of X b_{k+1}: the buffers `work` hold F[w F⁻¹[ξ_a b_{k+1}]] (and
+// `potential_work` F[w_V F⁻¹ b_{k+1}]). In one pass:
+//   x = D b_{k+1} + Σ_a ξ_a work_a + potential_work,  D = alpha |ξ|² + beta,
+//   out = c v + 2x − b_{k+2}  (Last: c_0 v + x − b_2; without Prev, b_{k+2} = 0),
+// and, unless Last, the next term's FFT inputs work_a = ξ_a out, potential_work = out. Against
+// the forward recurrence (T_{k+1} = 2X T_k − T_{k−1} and a partial sum) a term writes one array
+// less: the sum is not carried.
+// `out` may be `prev` (b_k over b_{k+2}); nothing else aliases.
 template <int Dim, class Scalar>
 struct ChebyshevTerm {
-  const Scalar* in;    // T_k
-  const Scalar* prev;  // T_{k−1} (unused when First)
-  Scalar* out;         // T_{k+1}
-  Scalar* acc;         // the partial sum
+  const Scalar* v;     // the series' argument
+  const Scalar* in;    // b_{k+1}
+  const Scalar* prev;  // b_{k+2} (unused without Prev)
+  Scalar* out;         // b_k, or the sum (Last)
   std::array<Scalar*, Dim> work;
   Scalar* potential_work;
   std::array<const Scalar*, Dim> xi;
   const Scalar* xi_squared;
   Scalar alpha, beta;
-  std::complex<Scalar> c0, c;
+  std::complex<Scalar> c;  // c_k
 };
+// The next term's FFT inputs from b_k = br + i·bi at index k (the kernels' scalar tails):
+// work_a = ξ_a b_k (Kinetic), potential_work = b_k (Potential).
+template <bool Kinetic, bool Potential, int Dim, class Scalar>
+inline void write_term_inputs(const ChebyshevTerm<Dim, Scalar>& t, std::size_t k, Scalar br,
+                              Scalar bi) {
+  if constexpr (Kinetic)
+    for (std::size_t a = 0; a < static_cast<std::size_t>(Dim); ++a) {
+      t.work[a][2 * k] = t.xi[a][k] * br;
+      t.work[a][2 * k + 1] = t.xi[a][k] * bi;
+    }
+  if constexpr (Potential) {
+    t.potential_work[2 * k] = br;
+    t.potential_work[2 * k + 1] = bi;
+  }
+}
 // Kinetic: the works hold the kinetic FFT pairs (else the mass is uniform, alpha may be non-zero
 // and the works are not touched); Potential: potential_work holds V's.
-template <bool First, bool Kinetic, bool Potential, int Dim, class Scalar>
-inline void chebyshev_term_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar>& t) {
+template <bool Prev, bool Last, bool Kinetic, bool Potential, int Dim, class Scalar>
+inline void clenshaw_term_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar>& t) {
+  const Scalar* v = t.v;
   const Scalar* in = t.in;
   const Scalar* prev = t.prev;
   Scalar* out = t.out;
-  Scalar* acc = t.acc;
-  const Scalar c0r = t.c0.real(), c0i = t.c0.imag(), cr = t.c.real(), ci = t.c.imag();
+  const Scalar cr = t.c.real(), ci = t.c.imag();
+  constexpr Scalar twice = Last ? 1 : 2;
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    const Lanes c0_imag = c0i * sign, c_imag = ci * sign;
+    const Lanes c_imag = ci * sign;
     for (; k + per_vector <= n; k += per_vector) {
-      Lanes inv, x;
+      Lanes inv, x, vv;
       WAVEKIN_CN_LOAD(inv, in + 2 * k);
       [[maybe_unused]] std::array<Reals, Dim> xq;
       if constexpr (Kinetic) {
@@ -669,25 +689,23 @@ inline void chebyshev_term_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar
         WAVEKIN_CN_LOAD(pv, t.potential_work + 2 * k);
         x += pv;
       }
-      Lanes av;
-      if constexpr (First) {
-        av = c0r * inv + c0_imag * WAVEKIN_CN_SWAP(inv);
-      } else {
+      WAVEKIN_CN_LOAD(vv, v + 2 * k);
+      Lanes b = twice * x + (cr * vv + c_imag * WAVEKIN_CN_SWAP(vv));
+      if constexpr (Prev) {
         Lanes pv;
         WAVEKIN_CN_LOAD(pv, prev + 2 * k);
-        x = 2 * x - pv;
-        WAVEKIN_CN_LOAD(av, acc + 2 * k);
+        b -= pv;
       }
-      av += cr * x + c_imag * WAVEKIN_CN_SWAP(x);
-      WAVEKIN_CN_STORE(out + 2 * k, x);
-      WAVEKIN_CN_STORE(acc + 2 * k, av);
-      if constexpr (Kinetic)
-        for (int a = 0; a < Dim; ++a) {
-          const auto s = static_cast<std::size_t>(a);
-          const Lanes wv = WAVEKIN_CN_PAIRS(xq[s]) * x;
-          WAVEKIN_CN_STORE(t.work[s] + 2 * k, wv);
-        }
-      if constexpr (Potential) WAVEKIN_CN_STORE(t.potential_work + 2 * k, x);
+      WAVEKIN_CN_STORE(out + 2 * k, b);
+      if constexpr (!Last) {
+        if constexpr (Kinetic)
+          for (int a = 0; a < Dim; ++a) {
+            const auto s = static_cast<std::size_t>(a);
+            const Lanes wv = WAVEKIN_CN_PAIRS(xq[s]) * b;
+            WAVEKIN_CN_STORE(t.work[s] + 2 * k, wv);
+          }
+        if constexpr (Potential) WAVEKIN_CN_STORE(t.potential_work + 2 * k, b);
+      }
     }
   }
   for (; k < n; ++k) {
@@ -710,63 +728,47 @@ inline void chebyshev_term_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar
       xr += t.potential_work[2 * k];
       xi += t.potential_work[2 * k + 1];
     }
-    Scalar ar, ai;
-    if constexpr (First) {
-      ar = c0r * ir - c0i * ii;
-      ai = c0r * ii + c0i * ir;
-    } else {
-      xr = 2 * xr - prev[2 * k];
-      xi = 2 * xi - prev[2 * k + 1];
-      ar = acc[2 * k];
-      ai = acc[2 * k + 1];
+    const Scalar vr = v[2 * k], vi = v[2 * k + 1];
+    Scalar br = twice * xr + (cr * vr - ci * vi), bi = twice * xi + (cr * vi + ci * vr);
+    if constexpr (Prev) {
+      br -= prev[2 * k];
+      bi -= prev[2 * k + 1];
     }
-    out[2 * k] = xr;
-    out[2 * k + 1] = xi;
-    acc[2 * k] = ar + cr * xr - ci * xi;
-    acc[2 * k + 1] = ai + cr * xi + ci * xr;
-    if constexpr (Kinetic)
-      for (int a = 0; a < Dim; ++a) {
-        const auto s = static_cast<std::size_t>(a);
-        t.work[s][2 * k] = t.xi[s][k] * xr;
-        t.work[s][2 * k + 1] = t.xi[s][k] * xi;
-      }
-    if constexpr (Potential) {
-      t.potential_work[2 * k] = xr;
-      t.potential_work[2 * k + 1] = xi;
-    }
+    out[2 * k] = br;
+    out[2 * k + 1] = bi;
+    if constexpr (!Last) write_term_inputs<Kinetic, Potential>(t, k, br, bi);
   }
 }
-// The first FFT inputs of a series from T_0 = t.in: work_a = ξ_a T_0 (Kinetic),
-// potential_work = T_0 (Potential).
+// The recurrence's start b_n = c_n v (t.c = c_n) and its FFT inputs: out = c v, work_a = ξ_a out
+// (Kinetic), potential_work = out (Potential).
 template <bool Kinetic, bool Potential, int Dim, class Scalar>
-inline void chebyshev_inputs_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar>& t) {
+inline void clenshaw_start_kernel(std::size_t n, const ChebyshevTerm<Dim, Scalar>& t) {
+  const Scalar cr = t.c.real(), ci = t.c.imag();
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
+    const Lanes c_imag = ci * sign;
     for (; k + per_vector <= n; k += per_vector) {
-      Lanes inv;
-      WAVEKIN_CN_LOAD(inv, t.in + 2 * k);
+      Lanes vv;
+      WAVEKIN_CN_LOAD(vv, t.v + 2 * k);
+      const Lanes b = cr * vv + c_imag * WAVEKIN_CN_SWAP(vv);
+      WAVEKIN_CN_STORE(t.out + 2 * k, b);
       if constexpr (Kinetic)
         for (int a = 0; a < Dim; ++a) {
           const auto s = static_cast<std::size_t>(a);
           Reals xq;
           WAVEKIN_CN_LOAD(xq, t.xi[s] + k);
-          const Lanes wv = WAVEKIN_CN_PAIRS(xq) * inv;
+          const Lanes wv = WAVEKIN_CN_PAIRS(xq) * b;
           WAVEKIN_CN_STORE(t.work[s] + 2 * k, wv);
         }
-      if constexpr (Potential) WAVEKIN_CN_STORE(t.potential_work + 2 * k, inv);
+      if constexpr (Potential) WAVEKIN_CN_STORE(t.potential_work + 2 * k, b);
     }
   }
   for (; k < n; ++k) {
-    if constexpr (Kinetic)
-      for (int a = 0; a < Dim; ++a) {
-        const auto s = static_cast<std::size_t>(a);
-        t.work[s][2 * k] = t.xi[s][k] * t.in[2 * k];
-        t.work[s][2 * k + 1] = t.xi[s][k] * t.in[2 * k + 1];
-      }
-    if constexpr (Potential) {
-      t.potential_work[2 * k] = t.in[2 * k];
-      t.potential_work[2 * k + 1] = t.in[2 * k + 1];
-    }
+    const Scalar vr = t.v[2 * k], vi = t.v[2 * k + 1];
+    const Scalar br = cr * vr - ci * vi, bi = cr * vi + ci * vr;
+    t.out[2 * k] = br;
+    t.out[2 * k + 1] = bi;
+    write_term_inputs<Kinetic, Potential>(t, k, br, bi);
   }
 }
 
