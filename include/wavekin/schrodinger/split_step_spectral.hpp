@@ -145,11 +145,11 @@ class SplitStepSpectral {
     if constexpr (is_static_in_time<Potential>) {
       update_static_phases(dt);
       first_half_step(u, m_potential_phase, who_advance);
+      kinetic_phase();
       for (std::int64_t k = 1; k < count; ++k) {
-        kinetic_step();
         (void)complex_multiply<false>(m_n, m_work.data(), m_full_phase.data(), m_work.data());
+        kinetic_step();
       }
-      kinetic_step();
       (void)complex_multiply<false>(m_n, m_work.data(), m_potential_phase.data(), u.data());
     } else {
       // V is sampled at each t_k just before its phase is needed; u is written only at the end,
@@ -158,13 +158,14 @@ class SplitStepSpectral {
       sample_potential(t);
       make_phase(m_potential_values, half, m_potential_phase);
       first_half_step(u, m_potential_phase, who_advance);
+      kinetic_phase();
       for (std::int64_t k = 1; k <= count; ++k) {
-        kinetic_step();
         sample_potential(t + static_cast<Scalar>(k) * dt);
         const bool last = k == count;  // its half-step only, and into u
         make_phase(m_potential_values, last ? half : 2 * half, m_potential_phase);
         (void)complex_multiply<false>(m_n, m_work.data(), m_potential_phase.data(),
                                       last ? u.data() : m_work.data());
+        if (!last) kinetic_step();
       }
     }
   }
@@ -190,31 +191,50 @@ class SplitStepSpectral {
   }
 
   // u ← last · F⁻¹ e^{−iεΔt m₀|ξ|²/2} F (first · u), with one kernel for every potential, so a
-  // static potential's cached phases give the per-step ones bit for bit. u's finiteness is
-  // checked in the first pass, which writes m_work only (|phase| = 1: the product's norm is
-  // u's), so a non-finite u is named and left unchanged.
+  // static potential's cached phases give the per-step ones bit for bit. u is written only by
+  // the last pass, after first_half_step has checked it.
   void strang(std::span<complex_type> u, const std::vector<complex_type>& first,
               const std::vector<complex_type>& last) {
     first_half_step(u, first, who);
-    kinetic_step();
+    kinetic_phase();
     (void)detail::interleaved::complex_multiply<false>(m_n, m_work.data(), last.data(), u.data());
   }
 
-  // m_work ← first · u, with u's finiteness checked in the same pass.
+  // m_work ← first · u and its forward transform, with u's finiteness checked on the transform's
+  // zero mode Σ_j (first · u)_j: every FFT output sums every input, and a NaN or an infinity stays
+  // non-finite through any sum or product, so a non-finite u_j makes it non-finite (as can an
+  // overflow of finite values ~1e300, which check_finite_wave then lets pass). The check costs a
+  // load; in the multiplication pass (a norm) it cost a sixth of that pass.
   void first_half_step(std::span<const complex_type> u, const std::vector<complex_type>& first,
                        const char* caller) {
-    using detail::interleaved::complex_multiply;
-    if (!std::isfinite(complex_multiply<true>(m_n, u.data(), first.data(), m_work.data())))
+    (void)detail::interleaved::complex_multiply<false>(m_n, u.data(), first.data(), m_work.data());
+    const complex_type zero_mode = *forward();
+    if (!(std::isfinite(zero_mode.real()) && std::isfinite(zero_mode.imag())))
       detail::check_finite_wave<Scalar>(u, caller);
   }
 
-  // m_work ← F⁻¹ e^{−iεΔt m₀|ξ|²/2} F m_work: through m_spectrum on grids where out-of-place
-  // FFTs are faster (detail::ffts_out_of_place), in place above.
+  // The spectrum: m_spectrum on grids where out-of-place FFTs are faster
+  // (detail::ffts_out_of_place), m_work in place above.
+  complex_type* spectrum() { return ffts_out_of_place() ? m_spectrum.data() : m_work.data(); }
+
+  // spectrum ← F m_work; returns the spectrum.
+  complex_type* forward() {
+    complex_type* out = spectrum();
+    m_fft.forward(m_work.data(), out);
+    return out;
+  }
+
+  // m_work ← F⁻¹ e^{−iεΔt m₀|ξ|²/2} (the spectrum, F m_work).
+  void kinetic_phase() {
+    complex_type* in = spectrum();
+    (void)detail::interleaved::complex_multiply<false>(m_n, in, m_kinetic.data(), in);
+    m_fft.backward(in, m_work.data());
+  }
+
+  // m_work ← F⁻¹ e^{−iεΔt m₀|ξ|²/2} F m_work.
   void kinetic_step() {
-    complex_type* spectrum = ffts_out_of_place() ? m_spectrum.data() : m_work.data();
-    m_fft.forward(m_work.data(), spectrum);
-    (void)detail::interleaved::complex_multiply<false>(m_n, spectrum, m_kinetic.data(), spectrum);
-    m_fft.backward(spectrum, m_work.data());
+    (void)forward();
+    kinetic_phase();
   }
 
   // A static potential's phases for step size dt: the half-step e^{−iVΔt/(2ε)} and advance()'s
