@@ -17,6 +17,7 @@
 #include <Eigen/Dense>
 
 #include "gaussian_packet.hpp"
+#include "nonfinite_wave.hpp"
 #include "offset_wave.hpp"
 #include "test_common.hpp"
 #include "wavekin/core/composition.hpp"
@@ -469,6 +470,23 @@ TEST_CASE("Magnus: bad input throws invalid_argument naming the value", "[schrod
     CHECK_THROWS_WITH(magnus.step(u, 0.0, 0.0), Contains("dt must be finite and non-zero"));
     u[3] = cd(std::numeric_limits<double>::quiet_NaN(), 0.0);
     CHECK_THROWS_WITH(magnus.step(u, 0.0, 0.1), Contains("u[3] = (nan, 0)"));
+  }
+  SECTION("a non-finite u anywhere, on every FFT algorithm's grid") {
+    // u's finiteness is read off the first transform's zero mode (nonfinite_wave.hpp): a series
+    // path (varying mass) in 1D, the diagonal path (uniform coefficients) in 2D (6×10).
+    for (const std::ptrdiff_t n : wavekin_test::nonfinite_sweep_points) {
+      const PeriodicGrid<1> line({n}, PeriodicGrid<1>::Point(1.0));
+      MagnusSpectral varying(line, 0.1, FunctionCoefficient([](double, double x) {
+                               return 1.0 + 0.3 * std::sin(two_pi * x);
+                             }),
+                             ConstantCoefficient<>(0.0));
+      std::vector<cd> wave(static_cast<std::size_t>(n));
+      for (std::size_t j = 0; j < wave.size(); ++j) wave[j] = std::polar(1.0, 0.3 * double(j));
+      wavekin_test::check_nonfinite_wave_named(varying, wave);
+    }
+    const PeriodicGrid<2> plane({6, 10}, PeriodicGrid<2>::Point(1.0, 1.0));
+    MagnusSpectral uniform(plane, 0.1, ConstantCoefficient<>(1.0), ConstantCoefficient<>(0.2));
+    wavekin_test::check_nonfinite_wave_named(uniform, std::vector<cd>(60, cd(0.5, -0.5)));
   }
   SECTION("epsilon and tolerance") {
     CHECK_THROWS_WITH(

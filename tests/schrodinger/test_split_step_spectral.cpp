@@ -2,11 +2,9 @@
 // packet (1-D and 2-D), norm conservation with a potential, second order in Δt
 // for a time-dependent potential, and rejected input.
 // SPDX-License-Identifier: MIT
-#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cmath>
 #include <complex>
@@ -18,11 +16,11 @@
 #include <new>
 #include <numbers>
 #include <span>
-#include <string>
 #include <vector>
 
 #include "allocation_counter.hpp"
 #include "gaussian_packet.hpp"
+#include "nonfinite_wave.hpp"
 #include "test_common.hpp"
 #include "wavekin/core/integrate.hpp"
 #include "wavekin/schrodinger/observables.hpp"
@@ -301,40 +299,23 @@ TEST_CASE("Split step: bad input throws invalid_argument naming the value",
 
 TEST_CASE("Split step: a non-finite u anywhere is named, on every FFT algorithm's grid",
           "[schrodinger][split_step]") {
-  // u's finiteness is checked on the first transform's zero mode, which sums every value: a NaN
-  // or an infinity of either sign in either part, at the first, a middle or the last point, must
-  // show there whatever algorithm FFTW plans (16: powers of 2; 2·17 and 2·101: prime factors
-  // past FFTW's codelets, generic or Rader; 320 = 2^6·5; 6×10 in 2D), for step() and advance().
-  const auto check = [](auto& split, std::vector<cd> u, std::size_t j, cd value) {
-    u[j] = value;
-    const auto before = u;
-    const std::string name = fmt::format("u[{}] = ({}, {})", j, value.real(), value.imag());
-    CHECK_THROWS_WITH(split.step(u, 0.0, 0.1), Contains(name));
-    CHECK_THROWS_WITH(split.advance(u, 0.0, 0.1, 3), Contains(name));
-    CHECK(std::equal(u.begin(), u.end(), before.begin(), [](cd a, cd b) {
-      return std::memcmp(&a, &b, sizeof a) == 0;  // NaN != NaN: compare the bits
-    }));
-  };
-  const double inf = std::numeric_limits<double>::infinity();
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  const std::array<cd, 4> values = {cd(nan, 0.0), cd(0.0, inf), cd(-inf, 1.0), cd(1.0, -inf)};
-  for (const std::ptrdiff_t n : {16, 34, 202, 320}) {
+  // u's finiteness is read off the first transform's zero mode, which must show a NaN or an
+  // infinity at any point whatever algorithm FFTW plans (nonfinite_wave.hpp), in 1D with a
+  // static potential and in 2D (6×10) with a time-dependent one.
+  for (const std::ptrdiff_t n : wavekin_test::nonfinite_sweep_points) {
     const PeriodicGrid<1> grid({n}, PeriodicGrid<1>::Point(1.0));
     std::vector<double> potential(static_cast<std::size_t>(n));
     for (std::size_t j = 0; j < potential.size(); ++j) potential[j] = std::cos(0.1 * double(j));
     SplitStepSpectral split(grid, 0.1, 1.0, wavekin::StaticFieldCoefficient<double>(potential));
     std::vector<cd> u(static_cast<std::size_t>(n));
     for (std::size_t j = 0; j < u.size(); ++j) u[j] = std::polar(1.0, 0.3 * double(j));
-    for (const std::size_t j : {std::size_t(0), u.size() / 2, u.size() - 1})
-      for (const cd value : values) check(split, u, j, value);
+    wavekin_test::check_nonfinite_wave_named(split, u);
   }
   const PeriodicGrid<2> grid({6, 10}, PeriodicGrid<2>::Point(1.0, 1.0));
   SplitStepSpectral split(grid, 0.1, 1.0, FunctionCoefficient([](double t, const auto& x) {
                             return std::cos(two_pi * (x[0] + t)) * x[1];
                           }));
-  const std::vector<cd> u(60, cd(0.5, -0.5));
-  for (const std::size_t j : {std::size_t(0), std::size_t(27), std::size_t(59)})
-    for (const cd value : values) check(split, u, j, value);
+  wavekin_test::check_nonfinite_wave_named(split, std::vector<cd>(60, cd(0.5, -0.5)));
 }
 
 TEMPLATE_TEST_CASE("Split step runs in float and double", "[schrodinger][split_step]", float,

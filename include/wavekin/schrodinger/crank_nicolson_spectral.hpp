@@ -370,8 +370,8 @@ class CrankNicolsonSpectral {
   // memory-bound, make it from the wavenumber tables they read anyway.
   void precondition(std::size_t k0, std::size_t k1, const complex_type* w, Scalar* y) const {
     if (tabulates_preconditioner()) {
-      (void)detail::interleaved::complex_multiply<false>(
-          k1 - k0, w + k0, m_inverse_symbol.data() + k0, reinterpret_cast<complex_type*>(y));
+      detail::interleaved::complex_multiply(k1 - k0, w + k0, m_inverse_symbol.data() + k0,
+                                            reinterpret_cast<complex_type*>(y));
       return;
     }
     std::array<const Scalar*, Dim> xi{};

@@ -184,19 +184,17 @@ class MagnusSpectral {
     }
 
     // F u into the series' first array, out of place from u when u has the FFT plans' alignment
-    // (any std::vector), else through a copy; u's finiteness checked through the norm of the
-    // array (Parseval), which only reads it. u is not written until the last transform.
+    // (any std::vector), else through a copy; u's finiteness checked on the transform's zero mode
+    // (detail::check_finite_wave). u is not written until the last transform.
     std::size_t state = 0;
     const bool direct = transforms_directly(u.data());
-    double norm2 = 0;
     if (direct) {
       m_fft.forward(u.data(), m_series[state].data());
-      norm2 = detail::interleaved::norm2(0, m_n, m_series[state].data());
     } else {
-      norm2 = detail::interleaved::copy_norm2(m_n, u.data(), m_series[state].data());
+      std::copy(u.begin(), u.end(), m_series[state].data());
       m_fft.forward(m_series[state].data());
     }
-    if (!std::isfinite(norm2)) detail::check_finite_wave<Scalar>(u, who);
+    detail::check_finite_wave<Scalar>(m_series[state][0], u, who);
     if (same) {
       state = exponential(state, dt, exponent(m_mass1, m_potential1, m_range1));
     } else {

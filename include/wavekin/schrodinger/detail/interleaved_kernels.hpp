@@ -551,65 +551,28 @@ inline void scale(std::size_t k0, std::size_t k1, Scalar f, std::complex<Scalar>
   for (std::size_t k = 2 * k0; k < 2 * k1; ++k) x[k] *= f;
 }
 
-// dst = src over n values, returning Σ|src|² (a non-finite value shows in it): a step's input
-// copied into the propagator's aligned array and checked in the same pass.
+// out = a·b over n complex values (out may be a): SplitStepSpectral's phase multiplications.
 template <class Scalar>
-[[nodiscard]] inline double copy_norm2(std::size_t n, const std::complex<Scalar>* src_,
-                                       std::complex<Scalar>* dst_) {
-  const Scalar* __restrict__ src = re(src_);
-  Scalar* __restrict__ dst = re(dst_);
-  double total = 0;
-  std::size_t i = 0;
-  if constexpr (std::is_same_v<Scalar, double>) {
-    i = summing_vector_loop<lanes>(0, 2 * n, total, [&](std::size_t i, Lanes& s) {
-      Lanes v;
-      WAVEKIN_CN_LOAD(v, src + i);
-      s += v * v;
-      WAVEKIN_CN_STORE(dst + i, v);
-    });
-  }
-  for (; i < 2 * n; ++i) {
-    dst[i] = src[i];
-    total += double(src[i]) * double(src[i]);
-  }
-  return total;
-}
-
-// out = a·b over n complex values (out may be a), returning Σ|out|² when Norm (a non-finite
-// value shows in it), else 0: SplitStepSpectral's phase multiplications.
-template <bool Norm, class Scalar>
-inline double complex_multiply(std::size_t n, const std::complex<Scalar>* a_,
-                               const std::complex<Scalar>* b_, std::complex<Scalar>* out_) {
+inline void complex_multiply(std::size_t n, const std::complex<Scalar>* a_,
+                             const std::complex<Scalar>* b_, std::complex<Scalar>* out_) {
   const Scalar* a = re(a_);
   const Scalar* __restrict__ b = re(b_);
   Scalar* out = re(out_);
-  double total = 0;
   std::size_t k = 0;
   if constexpr (std::is_same_v<Scalar, double>) {
-    const auto body = [&](std::size_t k, Lanes& s) {
+    for (; k + per_vector <= n; k += per_vector) {
       Lanes av, bv;
       WAVEKIN_CN_LOAD(av, a + 2 * k);
       WAVEKIN_CN_LOAD(bv, b + 2 * k);
       const Lanes ov = WAVEKIN_CN_TIMES(bv, av);
-      if constexpr (Norm) s += ov * ov;
       WAVEKIN_CN_STORE(out + 2 * k, ov);
-    };
-    if constexpr (Norm) {
-      k = summing_vector_loop<per_vector>(0, n, total, body);
-    } else {
-      Lanes unused{};
-      for (; k + per_vector <= n; k += per_vector) body(k, unused);
     }
   }
   for (; k < n; ++k) {
     const Scalar ar = a[2 * k], ai = a[2 * k + 1], br = b[2 * k], bi = b[2 * k + 1];
     out[2 * k] = ar * br - ai * bi;
     out[2 * k + 1] = ar * bi + ai * br;
-    if constexpr (Norm)
-      total +=
-          double(out[2 * k]) * double(out[2 * k]) + double(out[2 * k + 1]) * double(out[2 * k + 1]);
   }
-  return total;
 }
 
 // One step of Clenshaw's backward recurrence for a Chebyshev series Σ_{k=0}^{n} c_k T_k(X) v of
