@@ -144,8 +144,7 @@ class SplitStepSpectral {
     update_kinetic(dt);
     if constexpr (is_static_in_time<Potential>) {
       update_static_phases(dt);
-      first_half_step(u, m_potential_phase, who_advance);
-      kinetic_phase();
+      first_half_and_kinetic_step(u, m_potential_phase, who_advance);
       for (std::int64_t k = 1; k < count; ++k) {
         complex_multiply(m_n, m_work.data(), m_full_phase.data(), m_work.data());
         kinetic_step();
@@ -157,8 +156,7 @@ class SplitStepSpectral {
       const Scalar half = dt / (2 * m_epsilon);
       sample_potential(t);
       make_phase(m_potential_values, half, m_potential_phase);
-      first_half_step(u, m_potential_phase, who_advance);
-      kinetic_phase();
+      first_half_and_kinetic_step(u, m_potential_phase, who_advance);
       for (std::int64_t k = 1; k <= count; ++k) {
         sample_potential(t + static_cast<Scalar>(k) * dt);
         const bool last = k == count;  // its half-step only, and into u
@@ -192,21 +190,21 @@ class SplitStepSpectral {
 
   // u ← last · F⁻¹ e^{−iεΔt m₀|ξ|²/2} F (first · u), with one kernel for every potential, so a
   // static potential's cached phases give the per-step ones bit for bit. u is written only by
-  // the last pass, after first_half_step has checked it.
+  // the last pass, after first_half_and_kinetic_step has checked it.
   void strang(std::span<complex_type> u, const std::vector<complex_type>& first,
               const std::vector<complex_type>& last) {
-    first_half_step(u, first, who);
-    kinetic_phase();
+    first_half_and_kinetic_step(u, first, who);
     detail::interleaved::complex_multiply(m_n, m_work.data(), last.data(), u.data());
   }
 
-  // m_work ← first · u and its forward transform, with u's finiteness checked on the transform's
-  // zero mode Σ_j (first · u)_j (detail::check_finite_wave): a load, where a norm in the
-  // multiplication pass cost a sixth of that pass.
-  void first_half_step(std::span<const complex_type> u, const std::vector<complex_type>& first,
-                       const char* caller) {
+  // m_work ← F⁻¹ e^{−iεΔt m₀|ξ|²/2} F (first · u), with u's finiteness checked on the forward
+  // transform's zero mode Σ_j (first · u)_j (detail::check_finite_wave) before anything else: a
+  // load, where a norm in the multiplication pass cost a sixth of that pass.
+  void first_half_and_kinetic_step(std::span<const complex_type> u,
+                                   const std::vector<complex_type>& first, const char* caller) {
     detail::interleaved::complex_multiply(m_n, u.data(), first.data(), m_work.data());
     detail::check_finite_wave<Scalar>(*forward(), u, caller);
+    kinetic_phase();
   }
 
   // The spectrum: m_spectrum on grids where out-of-place FFTs are faster
