@@ -152,14 +152,34 @@ TEST_CASE_METHOD(UnitBoxPacket,
   };
   const double fixed =
       run(SplitStepSpectral(grid, epsilon, 1.3, wavekin::StaticFieldCoefficient<double>(v)));
+  // A potential that ignores t is sampled once per call (its phases made for that call only).
+  const double grid_field =
+      run(SplitStepSpectral(grid, epsilon, 1.3, wavekin::GridFieldCoefficient<double>(v)));
   const double moving =
       run(SplitStepSpectral(grid, epsilon, 1.3, FunctionCoefficient([](double t, double x) {
                               return 0.4 * std::cos(two_pi * x) * (1 + 20 * t) + 0.1;
                             })));
   if (verbose())
-    std::printf("advance against steps: static V %.3e, time-dependent V %.3e\n", fixed, moving);
+    std::printf("advance against steps: static V %.3e, grid field %.3e, time-dependent V %.3e\n",
+                fixed, grid_field, moving);
   CHECK(fixed <= 1e-13);
+  CHECK(grid_field <= 1e-13);
   CHECK(moving <= 1e-13);
+
+  // A grid field's values written between two calls take effect at the second: the same phases,
+  // by the same expression and kernel, as two static potentials, so bit for bit.
+  SplitStepSpectral written(grid, epsilon, 1.3, wavekin::GridFieldCoefficient<double>(v));
+  std::vector<double> doubled = v;
+  for (auto& x : doubled) x *= 2;
+  SplitStepSpectral first(grid, epsilon, 1.3, wavekin::StaticFieldCoefficient<double>(v));
+  SplitStepSpectral second(grid, epsilon, 1.3, wavekin::StaticFieldCoefficient<double>(doubled));
+  auto rewritten = u, two_fields = u;
+  written.advance(rewritten, 0.0, 1e-3, 10);
+  std::copy(doubled.begin(), doubled.end(), written.potential().values().begin());
+  written.advance(rewritten, 0.01, 1e-3, 10);
+  first.advance(two_fields, 0.0, 1e-3, 10);
+  second.advance(two_fields, 0.01, 1e-3, 10);
+  CHECK(rewritten == two_fields);
 
   // integrate_n_steps takes the advance() path when nothing observes u between steps, and
   // step() when an observer does: bit for bit each.
@@ -358,6 +378,12 @@ TEST_CASE("Split step: step() and advance() allocate nothing", "[schrodinger][sp
   split.advance(view, 0.08, 0.01, 3);
   const long long after = allocation_count.load();
   CHECK(after - constructed == 0);
+  SplitStepSpectral field(grid, 0.1, 1.0,
+                          wavekin::GridFieldCoefficient<double>(std::vector<double>(64, 0.2)));
+  const long long field_constructed = allocation_count.load();
+  field.step(view, 0.0, 0.01);
+  field.advance(view, 0.01, 0.01, 5);
+  CHECK(allocation_count.load() - field_constructed == 0);
   CHECK(constructed - before > 0);  // the counter counts (the construction allocated)
 }
 

@@ -42,11 +42,13 @@ namespace wavekin {
 /// Bao–Jin–Markowich 2002). Spectral in Δx.
 ///
 /// Cost per step: 2 FFTs, 2 potential samples (N evaluations each, skipped for
-/// a ConstantCoefficient), O(N) exponentials; for a potential fixed in time
-/// (is_static_in_time: ConstantCoefficient, StaticFieldCoefficient) 2 FFTs and
-/// 3 multiplication passes, the phases made once per step size. Inside advance() (what integrate
-/// calls when no observer looks at u between steps) one step's last potential half-step merges
-/// with the next one's first: 2 passes a step, and one sample of a time-dependent V. The FFTs run
+/// a ConstantCoefficient), 2N complex exponentials; one sample and N exponentials for a potential
+/// that ignores t (ignores_sample_time: GridFieldCoefficient, written between steps); for a
+/// potential fixed in time (is_static_in_time: ConstantCoefficient, StaticFieldCoefficient) 2 FFTs
+/// and 3 multiplication passes, the phases made once per step size. Inside advance() (what
+/// integrate calls when no observer looks at u between steps) one step's last potential half-step
+/// merges with the next one's first: 2 passes a step, and one sample of a time-dependent V (a
+/// potential that ignores t is sampled once for the whole call). The FFTs run
 /// out of place between two aligned work arrays on grids of at most 2^15 points (FFTW's in-place
 /// plans there copy through buffers of their own: a pair 1.2–1.5× slower at N = 320–4096) and in
 /// place above. Everything is allocated at construction; step() and advance() allocate nothing.
@@ -83,15 +85,15 @@ class SplitStepSpectral {
     require(std::isfinite(mass) && mass > 0,
             "SplitStepSpectral: the mass must be finite and > 0, got m = {}", mass);
     m_potential_values.resize(m_n);
-    // A static potential is sampled once per step size into m_potential_values; only a
+    // A potential sampled once per step (samples_once) has the same values at both ends; only a
     // time-dependent one needs the second end of the step.
-    if constexpr (!is_static_in_time<Potential>) m_potential_end.resize(m_n);
+    if constexpr (!samples_once) m_potential_end.resize(m_n);
     m_work = detail::AlignedField<Scalar>(m_n);
     if (ffts_out_of_place()) m_spectrum = detail::AlignedField<Scalar>(m_n);
     m_kinetic.resize(m_n);
     m_potential_phase.resize(m_n);
-    if constexpr (!is_static_in_time<Potential>) m_potential_end_phase.resize(m_n);
-    if constexpr (is_static_in_time<Potential>) m_full_phase.resize(m_n);
+    if constexpr (!samples_once) m_potential_end_phase.resize(m_n);
+    if constexpr (samples_once) m_full_phase.resize(m_n);
   }
 
   SplitStepSpectral(SplitStepSpectral&&) noexcept = default;
@@ -110,6 +112,13 @@ class SplitStepSpectral {
       // the step has no exponentials, only two FFTs and three passes.
       update_static_phases(dt);
       update_kinetic(dt);
+      strang(u, m_potential_phase, m_potential_phase);
+    } else if constexpr (samples_once) {
+      // V ignores t (GridFieldCoefficient: values written between steps): the same at both ends
+      // of the step, so one sample and one phase serve both half-steps.
+      sample_potential(t);
+      update_kinetic(dt);
+      make_phase(m_potential_values, dt / (2 * m_epsilon), m_potential_phase);
       strang(u, m_potential_phase, m_potential_phase);
     } else {
       // Sample both ends before touching u, so that a bad V leaves u unchanged.
@@ -142,8 +151,13 @@ class SplitStepSpectral {
             end);
     using detail::interleaved::complex_multiply;
     update_kinetic(dt);
-    if constexpr (is_static_in_time<Potential>) {
-      update_static_phases(dt);
+    if constexpr (samples_once) {
+      // V is the same at every t_k of the call: fixed in time (its phases cached per dt), or
+      // ignoring t (sampled once for the call, as count calls of step() would sample it).
+      if constexpr (is_static_in_time<Potential>)
+        update_static_phases(dt);
+      else
+        make_phases(t, dt);
       first_half_and_kinetic_step(u, m_potential_phase, who_advance);
       for (std::int64_t k = 1; k < count; ++k) {
         complex_multiply(m_n, m_work.data(), m_full_phase.data(), m_work.data());
@@ -180,6 +194,9 @@ class SplitStepSpectral {
 
  private:
   static constexpr const char* who = "SplitStepSpectral::step";
+  // V sampled once per step (and once per advance()): its values do not depend on t
+  // (ignores_sample_time: GridFieldCoefficient, and the potentials fixed in time).
+  static constexpr bool samples_once = ignores_sample_time<Potential>;
   static constexpr const char* who_advance = "SplitStepSpectral::advance";
   // phase = e^{−i·half·V}, half = Δt/(2ε): one expression for cached and per-step phases.
   static void make_phase(const std::vector<Scalar>& values, Scalar half,
@@ -231,14 +248,19 @@ class SplitStepSpectral {
     kinetic_phase();
   }
 
-  // A static potential's phases for step size dt: the half-step e^{−iVΔt/(2ε)} and advance()'s
-  // whole step e^{−iVΔt/ε}, made from V sampled once, when dt changes.
-  void update_static_phases(Scalar dt) {
-    if (dt == m_potential_dt) return;
+  // The half-step e^{−iVΔt/(2ε)} and advance()'s whole step e^{−iVΔt/ε} of a potential sampled
+  // once (samples_once), at t.
+  void make_phases(Scalar t, Scalar dt) {
     const Scalar half = dt / (2 * m_epsilon);
-    sample_potential(0);
+    sample_potential(t);
     make_phase(m_potential_values, half, m_potential_phase);
     make_phase(m_potential_values, 2 * half, m_full_phase);
+  }
+
+  // A static potential's phases (make_phases), kept while dt repeats.
+  void update_static_phases(Scalar dt) {
+    if (dt == m_potential_dt) return;
+    make_phases(0, dt);
     m_potential_dt = dt;
   }
 
@@ -279,7 +301,8 @@ class SplitStepSpectral {
   // e^{−iVΔt/(2ε)} at t_n (static potentials: cached for the last dt) and at t_{n+1}
   std::vector<complex_type> m_potential_phase, m_potential_end_phase;
   Scalar m_potential_dt = std::numeric_limits<Scalar>::quiet_NaN();
-  // e^{−iVΔt/ε}, a static potential's whole step inside advance() (cached with the half-step's)
+  // e^{−iVΔt/ε}, the whole step inside advance() of a potential sampled once (a static one's
+  // cached with the half-step's)
   std::vector<complex_type> m_full_phase;
 };
 
