@@ -17,6 +17,7 @@
 #include <complex>
 #include <cstdint>
 #include <numbers>
+#include <type_traits>
 #include <vector>
 
 #include "bench_support.hpp"
@@ -87,9 +88,27 @@ void p1_sample_2d(benchmark::State& state) {
   state.counters["pair_ms"] = wavekin::bench::median(pair_ms);
 }
 
-// Potential: StaticFieldCoefficient (phases made once per step size) or GridFieldCoefficient
+// A potential that changes every step, V(t, x) = (1 + t/2)·V₀(x): sampled at both ends of a
+// step (one cos a point each, the caller's cost) with N complex exponentials each (ours).
+struct PulsedLattice {
+  double epsilon;
+  double operator()(double t, double x) const {
+    return (1 + t / 2) * 2 * std::cos(2 * std::numbers::pi * x / epsilon);
+  }
+};
+using PulsedPotential = wavekin::FunctionCoefficient<PulsedLattice>;
+
+template <class Potential>
+Potential make_potential(std::vector<double> values, double epsilon) {
+  if constexpr (std::is_same_v<Potential, PulsedPotential>)
+    return Potential(PulsedLattice{epsilon});
+  else
+    return Potential(std::move(values));
+}
+
+// Potential: StaticFieldCoefficient (phases made once per step size), GridFieldCoefficient
 // (values a caller may write between steps: one sample and N complex exponentials a step, once
-// per advance() call).
+// per advance() call) or PulsedPotential (above).
 template <class Potential>
 void split_step_1d(benchmark::State& state) {
   const long points = state.range(0);
@@ -104,7 +123,8 @@ void split_step_1d(benchmark::State& state) {
         2 * std::cos(2 * std::numbers::pi * x / epsilon) + 0.3 * std::sin(7.0 * x / epsilon);
     u[static_cast<std::size_t>(j)] = std::exp(cplx(-64 * (x - 0.5) * (x - 0.5), x / epsilon));
   }
-  wavekin::SplitStepSpectral propagator(grid, epsilon, 1.0, Potential(std::move(potential)), fft);
+  wavekin::SplitStepSpectral propagator(
+      grid, epsilon, 1.0, make_potential<Potential>(std::move(potential), epsilon), fft);
   (void)wavekin::bench::seconds_per_step(state, propagator, u, dt);
   // Then rounds that alternate steps with forward + backward pairs in the form the step runs
   // them (out of place between two aligned arrays up to 2^15 points, in place above), each ratio
@@ -139,6 +159,10 @@ BENCHMARK_TEMPLATE(split_step_1d, wavekin::StaticFieldCoefficient<double>)
     ->Arg(8192)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(split_step_1d, wavekin::GridFieldCoefficient<double>)
+    ->Arg(320)
+    ->Arg(4096)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(split_step_1d, PulsedPotential)
     ->Arg(320)
     ->Arg(4096)
     ->Unit(benchmark::kMicrosecond);

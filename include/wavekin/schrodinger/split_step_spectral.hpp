@@ -19,6 +19,7 @@
 #include "wavekin/schrodinger/coefficients.hpp"
 #include "wavekin/schrodinger/detail/aligned_field.hpp"
 #include "wavekin/schrodinger/detail/interleaved_kernels.hpp"
+#include "wavekin/schrodinger/detail/unit_phases.hpp"
 #include "wavekin/schrodinger/detail/wavenumber_tables.hpp"
 
 namespace wavekin {
@@ -198,11 +199,11 @@ class SplitStepSpectral {
   // (ignores_sample_time: GridFieldCoefficient, and the potentials fixed in time).
   static constexpr bool samples_once = ignores_sample_time<Potential>;
   static constexpr const char* who_advance = "SplitStepSpectral::advance";
-  // phase = e^{−i·half·V}, half = Δt/(2ε): one expression for cached and per-step phases.
+  // phase = e^{−i·half·V}, half = Δt/(2ε): one function for cached and per-step phases, on
+  // vector lanes (detail::interleaved::unit_phases, 2–4× std::polar's speed).
   static void make_phase(const std::vector<Scalar>& values, Scalar half,
                          std::vector<complex_type>& phase) {
-    for (std::size_t k = 0; k < values.size(); ++k)
-      phase[k] = std::polar(Scalar(1), -half * values[k]);
+    detail::interleaved::unit_phases(values.size(), -half, values.data(), phase.data());
   }
 
   // u ← last · F⁻¹ e^{−iεΔt m₀|ξ|²/2} F (first · u), with one kernel for every potential, so a
@@ -268,8 +269,9 @@ class SplitStepSpectral {
     if (dt != m_kinetic_dt) {
       // e^{−iεΔt m₀|ξ|²/2}/N: the inverse FFT's 1/N folded in.
       const Scalar inv_n = Scalar(1) / static_cast<Scalar>(m_n);
-      for (std::size_t k = 0; k < m_n; ++k)
-        m_kinetic[k] = std::polar(inv_n, -m_epsilon * dt * m_mass * m_xi.xi_squared[k] / 2);
+      detail::interleaved::unit_phases(m_n, -m_epsilon * dt * m_mass / 2, m_xi.xi_squared.data(),
+                                       m_kinetic.data());
+      for (auto& phase : m_kinetic) phase *= inv_n;
       m_kinetic_dt = dt;
     }
   }
