@@ -8,7 +8,8 @@
 // potential V(x/ε) + noise as a StaticFieldCoefficient), against its one in-place forward +
 // backward pair on an aligned array: `step_per_its_ffts`, the median over rounds that alternate
 // steps and pairs in the same process; `advance_step_per_its_ffts`, the same for a step inside
-// advance() over 64 steps (what integrate runs when no observer looks between steps).
+// advance() over 64 steps (what integrate runs when no observer looks between steps); with a
+// potential that changes every step too, and the phases alone (phases_1d).
 // SPDX-License-Identifier: MIT
 #include <benchmark/benchmark.h>
 
@@ -24,6 +25,7 @@
 #include "wavekin/core/correlation.hpp"
 #include "wavekin/core/fft.hpp"
 #include "wavekin/montecarlo/random_potential_sample.hpp"
+#include "wavekin/schrodinger/detail/unit_phases.hpp"
 #include "wavekin/schrodinger/split_step_spectral.hpp"
 
 namespace {
@@ -150,8 +152,40 @@ void split_step_1d(benchmark::State& state) {
       rounds, [&](const auto& r) { return r[2] / (static_cast<double>(merged) * r[1]); });
 }
 
+// The split step's N phases e^{−iθ_k} (θ_k = VΔt/2ε in [−1.5, 1.5]): unit_phases on the vector
+// lanes against std::polar a point at a time, and against the step's FFT pair, in alternating
+// rounds: `polar_over_unit_phases`, `unit_phases_over_pair`.
+void phases_1d(benchmark::State& state) {
+  const auto points = static_cast<std::size_t>(state.range(0));
+  std::vector<double> v(points);
+  for (std::size_t k = 0; k < points; ++k)
+    v[k] = 1.5 * std::cos(2 * std::numbers::pi * static_cast<double>(k * 37) /
+                          static_cast<double>(points));
+  std::vector<cplx> phase(points);
+  auto vector_lanes = [&] {
+    wavekin::detail::interleaved::unit_phases(points, -1.0, v.data(), phase.data());
+    benchmark::DoNotOptimize(phase.data());
+  };
+  auto polar = [&] {
+    for (std::size_t k = 0; k < points; ++k) phase[k] = std::polar(1.0, -v[k]);
+    benchmark::DoNotOptimize(phase.data());
+  };
+  for (auto _ : state) vector_lanes();
+  const auto grid = wavekin::PeriodicGrid<1>::cube(state.range(0), 1.0);
+  const wavekin::Fft<1> transform(grid.counts(), {.rigor = wavekin::FftRigor::measure});
+  std::vector<cplx> u(phase);
+  wavekin::bench::AlignedPair<1> pair(transform, u, !wavekin::detail::ffts_out_of_place(points));
+  const auto rounds =
+      wavekin::bench::alternating_seconds_per_call(7, 0.03, vector_lanes, polar, pair);
+  state.counters["polar_over_unit_phases"] =
+      wavekin::bench::median_over_rounds(rounds, [](const auto& r) { return r[1] / r[0]; });
+  state.counters["unit_phases_over_pair"] =
+      wavekin::bench::median_over_rounds(rounds, [](const auto& r) { return r[0] / r[2]; });
+}
+
 }  // namespace
 
+BENCHMARK(phases_1d)->Arg(320)->Arg(4096)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(split_step_1d, wavekin::StaticFieldCoefficient<double>)
     ->Arg(320)
     ->Arg(1280)
