@@ -61,16 +61,23 @@ void fft_pair(benchmark::State& state) {
 // m(t, x) = (1 + 0.2 sin 2πx_1 cos 2πx_2 …)(1 + 0.2 cos 2πt): P2 (4.9) in 1D,
 // the same 20 % variation in 2D.
 template <int Dim>
-double paper_mass(double t, const Eigen::Matrix<double, Dim, 1>& x) {
+double paper_shape(const Eigen::Matrix<double, Dim, 1>& x) {
   double shape = std::sin(two_pi * x[0]);
   for (int a = 1; a < Dim; ++a) shape *= std::cos(two_pi * x[a]);
-  return (1 + 0.2 * shape) * (1 + 0.2 * std::cos(two_pi * t));
+  return 1 + 0.2 * shape;
+}
+double paper_pulse(double t) {
+  return 1 + 0.2 * std::cos(two_pi * t);
+}
+template <int Dim>
+double paper_mass(double t, const Eigen::Matrix<double, Dim, 1>& x) {
+  return paper_shape<Dim>(x) * paper_pulse(t);
 }
 
 // Steps a packet of the paper's form; Mass is either the function above,
 // sampled by the propagator every step (sin/cos per point included in the
-// step time), or that function tabulated once at t = 0 into a field the
-// caller owns (GridFieldCoefficient: how sampled random masses arrive).
+// step time), the same as f(t)·g(x) (SeparableCoefficient), or that function tabulated once at
+// t = 0 into a field the caller owns (GridFieldCoefficient: how sampled random masses arrive).
 template <int Dim, class Mass>
 void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, Mass mass,
                wavekin::FftOptions fft_options = {}) {
@@ -138,6 +145,14 @@ void cn_step(benchmark::State& state) {
             wavekin::FunctionCoefficient<F>(F(&paper_mass<Dim>)));
 }
 
+// The same mass as a SeparableCoefficient: g(x) = 1 + 0.2 sin 2πx_1 … tabulated once, one
+// multiplication by f(t) = 1 + 0.2 cos 2πt a point a step.
+template <int Dim>
+void cn_step_separable(benchmark::State& state) {
+  const auto grid = unit_box<Dim>(state.range(0));
+  run_steps(state, grid, wavekin::SeparableCoefficient(&paper_pulse, grid, &paper_shape<Dim>));
+}
+
 // paper_mass tabulated once at t = 0 into a field the caller owns.
 template <int Dim>
 wavekin::GridFieldCoefficient<double> paper_mass_field(const wavekin::PeriodicGrid<Dim>& grid) {
@@ -168,7 +183,13 @@ void cn_step_field_measured(benchmark::State& state) {
 // FFT pairs first, then the steps on the same grids: compare rows within one run.
 BENCHMARK(fft_pair<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
 BENCHMARK(fft_pair<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
-BENCHMARK(cn_step<1>)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK(cn_step<1>)->Arg(320)->Arg(1024)->Arg(4096)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK(cn_step_separable<1>)
+    ->Arg(320)
+    ->Arg(1024)
+    ->Arg(4096)
+    ->Arg(16384)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(cn_step<2>)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
 BENCHMARK(cn_step_field<1>)
     ->Arg(320)

@@ -4,13 +4,17 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <complex>
 #include <functional>
 #include <limits>
 #include <numbers>
 #include <span>
 #include <vector>
 
+#include "wavekin/core/integrate.hpp"
 #include "wavekin/schrodinger/coefficients.hpp"
+#include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
+#include "wavekin/schrodinger/magnus_spectral.hpp"
 
 // One namespace per test file: the module's files build as one unity TU.
 namespace wavekin_test_coefficients {
@@ -20,6 +24,7 @@ using wavekin::ConstantCoefficient;
 using wavekin::FunctionCoefficient;
 using wavekin::GridFieldCoefficient;
 using wavekin::PeriodicGrid;
+using wavekin::SeparableCoefficient;
 
 namespace {
 
@@ -90,6 +95,90 @@ TEST_CASE("GridFieldCoefficient copies what the caller wrote", "[schrodinger][co
   CHECK_THROWS_WITH(small.sample(grid, 0.0, std::span<double>(out)),
                     Contains("2 values") && Contains("expected 4"));
   CHECK_THROWS_WITH(GridFieldCoefficient<>(0), Contains("got 0"));
+}
+
+TEST_CASE("SeparableCoefficient samples f(t)·g(x) from g tabulated once, 1-D and 2-D",
+          "[schrodinger][coefficients]") {
+  // P2 §4.1.2 ex. 1's mass, m = (1 + 0.2 sin 2πx)(1 + 0.2 cos 2πt), on its n = 6 grid.
+  const PeriodicGrid<1> line({320}, PeriodicGrid<1>::Point(1.25));
+  auto f = [](double t) { return 1 + 0.2 * std::cos(2 * std::numbers::pi * t); };
+  auto g = [](double x) { return 1 + 0.2 * std::sin(2 * std::numbers::pi * x); };
+  const SeparableCoefficient mass(f, line, g);
+  static_assert(wavekin::CoefficientField<decltype(mass), 1, double>);
+  static_assert(!decltype(mass)::is_constant && !wavekin::is_static_in_time<decltype(mass)> &&
+                !wavekin::ignores_sample_time<decltype(mass)>);
+  std::vector<double> out(320);
+  for (const double t : {0.0, 0.137, 0.5}) {
+    mass.sample(line, t, std::span<double>(out));
+    for (std::ptrdiff_t j = 0; j < 320; ++j) {
+      const double x = line.coordinate(0, j);
+      // g(x_j) is stored, f(t) computed once: the product is f(t)·g(x_j) rounded once, exactly
+      // what sinusoidal_mass computes in the other order.
+      CHECK(out[static_cast<std::size_t>(j)] == f(t) * g(x));
+      CHECK(out[static_cast<std::size_t>(j)] == sinusoidal_mass(t, x));
+    }
+  }
+  CHECK(mass.temporal(0.5) == f(0.5));
+  CHECK(mass.spatial().size() == 320);
+
+  // 2-D, g a callable of the point; and the same from g's values.
+  using Point = PeriodicGrid<2>::Point;
+  const PeriodicGrid<2> plane({4, 6}, Point(1.0, 3.0), Point(0.5, -1.0));
+  auto g2 = [](const Point& x) { return 10 * x[0] + 100 * x[1]; };
+  const SeparableCoefficient field(f, plane, g2);
+  std::vector<double> spatial(24);
+  for (std::ptrdiff_t i = 0; i < 4; ++i)
+    for (std::ptrdiff_t j = 0; j < 6; ++j)
+      spatial[static_cast<std::size_t>(i * 6 + j)] =
+          10 * plane.coordinate(0, i) + 100 * plane.coordinate(1, j);
+  const SeparableCoefficient from_values(f, spatial);
+  std::vector<double> a(24), b(24);
+  field.sample(plane, 0.3, std::span<double>(a));
+  from_values.sample(plane, 0.3, std::span<double>(b));
+  CHECK(a == b);
+  for (std::size_t k = 0; k < 24; ++k) CHECK(a[k] == f(0.3) * spatial[k]);
+
+  // Bad input: empty or non-finite g, a g of another grid, an output of the wrong size.
+  CHECK_THROWS_WITH(SeparableCoefficient(f, std::vector<double>{}), Contains("no spatial values"));
+  CHECK_THROWS_WITH(
+      SeparableCoefficient(f, std::vector<double>{1.0, std::numeric_limits<double>::infinity()}),
+      Contains("g = inf") && Contains("grid point 1"));
+  const SeparableCoefficient short_g(f, std::vector<double>{1.0, 2.0});
+  CHECK_THROWS_WITH(short_g.sample(line, 0.0, std::span<double>(out)),
+                    Contains("g has 2 values") && Contains("expected 320"));
+  std::vector<double> wrong(3);
+  CHECK_THROWS_WITH(mass.sample(line, 0.0, std::span<double>(wrong)),
+                    Contains("3 entries") && Contains("expected 320"));
+}
+
+TEST_CASE("SeparableCoefficient drives CN and Magnus as the same mass as a FunctionCoefficient",
+          "[schrodinger][coefficients]") {
+  // P2 §4.1.2 ex. 1 at n = 6 (ε = 2⁻⁶, Δt = 2^{−10.2}, N = 320), 60 steps. The samples agree bit
+  // for bit (test above), so the propagators must too: any difference would come from the policy.
+  const PeriodicGrid<1> grid({320}, PeriodicGrid<1>::Point(1.25));
+  const double epsilon = std::exp2(-6.0), dt = std::exp2(-10.2);
+  auto f = [](double t) { return 1 + 0.2 * std::cos(2 * std::numbers::pi * t); };
+  auto g = [](double x) { return 1 + 0.2 * std::sin(2 * std::numbers::pi * x); };
+  std::vector<std::complex<double>> u0(320);
+  for (std::ptrdiff_t j = 0; j < 320; ++j) {
+    const double x = grid.coordinate(0, j);
+    u0[static_cast<std::size_t>(j)] =
+        std::exp(std::complex<double>(-128 * (x - 0.25) * (x - 0.25), x / epsilon));
+  }
+  auto run = [&](auto propagator) {
+    auto u = u0;
+    std::span<std::complex<double>> state(u);
+    wavekin::integrate_n_steps(propagator, state, 0.0, dt, 60);
+    return u;
+  };
+  const ConstantCoefficient<> no_potential(0.0);
+  CHECK(run(wavekin::CrankNicolsonSpectral(grid, epsilon, SeparableCoefficient(f, grid, g),
+                                           no_potential)) ==
+        run(wavekin::CrankNicolsonSpectral(grid, epsilon, SinusoidalMass(sinusoidal_mass),
+                                           no_potential)));
+  CHECK(
+      run(wavekin::MagnusSpectral(grid, epsilon, SeparableCoefficient(f, grid, g), no_potential)) ==
+      run(wavekin::MagnusSpectral(grid, epsilon, SinusoidalMass(sinusoidal_mass), no_potential)));
 }
 
 TEST_CASE("check_positive_mass names the value, the point and the time",

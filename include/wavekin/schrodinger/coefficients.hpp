@@ -1,5 +1,6 @@
 // wavekin/schrodinger/coefficients.hpp — mass and potential policies of the
-// varying-mass Schrödinger equation: a callable of (t, x), a constant, or a grid field.
+// varying-mass Schrödinger equation: a callable of (t, x), a constant, a grid field, or a
+// product f(t)·g(x).
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -255,6 +256,89 @@ class StaticFieldCoefficient {
  private:
   std::vector<Scalar> m_values;
 };
+
+namespace detail {
+
+// A callable of a point: of `const Eigen::Matrix<Scalar, Dim, 1>&`, or in one dimension of a plain
+// Scalar x.
+// clang-format off (clang-format 14 breaks a disjunction of requirements with references apart)
+template <class G, int Dim, class Scalar>
+concept PointCallable = std::invocable<const G&, const Eigen::Matrix<Scalar, Dim, 1>&> ||
+                        (Dim == 1 && std::invocable<const G&, Scalar>);
+// clang-format on
+
+}  // namespace detail
+
+/// \brief A coefficient separable in time and space, c(t, x) = f(t)·g(x), with g held on the
+/// grid: a sample is one call of f and one multiplication a point, where a FunctionCoefficient
+/// calls its callable (and the sin and cos inside it) at every point. P2 §4.1.2 ex. 1's mass
+/// (1 + 0.2 sin 2πx)(1 + 0.2 cos 2πt) is of this form; at 4096 points a Crank–Nicolson step with
+/// it as a FunctionCoefficient spent about a quarter of its time sampling
+/// (`benchmarks/RESULTS.md`, tenth session).
+/// \tparam F      a callable of t, returning something convertible to Scalar
+/// \tparam Scalar float or double
+template <class F, RealScalar Scalar = double>
+class SeparableCoefficient {
+ public:
+  using scalar_type = Scalar;
+  static constexpr bool is_constant = false;
+
+  /// \brief f, and g's values on the grid (row-major, grid.size() of them).
+  /// \pre spatial not empty and finite (else invalid_argument naming the first bad entry).
+  SeparableCoefficient(F temporal, std::vector<Scalar> spatial)
+      : m_temporal(std::move(temporal)), m_spatial(std::move(spatial)) {
+    require(!m_spatial.empty(), "SeparableCoefficient: no spatial values");
+    for (std::size_t j = 0; j < m_spatial.size(); ++j)
+      require(std::isfinite(m_spatial[j]),
+              "SeparableCoefficient: g = {} at grid point {} is not finite", m_spatial[j], j);
+  }
+
+  /// \brief f, and g tabulated on `grid`: g a callable of the point x (or of x in 1D).
+  template <int Dim, class G>
+  requires detail::PointCallable<G, Dim, Scalar> SeparableCoefficient(
+      F temporal, const PeriodicGrid<Dim, Scalar>& grid, const G& spatial)
+      : SeparableCoefficient(std::move(temporal), tabulate(grid, spatial)) {}
+
+  /// \brief f(t).
+  [[nodiscard]] Scalar temporal(Scalar t) const { return static_cast<Scalar>(m_temporal(t)); }
+  /// \brief g on the grid.
+  [[nodiscard]] std::span<const Scalar> spatial() const noexcept { return m_spatial; }
+
+  /// \brief out[j] = f(t)·g(x_j). \pre spatial().size() == out.size() == grid.size() (else
+  /// invalid_argument naming both).
+  template <int Dim>
+  void sample(const PeriodicGrid<Dim, Scalar>& grid, Scalar t, std::span<Scalar> out) const {
+    require(m_spatial.size() == static_cast<std::size_t>(grid.size()),
+            "SeparableCoefficient: g has {} values, expected {} (grid size)", m_spatial.size(),
+            grid.size());
+    detail::check_sample_size(grid, out.size(), "SeparableCoefficient::sample");
+    const Scalar factor = temporal(t);
+    for (std::size_t j = 0; j < m_spatial.size(); ++j) out[j] = factor * m_spatial[j];
+  }
+
+ private:
+  template <int Dim, class G>
+  static std::vector<Scalar> tabulate(const PeriodicGrid<Dim, Scalar>& grid, const G& spatial) {
+    std::vector<Scalar> values(static_cast<std::size_t>(grid.size()));
+    detail::for_each_grid_point(grid, [&](std::ptrdiff_t flat, const auto& x) {
+      if constexpr (std::invocable<const G&, const Eigen::Matrix<Scalar, Dim, 1>&>)
+        values[static_cast<std::size_t>(flat)] = static_cast<Scalar>(spatial(x));
+      else
+        values[static_cast<std::size_t>(flat)] = static_cast<Scalar>(spatial(x[0]));
+    });
+    return values;
+  }
+
+  F m_temporal;
+  std::vector<Scalar> m_spatial;
+};
+
+/// \brief Deduces SeparableCoefficient<F, double> from f and g's values or callable.
+template <class F>
+SeparableCoefficient(F, std::vector<double>) -> SeparableCoefficient<F, double>;
+template <class F, int Dim, class G>
+SeparableCoefficient(F, const PeriodicGrid<Dim, double>&, const G&)
+    -> SeparableCoefficient<F, double>;
 
 /// \brief Whether a CoefficientField is the same at every time: constants and
 /// StaticFieldCoefficient (a policy says so with `static constexpr bool is_static_in_time`).
