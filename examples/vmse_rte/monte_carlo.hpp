@@ -64,7 +64,9 @@ inline void monte_carlo(examples::Driver& driver, const Settings& rte, const Mon
   for (const int n : mc.ns) {
     const bool magnus = mc.propagator == "magnus";
     const long step_factor =
-        mc.step_factor > 0 ? mc.step_factor : (magnus ? examples::vmse::magnus_step_factor(n) : 1);
+        mc.step_factor > 0
+            ? mc.step_factor
+            : (magnus ? examples::vmse::magnus_step_factor(n, mc.sampler == "kl") : 1);
     examples::vmse::Sample vmse(
         {.n = n,
          .amplitude = rte.amplitude,

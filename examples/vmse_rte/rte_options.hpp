@@ -47,7 +47,7 @@ struct MonteCarloSettings {
   std::string xi = "gaussian";        // or "uniform" (KL only)
   std::string nonpositive = "error";  // or "clip"
   std::string propagator = "cn";      // P2's Crank–Nicolson, or "magnus" (MagnusSpectral)
-  long step_factor = 0;               // steps of factor × P2's Δt; 0: 1 for CN, min(32, 2^{n−3}) for Magnus
+  long step_factor = 0;  // steps of factor × P2's Δt; 0: 1 for CN, magnus_step_factor for Magnus
   double checkpoint_seconds = 120;
 };
 

@@ -341,8 +341,10 @@ int main(int argc, char** argv) {
              "VMSE samples by cn (P2's Crank-Nicolson) or magnus (MagnusSpectral, at a larger step "
              "no less accurate: benchmarks/RESULTS.md, P2's Table 1)")
       ->check(CLI::IsMember({"cn", "magnus"}));
-  driver.add("--step-factor", mc.step_factor,
-             "steps of this many times P2's dt (0: 1 for cn, min(32, 2^(n-3)) for magnus)")
+  driver
+      .add("--step-factor", mc.step_factor,
+           "steps of this many times P2's dt (0: 1 for cn; for magnus 4 up to n = 6, 8 beyond "
+           "with the streaming sampler, min(32, 2^(n-3)) with kl)")
       ->check(CLI::Range(0L, 4096L));
   driver.add("--checkpoint", mc.checkpoint_seconds, "seconds between ensemble checkpoints")
       ->check(checks::non_negative);
