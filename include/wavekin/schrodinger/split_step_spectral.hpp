@@ -200,7 +200,8 @@ class SplitStepSpectral {
   static constexpr bool samples_once = ignores_sample_time<Potential>;
   static constexpr const char* who_advance = "SplitStepSpectral::advance";
   // phase = e^{−i·half·V}, half = Δt/(2ε): one function for cached and per-step phases, on
-  // vector lanes (detail::interleaved::unit_phases, 2–4× std::polar's speed).
+  // vector lanes (detail::interleaved::unit_phases: 2.6× std::polar's speed in a portable build,
+  // 7× with AVX2 and FMA).
   static void make_phase(const std::vector<Scalar>& values, Scalar half,
                          std::vector<complex_type>& phase) {
     detail::interleaved::unit_phases(values.size(), -half, values.data(), phase.data());
