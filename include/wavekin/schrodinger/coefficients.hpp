@@ -112,6 +112,28 @@ class ConstantCoefficient {
   Scalar m_value = 0;
 };
 
+namespace detail {
+
+// A callable of (leading…, x): x as `const Eigen::Matrix<Scalar, Dim, 1>&`, or in one dimension a
+// plain Scalar. FunctionCoefficient's f(t, x) (leading: t) and SeparableCoefficient's g(x).
+// clang-format off (clang-format 14 breaks a disjunction of requirements with references apart)
+template <class G, int Dim, class Scalar, class... Leading>
+concept PointCallable = std::invocable < const G&,
+        Leading..., const Eigen::Matrix<Scalar, Dim, 1>
+& > || (Dim == 1 && std::invocable<const G&, Leading..., Scalar>);
+// clang-format on
+
+// g(leading…, x), as a Scalar, in whichever form g takes x.
+template <class Scalar, int Dim, class G, class... Leading>
+Scalar call_at_point(const G& g, const Eigen::Matrix<Scalar, Dim, 1>& x, Leading... leading) {
+  if constexpr (std::invocable<const G&, Leading..., const Eigen::Matrix<Scalar, Dim, 1>&>)
+    return static_cast<Scalar>(g(leading..., x));
+  else
+    return static_cast<Scalar>(g(leading..., x[0]));
+}
+
+}  // namespace detail
+
 /// \brief A coefficient given by a callable f(t, x).
 ///
 /// `x` is passed as `const Eigen::Matrix<Scalar, Dim, 1>&`; in one dimension a
@@ -133,24 +155,15 @@ class FunctionCoefficient {
 
   /// \brief The value at one point.
   template <int Dim>
-      [[nodiscard]] Scalar operator()(Scalar t, const Eigen::Matrix<Scalar, Dim, 1>& x)
-          const requires std::invocable < const F&,
-      Scalar, const Eigen::Matrix<Scalar, Dim, 1>
-  & > || (Dim == 1 && std::invocable<const F&, Scalar, Scalar>) {
-    if constexpr (std::invocable<const F&, Scalar, const Eigen::Matrix<Scalar, Dim, 1>&>) {
-      return static_cast<Scalar>(m_function(t, x));
-    } else {
-      return static_cast<Scalar>(m_function(t, x[0]));
-    }
+  requires detail::PointCallable<F, Dim, Scalar, Scalar>
+  [[nodiscard]] Scalar operator()(Scalar t, const Eigen::Matrix<Scalar, Dim, 1>& x) const {
+    return detail::call_at_point(m_function, x, t);
   }
 
   /// \brief out[j] = f(t, x_j) for every grid point. \pre out.size() == grid.size().
   template <int Dim>
-  requires std::invocable < const F&, Scalar, const Eigen::Matrix<Scalar, Dim, 1>
-  & > ||
-      (Dim == 1 &&
-       std::invocable<const F&, Scalar, Scalar>)void sample(const PeriodicGrid<Dim, Scalar>& grid,
-                                                            Scalar t, std::span<Scalar> out) const {
+  requires detail::PointCallable<F, Dim, Scalar, Scalar>
+  void sample(const PeriodicGrid<Dim, Scalar>& grid, Scalar t, std::span<Scalar> out) const {
     detail::check_sample_size(grid, out.size(), "FunctionCoefficient::sample");
     detail::for_each_grid_point(grid, [&](std::ptrdiff_t flat, const auto& x) {
       out[static_cast<std::size_t>(flat)] = (*this)(t, x);
@@ -257,18 +270,6 @@ class StaticFieldCoefficient {
   std::vector<Scalar> m_values;
 };
 
-namespace detail {
-
-// A callable of a point: of `const Eigen::Matrix<Scalar, Dim, 1>&`, or in one dimension of a plain
-// Scalar x.
-// clang-format off (clang-format 14 breaks a disjunction of requirements with references apart)
-template <class G, int Dim, class Scalar>
-concept PointCallable = std::invocable<const G&, const Eigen::Matrix<Scalar, Dim, 1>&> ||
-                        (Dim == 1 && std::invocable<const G&, Scalar>);
-// clang-format on
-
-}  // namespace detail
-
 /// \brief A coefficient separable in time and space, c(t, x) = f(t)·g(x), with g held on the
 /// grid: a sample is one call of f and one multiplication a point, where a FunctionCoefficient
 /// calls its callable (and the sin and cos inside it) at every point. P2 §4.1.2 ex. 1's mass
@@ -321,10 +322,7 @@ class SeparableCoefficient {
   static std::vector<Scalar> tabulate(const PeriodicGrid<Dim, Scalar>& grid, const G& spatial) {
     std::vector<Scalar> values(static_cast<std::size_t>(grid.size()));
     detail::for_each_grid_point(grid, [&](std::ptrdiff_t flat, const auto& x) {
-      if constexpr (std::invocable<const G&, const Eigen::Matrix<Scalar, Dim, 1>&>)
-        values[static_cast<std::size_t>(flat)] = static_cast<Scalar>(spatial(x));
-      else
-        values[static_cast<std::size_t>(flat)] = static_cast<Scalar>(spatial(x[0]));
+      values[static_cast<std::size_t>(flat)] = detail::call_at_point(spatial, x);
     });
     return values;
   }
