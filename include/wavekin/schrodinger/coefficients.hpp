@@ -116,11 +116,12 @@ namespace detail {
 
 // A callable of (leading…, x): x as `const Eigen::Matrix<Scalar, Dim, 1>&`, or in one dimension a
 // plain Scalar. FunctionCoefficient's f(t, x) (leading: t) and SeparableCoefficient's g(x).
-// clang-format off (clang-format 14 breaks a disjunction of requirements with references apart)
+// (clang-format 14 breaks a disjunction of requirements with references apart.)
+// clang-format off
 template <class G, int Dim, class Scalar, class... Leading>
-concept PointCallable = std::invocable < const G&,
-        Leading..., const Eigen::Matrix<Scalar, Dim, 1>
-& > || (Dim == 1 && std::invocable<const G&, Leading..., Scalar>);
+concept PointCallable =
+    std::invocable<const G&, Leading..., const Eigen::Matrix<Scalar, Dim, 1>&> ||
+    (Dim == 1 && std::invocable<const G&, Leading..., Scalar>);
 // clang-format on
 
 // g(leading…, x), as a Scalar, in whichever form g takes x.
