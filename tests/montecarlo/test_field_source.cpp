@@ -36,6 +36,29 @@ TEST_CASE("StreamingFieldSource: the path is the streaming sampler of that sampl
   CHECK_THROWS_AS(path.fill(5, 0.0, wrong), wavekin::invalid_argument);
 }
 
+TEST_CASE("StreamingFieldSource with step averages: each step gets the sampler's average",
+          "[montecarlo]") {
+  const auto grid = wavekin::PeriodicGrid<1>::cube(32, L);
+  const wavekin::StreamingFieldSource source(paper_covariance, eps, grid, dt,
+                                             wavekin::StepSampling::average);
+  CHECK(source.sampling() == wavekin::StepSampling::average);
+  auto path = source.start(7, 3);
+  auto reference = wavekin::make_streaming_sampler(paper_covariance, eps, grid, dt, 7, 3);
+  std::vector<double> m1(32), expected(32), points(32);
+  const wavekin::StreamingFieldSource point_source(paper_covariance, eps, grid, dt);
+  auto point_path = point_source.start(7, 3);
+  for (std::ptrdiff_t step = 0; step < 5; ++step) {
+    path.fill(step, (static_cast<double>(step) + 0.5) * dt, m1);
+    reference.advance(expected);
+    CHECK(expected == m1);  // bitwise
+    // The average differs from the point value of the same path (Δt = 0.0032 τ here).
+    point_path.fill(step, 0.0, points);
+    CHECK(points != m1);
+  }
+  std::vector<double> wrong(31);
+  CHECK_THROWS_AS(path.fill(5, 0.0, wrong), wavekin::invalid_argument);
+}
+
 TEST_CASE("KarhunenLoeveFieldSource: the path is the expansion at the sample's xi",
           "[montecarlo]") {
   const std::vector<double> x{0.0, 0.4, 1.1, 1.6};

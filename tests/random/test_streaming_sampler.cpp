@@ -35,20 +35,27 @@ struct Node {
 };
 using Pairs = std::vector<std::pair<Node, Node>>;
 
-// Runs N independent samples of `steps` levels and checks, for each named estimator
-// (1/K) Σ_k m(a_k) m(b_k), that its mean over samples is within 6 standard errors of the
-// target covariance; the standard error is exact for Gaussian fields (Isserlis, see
+// Runs N independent samples of `steps` levels (with `averages`, steps−1 advance(step_average)
+// calls: level 2j is the field at step j, level 2j+1 the average over step j) and checks, for each
+// named estimator (1/K) Σ_k m(a_k) m(b_k), that its mean over samples is within 6 standard errors
+// of the target covariance; the standard error is exact for Gaussian fields (Isserlis, see
 // random_test_support.hpp), so a correct sampler fails with probability ~2e-9 each.
 template <class MakeSampler, class Covariance>
 void check_moments(MakeSampler&& make_sampler, int steps, std::size_t N,
                    const std::vector<std::pair<const char*, Pairs>>& estimators,
-                   Covariance&& covariance) {
+                   Covariance&& covariance, bool averages = false) {
   std::vector<double> sums(estimators.size(), 0.0);
   for (std::size_t sample = 0; sample < N; ++sample) {
     auto sampler = make_sampler(sample);
     std::vector<std::vector<double>> path;
+    std::vector<double> average(sampler.field().size());
     for (int n = 0; n < steps; ++n) {
-      if (n > 0) sampler.advance();
+      if (n > 0 && averages) {
+        sampler.advance(average);
+        path.push_back(average);
+      } else if (n > 0) {
+        sampler.advance();
+      }
       path.emplace_back(sampler.field().begin(), sampler.field().end());
     }
     for (std::size_t e = 0; e < estimators.size(); ++e) {
@@ -122,6 +129,112 @@ TEST_CASE("AR(1) in time and x has variance D² and exponential lag correlations
   const auto sampler = wavekin::make_streaming_sampler(paper_covariance, eps, line, dt, 11, 0);
   CHECK_THAT(sampler.step_correlation(),
              Catch::Matchers::WithinRel(std::exp(-dt / (100 * eps)), 1e-15));
+}
+
+// The stationary OU process X (unit variance, correlation e^{−|t−s|/τ}) at x = Δt/τ: the
+// covariances of its values X_j = X(jΔt) and step averages Ā_j = (1/Δt)∫_{jΔt}^{(j+1)Δt} X dt,
+// by integrating e^{−|t−s|/τ} over the steps (ρ = e^{−x}):
+//   Cov(X_j, X_k) = ρ^{|j−k|};
+//   Cov(Ā_j, X_k) = ρ^{j−k}(1−ρ)/x for k ≤ j, ρ^{k−j−1}(1−ρ)/x for k ≥ j+1;
+//   Var Ā_j = 2(x − 1 + ρ)/x², Cov(Ā_j, Ā_k) = ρ^{|j−k|−1}(1−ρ)²/x² for j ≠ k.
+// Levels as check_moments records them with averages: 2j is X_j, 2j+1 is Ā_j.
+double ou_level_covariance(int a, int b, double x) {
+  const double rho = std::exp(-x), w = (1 - rho) / x;
+  const bool average_a = a % 2 == 1, average_b = b % 2 == 1;
+  const int j = a / 2, k = b / 2;
+  if (!average_a && !average_b) return std::pow(rho, std::abs(j - k));
+  if (average_a && average_b)
+    return j == k ? 2 * (x - 1 + rho) / (x * x) : std::pow(rho, std::abs(j - k) - 1) * w * w;
+  const int avg = average_a ? j : k, point = average_a ? k : j;
+  return point <= avg ? std::pow(rho, avg - point) * w : std::pow(rho, point - avg - 1) * w;
+}
+
+TEST_CASE("step averages have the exact joint law with the path", "[random]") {
+  // Δt = 0.7τ: the independent part σ² of Ā is 14 % of its variance (0.11 of 0.80), so a law
+  // without it fails these 6-standard-error bounds by far.
+  const double x = 0.7, tau = paper_covariance.correlation_time() * eps;
+  const double ell = paper_covariance.correlation_length() * eps;
+  const auto target = [&](const Node& p, const Node& q) {
+    return paper_covariance.variance() * ou_level_covariance(p.step, q.step, x) *
+           std::exp(-static_cast<double>(std::abs(p.index - q.index)) * line.spacing(0) / ell);
+  };
+  const std::ptrdiff_t n = line.size();
+  std::vector<std::pair<const char*, Pairs>> estimators;
+  const auto levels = [&](const char* name, int a, int b, std::ptrdiff_t lag) {
+    Pairs pairs;
+    for (std::ptrdiff_t k = 0; k + lag < n; ++k) pairs.push_back({{a, k}, {b, k + lag}});
+    estimators.emplace_back(name, pairs);
+  };
+  levels("var A0", 1, 1, 0);
+  levels("var A1", 3, 3, 0);
+  levels("A0 x lag 1", 1, 1, 1);
+  levels("A0, X0", 1, 0, 0);
+  levels("A0, X1", 1, 2, 0);
+  levels("A0, X2", 1, 4, 0);
+  levels("A0, A1", 1, 3, 0);
+  levels("A1, X0, x lag 1", 3, 0, 1);
+  levels("var X2", 4, 4, 0);
+  check_moments(
+      [&](std::size_t sample) {
+        return wavekin::make_streaming_sampler(paper_covariance, eps, line, x * tau, 21, sample);
+      },
+      3, 12000, estimators, target, true);
+}
+
+TEST_CASE("step-average weights are the regression of the average on the step's ends", "[random]") {
+  // Independent of the closed forms: regress Ā on (X_k, X_{k+1}) through the Schur complement
+  // of their stationary covariance (ou_level_covariance), in long double. Ā = b₀X_k + b₁X_{k+1}
+  // + R with X_{k+1} = ρX_k + √(1−ρ²)Z₁ gives μ = b₀ + ρb₁, ν = √(1−ρ²)b₁, σ² = Var R. The
+  // residual σ² ~ x/6 is a difference of O(1) numbers, themselves differences (x − 1 + ρ), so
+  // the reference loses digits as x falls: against a 40-digit evaluation of σ it is off by 1.3e-13
+  // at x = 0.01 and by 3e-16 at x = 0.05, so 1e-13 bounds it from x = 0.05 on. Smaller x below.
+  for (const double x : {0.05, 0.1, 0.1999, 0.2, 0.2001, 0.5, 0.7, 1.0, 3.0, 10.0, 50.0}) {
+    const long double rho = std::exp(-static_cast<long double>(x)), X = x;
+    const long double w = (1 - rho) / X, var_a = 2 * (X - 1 + rho) / (X * X);
+    const long double det = 1 - rho * rho;
+    const long double b0 = (w - rho * w) / det, b1 = (w - rho * w) / det;
+    const long double residual = var_a - (b0 * w + b1 * w);
+    const auto weights = wavekin::StepAverageWeights::of(x);
+    CAPTURE(x);
+    CHECK_THAT(weights.start,
+               Catch::Matchers::WithinRel(static_cast<double>(b0 + rho * b1), 1e-13));
+    CHECK_THAT(weights.innovation,
+               Catch::Matchers::WithinRel(static_cast<double>(std::sqrt(det) * b1), 1e-13));
+    CHECK_THAT(weights.independent,
+               Catch::Matchers::WithinRel(static_cast<double>(std::sqrt(residual)), 1e-13));
+  }
+  // Small x: σ² = x/6 − x³/60 + O(x⁵) (the series of 4(y − tanh y)/x², y = x/2), so at
+  // x = 1e-6 σ = √(x/6) to 1e-13; μ = 1 − x/2 + O(x²), ν = μ√(tanh(x/2)) = √(x/2)(1 − x/2 +
+  // O(x²)); the O(x²) terms are below 2e-13 here.
+  const auto tiny = wavekin::StepAverageWeights::of(1e-6);
+  CHECK_THAT(tiny.independent, Catch::Matchers::WithinRel(std::sqrt(1e-6 / 6), 1e-12));
+  CHECK_THAT(tiny.start, Catch::Matchers::WithinRel(1 - 0.5e-6, 1e-12));
+  CHECK_THAT(tiny.innovation, Catch::Matchers::WithinRel(std::sqrt(0.5e-6) * (1 - 0.5e-6), 1e-12));
+  for (const double bad : {0.0, -1.0, std::numeric_limits<double>::infinity(),
+                           std::numeric_limits<double>::quiet_NaN()})
+    CHECK_THROWS_WITH(wavekin::StepAverageWeights::of(bad),
+                      Contains("correlation time") && Contains("got"));
+}
+
+TEST_CASE("a path with step averages is the path without them", "[random]") {
+  const double dt_here = 0.7 * paper_covariance.correlation_time() * eps;
+  auto plain = wavekin::make_streaming_sampler(paper_covariance, eps, line, dt_here, 5, 2);
+  auto averaged = wavekin::make_streaming_sampler(paper_covariance, eps, line, dt_here, 5, 2);
+  std::vector<double> average(static_cast<std::size_t>(line.size()));
+  for (int step = 0; step < 5; ++step) {
+    plain.advance();
+    averaged.advance(average);
+    const auto a = plain.field(), b = averaged.field();
+    CHECK(std::vector<double>(a.begin(), a.end()) == std::vector<double>(b.begin(), b.end()));
+  }
+  CHECK(averaged.steps() == 5);
+  // Bad input: a wrong size, and a sampler built without an average stream.
+  std::vector<double> short_average(3);
+  CHECK_THROWS_WITH(averaged.advance(short_average), Contains("3 entries") && Contains("32"));
+  StreamingSampler<ExponentialLineSampler> no_stream(
+      std::make_shared<const ExponentialLineSampler>(line, 0.1), 1.0, 0.1, 0.05,
+      RandomStream(1, 0, StreamPurpose::streaming));
+  CHECK_THROWS_WITH(no_stream.advance(average), Contains("average stream"));
 }
 
 TEST_CASE("circulant embedding in x reproduces the same exponential covariance", "[random]") {

@@ -35,17 +35,34 @@ concept FieldSource = requires(const S& source, std::uint64_t seed, std::uint64_
   path.fill(step, t, m1);
 };
 
+/// \brief What m_1 a time step of a propagator sees: its value at one time of the step (P2's
+/// t_{n+½}), or its time average over the step.
+enum class StepSampling {
+  point,    ///< the value at the step's time: P2's Crank–Nicolson (4.5)
+  average,  ///< (1/Δt)∫ m_1 dt over the step: the exponential midpoint rule's exact ∫A dt
+};
+
 /// \brief m_1 of P2's covariance (4.15) by the streaming sampler on a 1D grid: exact in law at
 /// the grid points and time steps, no truncation, O(N_x) per step (docs/conventions.md §19).
+/// With StepSampling::average each step gets m_1's exact time average over it instead
+/// (StreamingSampler::advance(step_average): one more spatial field a step). The AR(1) is only
+/// Hölder-½ in t, so a value at one time holds the exponential midpoint rule (MagnusSpectral) to
+/// first order in Δt; the average gives it its ∫A dt exactly (benchmarks/RESULTS.md, "Rough
+/// masses").
 class StreamingFieldSource {
  public:
-  /// \brief One sample's field: an AR(1) path advanced once per step after the first.
+  /// \brief One sample's field: an AR(1) path advanced once per step after the first (point), or
+  /// once per step with that step's average (average).
   class Path {
    public:
-    explicit Path(StreamingSampler<ExponentialLineSampler> sampler)
-        : m_sampler(std::move(sampler)) {}
+    Path(StreamingSampler<ExponentialLineSampler> sampler, StepSampling sampling)
+        : m_sampler(std::move(sampler)), m_sampling(sampling) {}
     /// \pre steps in order 0, 1, 2, …; m1.size() == the grid size.
     void fill(std::ptrdiff_t step, double /*t*/, std::span<double> m1) {
+      if (m_sampling == StepSampling::average) {
+        m_sampler.advance(m1);
+        return;
+      }
       if (step > 0) m_sampler.advance();
       const auto field = m_sampler.field();
       require(m1.size() == field.size(), "StreamingFieldSource: m1 has {} entries, expected {}",
@@ -55,23 +72,31 @@ class StreamingFieldSource {
 
    private:
     StreamingSampler<ExponentialLineSampler> m_sampler;
+    StepSampling m_sampling;
   };
 
   /// \pre ε, Δt finite and > 0 (invalid_argument naming the value, from the sampler).
   StreamingFieldSource(const SeparableCorrelation<>& covariance, double epsilon,
-                       PeriodicGrid<1> grid, double dt)
-      : m_covariance(covariance), m_epsilon(epsilon), m_grid(std::move(grid)), m_dt(dt) {}
+                       PeriodicGrid<1> grid, double dt, StepSampling sampling = StepSampling::point)
+      : m_covariance(covariance),
+        m_epsilon(epsilon),
+        m_grid(std::move(grid)),
+        m_dt(dt),
+        m_sampling(sampling) {}
 
   [[nodiscard]] Path start(std::uint64_t seed, std::uint64_t sample) const {
-    return Path(make_streaming_sampler(m_covariance, m_epsilon, m_grid, m_dt, seed, sample));
+    return Path(make_streaming_sampler(m_covariance, m_epsilon, m_grid, m_dt, seed, sample),
+                m_sampling);
   }
   [[nodiscard]] static std::size_t terms() noexcept { return 0; }
+  [[nodiscard]] StepSampling sampling() const noexcept { return m_sampling; }
 
  private:
   SeparableCorrelation<> m_covariance;
   double m_epsilon;
   PeriodicGrid<1> m_grid;
   double m_dt;
+  StepSampling m_sampling;
 };
 
 /// \brief m_1 of P2's covariance (4.15) by the truncated Karhunen–Loève expansion

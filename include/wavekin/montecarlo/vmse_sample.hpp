@@ -59,8 +59,11 @@ struct VmseSampleSetup {
 };
 
 /// \brief One VMSE sample: m^ε = m_0 + ε^γ m_1(t/ε, x/ε) (P2 (3.2), RandomMass), m_1 from the
-/// field source at the Crank–Nicolson half steps t_{n+½} (P2 (4.5)); returns ρ^ε(T) and J^ε(T),
-/// J with the sample's own mass at the last half step (P2 (4.26), docs/conventions.md §18).
+/// field source at the Crank–Nicolson half steps t_{n+½} (P2 (4.5)), or each step's time average
+/// of m_1 where the source gives it (StreamingFieldSource with StepSampling::average; m is linear
+/// in m_1, so that is m's average); returns ρ^ε(T) and J^ε(T),
+/// J with the sample's own mass at the last half step, or over the last step (P2 (4.26),
+/// docs/conventions.md §18).
 /// Each call builds its own propagator and field path, so one object serves all threads of an
 /// Ensemble (RandomMass's counts are atomic); sample i's result does not depend on the thread.
 /// Cost per sample: `steps` propagator steps (Crank–Nicolson: GMRES, O(N_x log N_x) per

@@ -13,9 +13,10 @@ namespace wavekin {
 /// \brief What a stream is used for; the purpose enters the seed, so that two uses
 /// within one sample never share numbers.
 enum class StreamPurpose : std::uint64_t {
-  karhunen_loeve = 1,  ///< the ξ_ij of the KL expansion (P2 (4.21))
-  streaming = 2,       ///< the fresh fields of StreamingSampler
-  user = 1000,         ///< first value free for callers
+  karhunen_loeve = 1,     ///< the ξ_ij of the KL expansion (P2 (4.21))
+  streaming = 2,          ///< the fresh fields of StreamingSampler
+  streaming_average = 3,  ///< StreamingSampler's fields for its step averages (advance(average))
+  user = 1000,            ///< first value free for callers
 };
 
 /// \brief Distribution of the i.i.d. KL coefficients ξ_ij (mean 0, variance 1; P2 §4.2.1).

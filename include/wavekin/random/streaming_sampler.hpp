@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -223,6 +224,50 @@ class CirculantEmbedding {
   double m_max_eigenvalue = 0;
 };
 
+/// \brief The law of an Ornstein–Uhlenbeck step average given the step's start: for X stationary
+/// with unit variance and correlation e^{−|t−s|/τ}, and x = Δt/τ, ρ = e^{−x},
+///
+///   X_{k+1} = ρ X_k + √(1−ρ²) Z₁,   Ā_k = (1/Δt) ∫_{t_k}^{t_{k+1}} X dt = μ X_k + ν Z₁ + σ Z₂,
+///
+/// Z₁, Z₂ i.i.d. N(0, 1) independent of X_k, with μ = (1−ρ)/x, ν = (1−ρ)²/(x√(1−ρ²)) and
+/// σ² = 2(x − 2 tanh(x/2))/x² (docs/random.md, "Step averages", derives them). Exact in law
+/// for every x: E[Ā | X_k] = μX_k, Cov(Ā, X_{k+1} | X_k) = (1−ρ)²/x and Var(Ā | X_k) =
+/// [2(x − 1 + ρ) − (1 − ρ)²]/x². σ is computed without cancellation: by the Taylor series of
+/// y − tanh y (y = x/2) up to y ≤ 0.1, in long double above: within 1e-16 of a 40-digit
+/// evaluation at x = 10⁻⁶, 0.01, 0.05, 0.2 and 0.7.
+struct StepAverageWeights {
+  double start;        ///< μ, the weight of X_k
+  double innovation;   ///< ν, the weight of the step's innovation Z₁
+  double independent;  ///< σ, the weight of the independent Z₂
+
+  /// \pre x = Δt/τ finite and > 0 (else invalid_argument naming it).
+  [[nodiscard]] static StepAverageWeights of(double x) {
+    require(std::isfinite(x) && x > 0,
+            "StepAverageWeights: dt over the correlation time must be finite and > 0, got {}", x);
+    const double one_minus_rho = -std::expm1(-x);
+    const double root = std::sqrt(-std::expm1(-2 * x));
+    const double y = x / 2;
+    double sigma = 0;
+    if (y <= 0.1) {
+      // σ² = 4(y − tanh y)/x² = (y − tanh y)/y², and (y − tanh y)/y³ from tanh's series: the
+      // next term, −6404582/10854718875 y^14, is below 2e-17 of the first at y = 0.1.
+      const double y2 = y * y;
+      const double series =
+          1.0 / 3 +
+          y2 * (-2.0 / 15 + y2 * (17.0 / 315 +
+                                  y2 * (-62.0 / 2835 + y2 * (1382.0 / 155925 +
+                                                             y2 * (-21844.0 / 6081075 +
+                                                                   y2 * (929569.0 / 638512875))))));
+      sigma = std::sqrt(y * series);
+    } else {
+      // y − tanh y loses log10(y/(y − tanh y)) < 2.5 digits of long double's 19 at y ≥ 0.1.
+      const long double yl = y;
+      sigma = static_cast<double>(std::sqrt(yl - std::tanh(yl)) / yl);
+    }
+    return {one_minus_rho / x, one_minus_rho * one_minus_rho / (x * root), sigma};
+  }
+};
+
 /// \brief Streams a Gaussian field m_1 with covariance D² exp(−|t−s|/τ) r(x−z) on a grid,
 /// one time level at a time: the AR(1)/Ornstein–Uhlenbeck recursion in time,
 /// m_{n+1} = ρ m_n + √(1−ρ²) D g_{n+1}, ρ = exp(−Δt/τ), with g fresh fields of the
@@ -236,15 +281,22 @@ class CirculantEmbedding {
 /// of the final time. Each sample owns its stream (RandomStream(seed, i,
 /// StreamPurpose::streaming)), so sample i's path is the same on any thread.
 ///
+/// advance(step_average) also writes the time average of m_1 over the step it takes, exact in law
+/// jointly with the path (StepAverageWeights): one more spatial field a step, from a second
+/// stream (StreamPurpose::streaming_average), so the path itself is that of advance().
+///
 /// \tparam Spatial ExponentialLineSampler or CirculantEmbedding<Dim> (anything with
 ///         size(), work_size() and a const sample_pair(stream, first, second, work)).
 template <class Spatial>
 class StreamingSampler {
  public:
   /// \pre D, τ, Δt finite and > 0; spatial not null (else invalid_argument naming the value).
+  /// \param average_stream the stream of the step averages' own fields (needed by
+  ///        advance(step_average) only)
   StreamingSampler(std::shared_ptr<const Spatial> spatial, double standard_deviation,
-                   double correlation_time, double dt, RandomStream stream)
-      : sampler(std::move(spatial)), D(standard_deviation), stream(stream) {
+                   double correlation_time, double dt, RandomStream stream,
+                   std::optional<RandomStream> average_stream = std::nullopt)
+      : sampler(std::move(spatial)), D(standard_deviation), draws(stream) {
     require(sampler != nullptr, "StreamingSampler: the spatial sampler is null");
     require(std::isfinite(D) && D > 0,
             "StreamingSampler: the standard deviation D must be finite and > 0, got {}", D);
@@ -254,12 +306,13 @@ class StreamingSampler {
     require(std::isfinite(dt) && dt > 0, "StreamingSampler: dt must be finite and > 0, got {}", dt);
     rho = std::exp(-dt / correlation_time);
     innovation = std::sqrt(-std::expm1(-2 * dt / correlation_time));
+    weights = StepAverageWeights::of(dt / correlation_time);
     const auto size = static_cast<std::size_t>(sampler->size());
     current.resize(size);
-    fresh.resize(size);
     work.resize(static_cast<std::size_t>(sampler->work_size()));
-    next_fresh();
-    for (std::size_t k = 0; k < size; ++k) current[k] = D * fresh[k];
+    if (average_stream) average_draws.emplace(*average_stream);
+    draws.next(*sampler, work);
+    for (std::size_t k = 0; k < size; ++k) current[k] = D * draws.fresh[k];
   }
 
   /// \brief m_1 at the current time level (row-major over the grid).
@@ -269,40 +322,78 @@ class StreamingSampler {
   /// \brief The time-step correlation ρ = exp(−Δt/τ).
   [[nodiscard]] double step_correlation() const noexcept { return rho; }
 
+  /// \brief The weights of the step averages (StepAverageWeights at Δt/τ).
+  [[nodiscard]] const StepAverageWeights& step_average_weights() const noexcept { return weights; }
+
   /// \brief Moves the field one time step Δt forward.
   void advance() {
-    next_fresh();
+    draws.next(*sampler, work);
     for (std::size_t k = 0; k < current.size(); ++k) {
-      current[k] = rho * current[k] + innovation * D * fresh[k];
+      current[k] = rho * current[k] + innovation * D * draws.fresh[k];
+    }
+    ++m_steps;
+  }
+
+  /// \brief Moves the field one time step Δt forward, as advance() and to the same field, and
+  /// writes m_1's time average over that step, (1/Δt)∫ m_1 dt, into `step_average`.
+  /// \pre built with an average stream; step_average.size() == the grid size (else
+  ///      invalid_argument).
+  void advance(std::span<double> step_average) {
+    require(average_draws.has_value(),
+            "StreamingSampler::advance: step averages need the sampler built with an average "
+            "stream (make_streaming_sampler passes one)");
+    require(step_average.size() == current.size(),
+            "StreamingSampler::advance: the step average has {} entries, expected {}",
+            step_average.size(), current.size());
+    draws.next(*sampler, work);
+    average_draws->next(*sampler, work);
+    const double scaled_innovation = D * weights.innovation, scaled_own = D * weights.independent;
+    for (std::size_t k = 0; k < current.size(); ++k) {
+      step_average[k] = weights.start * current[k] + scaled_innovation * draws.fresh[k] +
+                        scaled_own * average_draws->fresh[k];
+      current[k] = rho * current[k] + innovation * D * draws.fresh[k];
     }
     ++m_steps;
   }
 
  private:
-  void next_fresh() {
-    if (has_spare) {
-      fresh.swap(spare);
-      has_spare = false;
-      return;
+  // One stream's fresh unit fields, drawn two at a time (sample_pair) and used one at a time.
+  struct Draws {
+    explicit Draws(RandomStream source) : stream(source) {}
+
+    RandomStream stream;
+    std::vector<double> fresh, spare;
+    bool has_spare = false;
+
+    void next(const Spatial& spatial, std::span<std::complex<double>> work) {
+      if (has_spare) {
+        fresh.swap(spare);
+        has_spare = false;
+        return;
+      }
+      fresh.resize(static_cast<std::size_t>(spatial.size()));
+      spare.resize(fresh.size());
+      spatial.sample_pair(stream, fresh, spare, work);
+      has_spare = true;
     }
-    spare.resize(fresh.size());
-    sampler->sample_pair(stream, fresh, spare, work);
-    has_spare = true;
-  }
+  };
 
   std::shared_ptr<const Spatial> sampler;
   double D;
-  RandomStream stream;
+  Draws draws;
+  std::optional<Draws> average_draws;
   double rho = 0;
   double innovation = 0;
-  std::vector<double> current, fresh, spare;
+  StepAverageWeights weights{};
+  std::vector<double> current;
   std::vector<std::complex<double>> work;
-  bool has_spare = false;
   std::ptrdiff_t m_steps = 0;
 };
 
 /// \brief The streaming sampler of P2's m_1(t/ε, x/ε) for the covariance (4.15) on a 1D
-/// grid: τ = aε, AR(1) along x with length bε. Sample `sample` of a run seeded `seed`.
+/// grid: τ = aε, AR(1) along x with length bε. Sample `sample` of a run seeded `seed`; its step
+/// averages (advance(step_average)) come from that sample's StreamPurpose::streaming_average
+/// stream.
 /// \pre ε finite and > 0; Δt finite and > 0.
 inline StreamingSampler<ExponentialLineSampler> make_streaming_sampler(
     const SeparableCorrelation<>& covariance, double epsilon, const PeriodicGrid<1>& grid,
@@ -311,8 +402,11 @@ inline StreamingSampler<ExponentialLineSampler> make_streaming_sampler(
           "make_streaming_sampler: epsilon must be finite and > 0, got {}", epsilon);
   return {std::make_shared<const ExponentialLineSampler>(grid,
                                                          covariance.correlation_length() * epsilon),
-          covariance.amplitude(), covariance.correlation_time() * epsilon, dt,
-          RandomStream(seed, sample, StreamPurpose::streaming)};
+          covariance.amplitude(),
+          covariance.correlation_time() * epsilon,
+          dt,
+          RandomStream(seed, sample, StreamPurpose::streaming),
+          RandomStream(seed, sample, StreamPurpose::streaming_average)};
 }
 
 /// \brief The circulant embedding of the spatial factor of `covariance` read at x/ε,
