@@ -15,10 +15,11 @@
 // `cn_over_magnus_cost` at that f.
 //
 // `cost/n`: CPU seconds of one streaming-source sample (the driver's default source) with CN at
-// P2's K and with Magnus at K/f, f = `factor`: the largest factor `accuracy` found at n = 6, 7, 8
-// (8, 16, 32: it doubles with n, as P2's Δt ∝ ε^{1.2} shrinks faster than the mass's time scale
-// ε·a), and 32 at n = 9, 10 where no reference is affordable (the trend would allow 64 and 128). The streaming sampler's AR(1) is exact in law on any
-// step grid. Counters: `seconds_per_sample_cn`, `seconds_per_sample_magnus`, `speedup`.
+// P2's K and with Magnus at K/f, f = `factor`, fed the step averages of m_1 (the driver's default
+// for Magnus) or, for comparison, its values at one time a step, or the Karhunen–Loève source. The
+// factors are those `accuracy_streaming` found (see the registrations below). The streaming
+// sampler's AR(1) and its step averages are exact in law on any step grid. Counters:
+// `seconds_per_sample_cn`, `seconds_per_sample_magnus`, `speedup`.
 //
 // Run: cmake --preset bench && cmake --build --preset bench --target bench_vmse_table1 &&
 //      build/bench/benchmarks/bench_vmse_table1
@@ -64,7 +65,7 @@ Run run(const SampleSettings& s, long steps, std::uint64_t sample) {
   } else {
     wavekin::VmseSample<wavekin::StreamingFieldSource, Propagator> v(
         std::move(parts.setup), parts.mass, parts.covariance, parts.setup_epsilon, parts.grid,
-        parts.dt);
+        parts.dt, s.step_averages ? wavekin::StepSampling::average : wavekin::StepSampling::point);
     out = v(sample, 2026, clock);
   }
   Run r{std::vector<double>(out[0].data(), out[0].data() + out[0].size()), 0};
@@ -130,29 +131,35 @@ void accuracy(benchmark::State& state) {
 }
 
 // One sample's streaming path m_1 at J = 2·K_ref fine times (AR(1) steps of T/J, the driver's
-// sampler), shared by runs at K = K_ref/2^i steps: step k of a K-step run takes the value at its
-// midpoint, fine index k·r + r/2 with r = J/K. A subsampled AR(1) is the AR(1) of the coarse grid
-// (it is Markov and exact in law on any grid), so every run sees one realisation of the law the
-// driver samples, at its own steps.
+// sampler) and its exact time averages over the J fine steps
+// (StreamingSampler::advance(step_average)), shared by runs at K = K_ref/2^i steps: step k of a
+// K-step run takes the value at its midpoint, fine index k·r + r/2 with r = J/K, or the mean of its
+// r fine averages, which is the exact time average of the same continuous path over the step. A
+// subsampled AR(1) is the AR(1) of the coarse grid (it is Markov and exact in law on any grid), and
+// the mean of fine step averages is the coarse step average, so every run sees one realisation of
+// the law the driver samples, at its own steps.
 struct FinePath {
-  std::vector<std::vector<double>> values;  // [fine index][grid point]
+  std::vector<std::vector<double>> values;    // [fine index][grid point]
+  std::vector<std::vector<double>> averages;  // [fine step][grid point]
 };
 
 FinePath fine_path(const SampleSettings& s, long fine_steps, std::uint64_t sample) {
   const auto parts = sample_parts(s, fine_steps);
-  const wavekin::StreamingFieldSource source(parts.covariance, parts.setup_epsilon, parts.grid,
-                                             parts.dt);
-  auto path = source.start(2026, sample);
+  auto sampler = wavekin::make_streaming_sampler(parts.covariance, parts.setup_epsilon, parts.grid,
+                                                 parts.dt, 2026, sample);
+  const auto nx = static_cast<std::size_t>(parts.grid.size());
   FinePath fine;
-  fine.values.assign(static_cast<std::size_t>(fine_steps),
-                     std::vector<double>(static_cast<std::size_t>(parts.grid.size())));
-  for (long j = 0; j < fine_steps; ++j)
-    path.fill(j, 0.0, std::span<double>(fine.values[static_cast<std::size_t>(j)]));
+  fine.values.assign(static_cast<std::size_t>(fine_steps), std::vector<double>(nx));
+  fine.averages = fine.values;
+  for (std::size_t j = 0; j < fine.values.size(); ++j) {
+    std::copy(sampler.field().begin(), sampler.field().end(), fine.values[j].begin());
+    sampler.advance(fine.averages[j]);
+  }
   return fine;
 }
 
 // A FieldSource that reads a FinePath at a K-step run's midpoints, or (averaged) the mean of the
-// fine values over each step: the step's time average of m_1, to the fine grid's resolution.
+// fine step averages over each step: the step's exact time average of m_1.
 class SubsampledSource {
  public:
   class Path {
@@ -168,7 +175,7 @@ class SubsampledSource {
       }
       std::fill(m1.begin(), m1.end(), 0.0);
       for (long j = 0; j < m_stride; ++j) {
-        const auto& v = m_fine->values[first + static_cast<std::size_t>(j)];
+        const auto& v = m_fine->averages[first + static_cast<std::size_t>(j)];
         for (std::size_t i = 0; i < m1.size(); ++i) m1[i] += v[i];
       }
       for (double& value : m1) value /= static_cast<double>(m_stride);
@@ -207,15 +214,16 @@ std::vector<double> run_on_path(const SampleSettings& s, const FinePath& fine, l
 // `accuracy_streaming/n`: the question of `accuracy` on the streaming sampler's paths (the
 // driver's default source), whose AR(1) is only Hölder-½ in t. P2's K is rounded up to a multiple
 // of 32, K₃₂ (471 → 480, 1081 → 1088, 2484 → 2496: CN there is 1–4 % more accurate than at K, a
-// stricter bar), and the reference is Magnus at K_ref = 16 K₃₂ on one shared path per sample
-// (FinePath). For samples 0–2: CN at K₃₂ and 4K₃₂, and CN and Magnus at K_ref/2^i, i = 1 … 9,
-// which include Magnus at K₃₂/f for f = 1, 2, …, 32. Counters: `error_cn` (best over the samples at
-// K₃₂, as in `accuracy`), `error_cn_4k`, `error_cn_k<K>`, `error_magnus_k<K>` (worst over the
-// samples), `largest_factor` (the largest f whose worst Magnus error at K₃₂/f is at most
-// `error_cn`), `order_cn`, `order_magnus` (log-log slopes over the sweep), `cn_at_reference`; and
-// the same Magnus runs fed each step's time average of the path instead of its midpoint value
-// (`error_magnus_averaged_k<K>`, `largest_factor_averaged`): what a sampler of the AR(1)'s step
-// integrals would give.
+// stricter bar), and the reference is Magnus at K_ref = 16 K₃₂ fed the step averages, on one
+// shared path per sample (FinePath). For samples 0–2: CN at K₃₂ and 4K₃₂, and CN and Magnus at
+// K_ref/2^i, i = 1 … 9, which include Magnus at K₃₂/f for f = 1, 2, …, 32. Counters: `error_cn`
+// (best over the samples at K₃₂, as in `accuracy`), `error_cn_4k`, `error_cn_k<K>`,
+// `error_magnus_k<K>` (worst over the samples), `largest_factor` (the largest f whose worst Magnus
+// error at K₃₂/f is at most `error_cn`), `order_cn`, `order_magnus` (log-log slopes over the
+// sweep), `cn_at_reference`, `reference_check` (Magnus at K_ref on midpoint values against the
+// reference); and the same Magnus runs fed each step's exact time average of the path
+// (`error_magnus_averaged_k<K>`, `largest_factor_averaged`, `order_magnus_averaged`): what the
+// driver's Magnus samples get (StepSampling::average).
 void accuracy_streaming(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const SampleSettings s{.n = n};
@@ -226,10 +234,12 @@ void accuracy_streaming(benchmark::State& state) {
   for (auto _ : state) {
     std::vector<double> cn_worst(levels, 0.0), magnus_worst(levels, 0.0),
         averaged_worst(levels, 0.0);
-    double cn_at_reference = 0, cn_best = 1e300, cn_4k = 0;
+    double cn_at_reference = 0, cn_best = 1e300, cn_4k = 0, reference_check = 0;
     for (std::uint64_t sample = 0; sample < 3; ++sample) {
       const FinePath fine = fine_path(s, 2 * reference_steps, sample);
-      const auto reference = run_on_path<Magnus>(s, fine, reference_steps);
+      const auto reference = run_on_path<Magnus>(s, fine, reference_steps, true);
+      reference_check = std::max(reference_check,
+                                 l1(run_on_path<Magnus>(s, fine, reference_steps), reference, dx));
       cn_at_reference =
           std::max(cn_at_reference, l1(run_on_path<Cn>(s, fine, reference_steps), reference, dx));
       cn_4k = std::max(cn_4k, l1(run_on_path<Cn>(s, fine, 4 * k), reference, dx));
@@ -246,10 +256,11 @@ void accuracy_streaming(benchmark::State& state) {
       }
     }
     std::printf(
-        "n = %d  streaming paths, K32 = %ld (P2's K = %ld), reference Magnus at 16 K32; CN at 16 "
-        "K32 against it %.2e; CN at K32: best %.2e, at 4 K32 worst %.2e\n",
-        n, k, paper_steps(n), cn_at_reference, cn_best, cn_4k);
-    std::vector<double> fit_k, fit_cn, fit_k_magnus, fit_magnus;
+        "n = %d  streaming paths, K32 = %ld (P2's K = %ld), reference Magnus at 16 K32 on step "
+        "averages; against it Magnus at 16 K32 on midpoints %.2e, CN at 16 K32 %.2e; CN at K32: "
+        "best %.2e, at 4 K32 worst %.2e\n",
+        n, k, paper_steps(n), reference_check, cn_at_reference, cn_best, cn_4k);
+    std::vector<double> fit_k, fit_cn, fit_magnus, fit_averaged;
     int largest = -1, largest_averaged = -1;
     for (int i = 0; i < levels; ++i) {
       const auto slot = static_cast<std::size_t>(i);
@@ -268,6 +279,7 @@ void accuracy_streaming(benchmark::State& state) {
       fit_k.push_back(static_cast<double>(steps));
       fit_cn.push_back(cn_worst[slot]);
       fit_magnus.push_back(magnus_worst[slot]);
+      fit_averaged.push_back(averaged_worst[slot]);
     }
     std::printf(
         "n = %d  largest f with Magnus at K32/f at most CN at K32: %d (on step averages: "
@@ -277,6 +289,8 @@ void accuracy_streaming(benchmark::State& state) {
     state.counters["error_cn"] = cn_best;
     state.counters["error_cn_4k"] = cn_4k;
     state.counters["cn_at_reference"] = cn_at_reference;
+    state.counters["reference_check"] = reference_check;
+    state.counters["order_magnus_averaged"] = -wavekin::log_log_slope(fit_k, fit_averaged);
     state.counters["largest_factor"] = largest;
     state.counters["order_cn"] = -wavekin::log_log_slope(fit_k, fit_cn);
     state.counters["order_magnus"] = -wavekin::log_log_slope(fit_k, fit_magnus);
@@ -286,17 +300,20 @@ void accuracy_streaming(benchmark::State& state) {
 void cost(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const long factor = state.range(1);
-  const SampleSettings s{.n = n, .karhunen_loeve = state.range(2) != 0};
+  const SampleSettings s{.n = n, .karhunen_loeve = state.range(2) == 1};
+  SampleSettings magnus_settings = s;
+  magnus_settings.step_averages = state.range(2) == 2;
   const long k = paper_steps(n);
   for (auto _ : state) {
     const auto cn = run<Cn>(s, k, 0);
-    const auto magnus = run<Magnus>(s, std::max(1L, k / factor), 0);
+    const auto magnus = run<Magnus>(magnus_settings, std::max(1L, k / factor), 0);
     state.counters["seconds_per_sample_cn"] = cn.seconds;
     state.counters["seconds_per_sample_magnus"] = magnus.seconds;
     state.counters["speedup"] = cn.seconds / magnus.seconds;
-    std::printf("n = %d  one %s sample: CN (K = %ld) %.3f s, Magnus (K/%ld) %.3f s: %.1fx\n", n,
+    std::printf("n = %d  one %s sample: CN (K = %ld) %.3f s, Magnus (K/%ld%s) %.3f s: %.1fx\n", n,
                 s.karhunen_loeve ? "Karhunen-Loeve" : "streaming", k, cn.seconds, factor,
-                magnus.seconds, cn.seconds / magnus.seconds);
+                magnus_settings.step_averages ? ", step averages" : "", magnus.seconds,
+                cn.seconds / magnus.seconds);
   }
 }
 
@@ -304,22 +321,25 @@ void cost(benchmark::State& state) {
 
 BENCHMARK(accuracy)->Arg(6)->Arg(7)->Arg(8)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(accuracy_streaming)
+    ->Arg(5)
     ->Arg(6)
     ->Arg(7)
     ->Arg(8)
     ->Arg(9)
     ->Iterations(1)
     ->Unit(benchmark::kSecond);
-// Args: n, step factor f, source (0 streaming, 1 Karhunen–Loève). The factors after the first
-// five are those the streaming paths allow (accuracy_streaming), and P2's source at f = 32.
+// Args: n, step factor f, source of Magnus's mass (0 streaming at one time a step, 1
+// Karhunen–Loève, 2 streaming step averages: the driver's default). The factors are the largest
+// each source allows (accuracy_streaming, accuracy): step averages 16, 16, 32, 32 at n = 6–9, taken
+// as 32 at n = 10 (16 too, for the margin); midpoint values 8 at n = 7–9; P2's source at f = 32.
 BENCHMARK(cost)
-    ->Args({6, 8, 0})
-    ->Args({7, 16, 0})
-    ->Args({8, 32, 0})
-    ->Args({9, 32, 0})
-    ->Args({10, 32, 0})
+    ->Args({6, 16, 2})
+    ->Args({7, 16, 2})
+    ->Args({8, 32, 2})
+    ->Args({9, 32, 2})
+    ->Args({10, 32, 2})
+    ->Args({10, 16, 2})
     ->Args({10, 8, 0})
-    ->Args({10, 16, 0})
     ->Args({10, 32, 1})
     ->Iterations(1)
     ->Unit(benchmark::kSecond);

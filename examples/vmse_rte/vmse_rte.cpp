@@ -30,12 +30,13 @@
 //  rte_history.csv (t, mass, ρ peak), summary.json, rte_phase_space.png.
 //  4. Monte Carlo (--mode mc or both). For each n in --mc-n: ε = 2^−n, Δx = 2^{−n−2},
 //     Δt = 2^{−1.2n−3} (P2 §4.2.2); --samples VMSE samples with m^ε = 1 + ε^γ m_1(t/ε, x/ε),
-//     propagated by P2's Crank–Nicolson (--propagator cn) or by MagnusSpectral at
-//     min(32, 2^{n−3}) × P2's Δt (--propagator magnus, --step-factor; as accurate,
-//     benchmarks/RESULTS.md "P2's Table 1"), m_1 drawn at the half steps by the exact streaming sampler (AR(1) in
-//     t and x: the covariance (4.15) at the grid points, no truncation) or by the KL
-//     expansion (4.21)–(4.28) (--sampler kl, Gaussian or uniform ξ). Sample i uses its own
-//     stream, so statistics do not depend on --threads; the ensemble checkpoints every
+//     propagated by P2's Crank–Nicolson (--propagator cn) or by MagnusSpectral at 8–32 × P2's
+//     Δt (--propagator magnus, --step-factor; as accurate: magnus_step_factor in vmse_sample.hpp,
+//     benchmarks/RESULTS.md "Rough masses"), m_1 drawn by the exact streaming sampler (AR(1) in
+//     t and x: the covariance (4.15) at the grid points, no truncation; CN reads it at the half
+//     steps, Magnus gets its exact time average over each step) or by the KL expansion
+//     (4.21)–(4.28) (--sampler kl, Gaussian or uniform ξ, read at the half steps). Sample i uses
+//     its own stream, so statistics do not depend on --threads; the ensemble checkpoints every
 //     --checkpoint seconds and resumes. E[ρ^ε], E[J^ε], standard deviations and the
 //     covariance matrices (4.30) at t = 0.4; Err_ρ = ∫|ρ⁰ − E[ρ^ε]| dx (P2 (4.29)) with ρ⁰
 //     interpolated linearly from the RTE grid, and ∫ se(x) dx (se: standard error of
@@ -343,8 +344,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"cn", "magnus"}));
   driver
       .add("--step-factor", mc.step_factor,
-           "steps of this many times P2's dt (0: 1 for cn; for magnus 4 up to n = 6, 8 beyond "
-           "with the streaming sampler, min(32, 2^(n-3)) with kl)")
+           "steps of this many times P2's dt (0: 1 for cn; for magnus 16 at n = 5 to 7 (8 below), "
+           "32 beyond with the streaming sampler, min(32, 2^(n-3)) with kl)")
       ->check(CLI::Range(0L, 4096L));
   driver.add("--checkpoint", mc.checkpoint_seconds, "seconds between ensemble checkpoints")
       ->check(checks::non_negative);

@@ -38,18 +38,22 @@ struct SampleSettings {
   XiDistribution xi = XiDistribution::gaussian;  ///< KL coefficients
   NonPositiveMassPolicy policy = NonPositiveMassPolicy::error;
   bool magnus = false;   ///< MagnusSpectral (exponential midpoint) instead of P2's CN
+  /// Streaming source: each step gets m_1's exact time average over it (StepSampling::average)
+  /// instead of its value at the step's time (P2's t_{n+½}).
+  bool step_averages = false;
   long step_factor = 1;  ///< steps of step_factor × P2's Δt (P2's K / step_factor, rounded up)
 };
 
 /// \brief The step factor at which MagnusSpectral is at least as accurate as P2's CN at P2's Δt on
 /// these samples, as measured by benchmarks/bench_vmse_table1 (its worst error over samples 0–2
 /// at most CN's best). Karhunen–Loève masses are smooth in t: 8, 16, 32 at n = 6, 7, 8
-/// (`accuracy`), so min(32, 2^{n−3}). The streaming sampler's AR(1) is only Hölder-½ in t, which
-/// holds the exponential midpoint rule to first order: 4, 8, 8, 8 at n = 6, 7, 8, 9
-/// (`accuracy_streaming`), so 4 up to n = 6 and 8 beyond.
+/// (`accuracy`), so min(32, 2^{n−3}). The streaming sampler's AR(1) is only Hölder-½ in t; fed
+/// its exact step averages (StepSampling::average, the driver's choice for Magnus) Magnus reaches
+/// 16, 16, 16, 32, 32 at n = 5 … 9 (`accuracy_streaming`), so 16 at n = 5, 6, 7 (8 below, not
+/// measured) and 32 beyond. (Fed values at one time a step it reached only 4, 4, 8, 8, 8.)
 inline long magnus_step_factor(int n, bool karhunen_loeve) {
   if (karhunen_loeve) return std::min(32L, 1L << std::max(0, n - 3));
-  return n <= 6 ? 4 : 8;
+  return n <= 4 ? 8 : n <= 7 ? 16 : 32;
 }
 
 /// \brief What a VmseSample of P2 §4.2.2 is built from: the grid, step, packet, mass options and
@@ -144,7 +148,8 @@ class Sample {
                      parts.covariance, parts.setup_epsilon, s.final_time, box_length,
                      std::move(parts.x), s.xi);
     return Variant(std::in_place_type<StreamingSample>, std::move(parts.setup), parts.mass,
-                   parts.covariance, parts.setup_epsilon, parts.grid, parts.dt);
+                   parts.covariance, parts.setup_epsilon, parts.grid, parts.dt,
+                   s.step_averages ? StepSampling::average : StepSampling::point);
   }
 
   Variant m_sample;
