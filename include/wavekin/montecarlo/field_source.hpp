@@ -23,7 +23,8 @@ namespace wavekin {
 /// \brief A field source: `source.start(seed, sample)` opens sample `sample`'s path of m_1 (its
 /// own RandomStream, so the path is the same on any thread), and `path.fill(step, t, m1)` writes
 /// m_1(t/ε, x/ε) at the grid points for time step `step` (0, 1, 2, … in order, t = the step's
-/// evaluation time); `source.terms()` is the number of random coefficients per sample (0 for a
+/// evaluation time), or m_1's time average over that step (StepSampling::average);
+/// `source.terms()` is the number of random coefficients per sample (0 for a
 /// streamed field).
 template <class S>
 concept FieldSource = requires(const S& source, std::uint64_t seed, std::uint64_t sample) {
