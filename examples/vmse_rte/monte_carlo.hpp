@@ -58,7 +58,8 @@ inline void monte_carlo(examples::Driver& driver, const Settings& rte, const Mon
   // Magnus on the streaming source gets each step's exact time average of m_1 (P2's CN keeps the
   // value at t_{n+1/2}, as P2 (4.5) has it).
   const bool step_averages = mc.propagator == "magnus" && mc.sampler == "streaming";
-  summary.parameter("mc_step_mass", step_averages ? "step_average" : "point");
+  const std::string step_mass = step_averages ? "step_average" : "point";
+  summary.parameter("mc_step_mass", step_mass);
   io::CsvWriter csv(
       driver.output("errors_mc.csv"),
       {"n", "epsilon", "samples", "points", "steps", "err_rho", "err_current",
@@ -103,7 +104,7 @@ inline void monte_carlo(examples::Driver& driver, const Settings& rte, const Mon
                           {"policy", mc.nonpositive},
                           {"propagator", mc.propagator},
                           {"step_factor", step_factor},
-                          {"step_mass", step_averages ? "step_average" : "point"}};
+                          {"step_mass", step_mass}};
     options.label = fmt::format("VMSE samples, eps = 2^-{}", n);
     const Ensemble ensemble({{"rho", nx, true}, {"current", nx, true}}, options);
     // A damaged or mismatched ensemble checkpoint is discarded with a notice (Ensemble would stop

@@ -347,10 +347,11 @@ class StreamingSampler {
             step_average.size(), current.size());
     draws.next(*sampler, work);
     average_draws->next(*sampler, work);
-    const double scaled_innovation = D * weights.innovation, scaled_own = D * weights.independent;
+    // ν and σ of StepAverageWeights, on this step's fresh field g₁ and the average's own g₂.
+    const double on_fresh = D * weights.innovation, on_own = D * weights.independent;
     for (std::size_t k = 0; k < current.size(); ++k) {
-      step_average[k] = weights.start * current[k] + scaled_innovation * draws.fresh[k] +
-                        scaled_own * average_draws->fresh[k];
+      step_average[k] =
+          weights.start * current[k] + on_fresh * draws.fresh[k] + on_own * average_draws->fresh[k];
       current[k] = rho * current[k] + innovation * D * draws.fresh[k];
     }
     ++m_steps;
