@@ -83,7 +83,7 @@ inline void monte_carlo(examples::Driver& driver, const Settings& rte, const Mon
          .policy =
              mc.nonpositive == "clip" ? NonPositiveMassPolicy::clip : NonPositiveMassPolicy::error,
          .magnus = magnus,
-         .step_averages = step_averages,
+         .step_sampling = step_averages ? StepSampling::average : StepSampling::point,
          .step_factor = step_factor});
     summary.result(fmt::format("mc_n{}_step_factor", n), static_cast<double>(step_factor), "1",
                    "the VMSE samples' step over P2's dt");

@@ -38,9 +38,9 @@ struct SampleSettings {
   XiDistribution xi = XiDistribution::gaussian;  ///< KL coefficients
   NonPositiveMassPolicy policy = NonPositiveMassPolicy::error;
   bool magnus = false;   ///< MagnusSpectral (exponential midpoint) instead of P2's CN
-  /// Streaming source: each step gets m_1's exact time average over it (StepSampling::average)
-  /// instead of its value at the step's time (P2's t_{n+½}).
-  bool step_averages = false;
+  /// Streaming source: what m_1 each step gets, its value at the step's time (P2's t_{n+½}) or
+  /// its exact time average over the step.
+  StepSampling step_sampling = StepSampling::point;
   long step_factor = 1;  ///< steps of step_factor × P2's Δt (P2's K / step_factor, rounded up)
 };
 
@@ -148,8 +148,7 @@ class Sample {
                      parts.covariance, parts.setup_epsilon, s.final_time, box_length,
                      std::move(parts.x), s.xi);
     return Variant(std::in_place_type<StreamingSample>, std::move(parts.setup), parts.mass,
-                   parts.covariance, parts.setup_epsilon, parts.grid, parts.dt,
-                   s.step_averages ? StepSampling::average : StepSampling::point);
+                   parts.covariance, parts.setup_epsilon, parts.grid, parts.dt, s.step_sampling);
   }
 
   Variant m_sample;
