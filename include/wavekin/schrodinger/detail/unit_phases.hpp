@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "interleaved_kernels.hpp"
+#include "wavekin/schrodinger/detail/interleaved_kernels.hpp"
 
 #include <cmath>
 #include <complex>
@@ -48,80 +48,13 @@ inline constexpr double c4 = 1.0 / 24, c6 = -1.0 / 720, c8 = 1.0 / 40320, c10 = 
                         c12 = 1.0 / 479001600, c14 = -1.0 / 87178291200, c16 = 1.0 / 20922789888000;
 }  // namespace phase_constants
 
-using UnsignedLaneBits =
-    unsigned long long __attribute__((vector_size(lanes * sizeof(unsigned long long))));
+}  // namespace wavekin::detail::interleaved
 
-// (cos θ, sin θ) interleaved into the two vectors `low` (the first half of the lanes' θ) and
-// `high`; `outside` gets all ones in the lanes whose θ is not in [−2¹⁹, 2¹⁹] (NaN included).
-[[gnu::always_inline]] inline void unit_phase_vector(Lanes theta, Lanes& low, Lanes& high,
-                                                     LaneBits& outside) {
-  namespace c = phase_constants;
-  const Lanes shifted = theta * c::two_over_pi + c::round_shift;
-  const Lanes n = shifted - c::round_shift;
-  const UnsignedLaneBits quadrant = (UnsignedLaneBits)shifted & 3;
-  const Lanes r = ((theta - n * c::pi_2_a) - n * c::pi_2_b) - n * c::pi_2_c;
-  const Lanes z = r * r;
-  const Lanes sin_tail =
-      c::s3 +
-      z * (c::s5 +
-           z * (c::s7 + z * (c::s9 + z * (c::s11 + z * (c::s13 + z * (c::s15 + z * c::s17))))));
-  const Lanes sine = r + (r * z) * sin_tail;
-  const Lanes cos_tail =
-      c::c4 + z * (c::c6 + z * (c::c8 + z * (c::c10 + z * (c::c12 + z * (c::c14 + z * c::c16)))));
-  const Lanes h = 0.5 * z;
-  const Lanes w = 1.0 - h;
-  const Lanes cosine = w + (((1.0 - w) - h) + (z * z) * cos_tail);
-  // iⁿ: odd n swaps the parts; the real part is negated for n ≡ 1, 2, the imaginary for 2, 3.
-  const UnsignedLaneBits swap = -(quadrant & 1);
-  const UnsignedLaneBits cb = (UnsignedLaneBits)cosine, sb = (UnsignedLaneBits)sine;
-  const UnsignedLaneBits real_bits = ((cb & ~swap) | (sb & swap)) ^ (((quadrant + 1) & 2) << 62);
-  const UnsignedLaneBits imag_bits = ((sb & ~swap) | (cb & swap)) ^ ((quadrant & 2) << 62);
-  const Lanes re_part = (Lanes)real_bits, im_part = (Lanes)imag_bits;
-#if defined(__AVX512F__)
-  low = __builtin_shufflevector(re_part, im_part, 0, 8, 1, 9, 2, 10, 3, 11);
-  high = __builtin_shufflevector(re_part, im_part, 4, 12, 5, 13, 6, 14, 7, 15);
-#elif defined(__AVX__)
-  low = __builtin_shufflevector(re_part, im_part, 0, 4, 1, 5);
-  high = __builtin_shufflevector(re_part, im_part, 2, 6, 3, 7);
-#else
-  low = __builtin_shufflevector(re_part, im_part, 0, 2);
-  high = __builtin_shufflevector(re_part, im_part, 1, 3);
-#endif
-  const LaneBits magnitude = (LaneBits)theta & ~sign_bit;
-  outside |= ~((Lanes)magnitude <= c::largest);  // a comparison: −1 in true lanes
-}
+#define WAVEKIN_KERNEL_BODY "wavekin/schrodinger/detail/unit_phases.inc"
+#include "wavekin/schrodinger/detail/for_each_kernel_target.inc"
 
-/// out_k = e^{iθ_k}, θ_k = scale·v_k, k < n (in double on the vector lanes, see above; other
-/// scalars by std::polar).
-template <class Scalar>
-inline void unit_phases(std::size_t n, Scalar scale, const Scalar* v, std::complex<Scalar>* out_) {
-  if constexpr (std::is_same_v<Scalar, double>) {
-    double* out = re(out_);
-    LaneBits outside{};
-    // One loop body for every vector, the tail's padded with zeros, so that floating-point
-    // contraction (fused multiply-adds where the target has them) treats all alike.
-    double padded[lanes] = {}, parts[2 * lanes];
-    for (std::size_t k = 0; k < n; k += lanes) {
-      const bool whole = k + lanes <= n;
-      if (!whole) std::memcpy(padded, v + k, (n - k) * sizeof(double));
-      Lanes theta, low, high;
-      std::memcpy(&theta, whole ? v + k : padded, sizeof theta);
-      unit_phase_vector(scale * theta, low, high, outside);
-      double* to = whole ? out + 2 * k : parts;
-      std::memcpy(to, &low, sizeof low);
-      std::memcpy(to + lanes, &high, sizeof high);
-      if (!whole) std::memcpy(out + 2 * k, parts, 2 * (n - k) * sizeof(double));
-    }
-    bool any = false;
-    for (std::size_t l = 0; l < lanes; ++l) any = any || outside[l] != 0;
-    if (!any) return;
-    for (std::size_t k = 0; k < n; ++k) {
-      const double theta = scale * v[k];
-      if (!(std::abs(theta) <= phase_constants::largest)) out_[k] = std::polar(1.0, theta);
-    }
-  } else {
-    for (std::size_t k = 0; k < n; ++k) out_[k] = std::polar(Scalar(1), scale * v[k]);
-  }
-}
+namespace wavekin::detail::interleaved {
+
+WAVEKIN_KERNEL_DISPATCH(unit_phases)
 
 }  // namespace wavekin::detail::interleaved
