@@ -12,10 +12,11 @@
 // portable x86-64 build, four with -march=native on an AVX2 machine, eight with AVX-512) and, where
 // the baseline lacks AVX2 and FMA and the compiler is GCC on x86-64, once more for AVX2 + FMA
 // under `#pragma GCC target` (for_each_kernel_target.inc). A portable build, such as the README's,
-// then runs four-lane kernels on any machine that has them: measured on an AVX2 machine, Magnus's
-// step over its FFTs at 320 points 1.80 on two lanes against 1.45 on four (benchmarks/RESULTS.md).
-// Clang does not give a `#pragma GCC target` region the target's macros and vector ABI in the
-// same way, so it builds the baseline only.
+// then runs four-lane kernels on any machine that has them: measured on an AVX2 machine, one
+// binary, Magnus's step over its FFTs at 320 points 1.83–1.85 on two lanes against 1.42–1.54 on
+// four (benchmarks/RESULTS.md, twelfth session). Clang has no `#pragma GCC target` (it takes
+// `#pragma clang attribute` instead), so a Clang build has the baseline only, as has a build with
+// WAVEKIN_NO_KERNEL_DISPATCH defined.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     !(defined(__AVX2__) && defined(__FMA__)) && !defined(WAVEKIN_NO_KERNEL_DISPATCH)
 #define WAVEKIN_KERNEL_AVX2_VARIANT 1
@@ -30,7 +31,16 @@ namespace wavekin::detail {
 /// GCC build for x86-64 without AVX2, AVX2 + FMA chosen at run time.
 enum class KernelTarget { baseline, avx2 };
 
-/// Whether this process may run the AVX2 + FMA kernels: they were built and the CPU has both.
+/// Whether the build's own target has AVX2 and FMA already (-march=native on such a machine).
+inline constexpr bool baseline_has_avx2 =
+#if defined(__AVX2__) && defined(__FMA__)
+    true;
+#else
+    false;
+#endif
+
+/// Whether this process may run the separate AVX2 + FMA kernels: they were built and the CPU has
+/// both.
 inline bool avx2_kernels_available() noexcept {
 #if WAVEKIN_KERNEL_AVX2_VARIANT
   __builtin_cpu_init();
@@ -43,18 +53,21 @@ inline bool avx2_kernels_available() noexcept {
 /// The target a process starts with: the fastest available, unless the environment variable
 /// WAVEKIN_KERNELS says `baseline` (for instance to get the same bits on machines with and
 /// without AVX2: the lane count sets the order in which the kernels' sums add). `auto` or unset
-/// is the default; `avx2` asks for AVX2 and is an error where it is not available, as is any
-/// other value.
+/// is the default; `avx2` insists on AVX2 + FMA kernels (the baseline, where it has them) and is
+/// an error where there are none; any other value is an error too.
 inline KernelTarget initial_kernel_target() {
   const char* requested = std::getenv("WAVEKIN_KERNELS");
   const std::string_view value = requested == nullptr ? "auto" : requested;
   if (value == "baseline") return KernelTarget::baseline;
   require(value == "auto" || value == "avx2", "WAVEKIN_KERNELS={}: expected auto, baseline or avx2",
           value);
-  if (value == "avx2")
-    require(avx2_kernels_available(),
-            "WAVEKIN_KERNELS=avx2: this build or this CPU has no AVX2 + FMA kernels{}",
-            WAVEKIN_KERNEL_AVX2_VARIANT ? "" : " (the build's own target is used instead)");
+  if (value == "avx2") {
+    if (baseline_has_avx2) return KernelTarget::baseline;
+    require(WAVEKIN_KERNEL_AVX2_VARIANT != 0,
+            "WAVEKIN_KERNELS=avx2: this build has no AVX2 kernels (they need GCC for x86-64 and "
+            "WAVEKIN_NO_KERNEL_DISPATCH undefined)");
+    require(avx2_kernels_available(), "WAVEKIN_KERNELS=avx2: this CPU lacks AVX2 or FMA");
+  }
   return avx2_kernels_available() ? KernelTarget::avx2 : KernelTarget::baseline;
 }
 
