@@ -13,10 +13,6 @@
 #include <limits>
 #include <type_traits>
 
-#if defined(__AVX512F__) || (defined(__AVX__) && defined(__FMA__))
-#include <immintrin.h>
-#endif
-
 #include "wavekin/schrodinger/detail/kernel_target.hpp"
 
 namespace wavekin::detail::interleaved {

@@ -20,9 +20,12 @@
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     !(defined(__AVX2__) && defined(__FMA__)) && !defined(WAVEKIN_NO_KERNEL_DISPATCH)
 #define WAVEKIN_KERNEL_AVX2_VARIANT 1
-#include <immintrin.h>
 #else
 #define WAVEKIN_KERNEL_AVX2_VARIANT 0
+#endif
+// The intrinsics of the kernels' fused multiply-adds (vfmaddsub), for whichever target has them.
+#if WAVEKIN_KERNEL_AVX2_VARIANT || defined(__AVX512F__) || (defined(__AVX__) && defined(__FMA__))
+#include <immintrin.h>
 #endif
 
 namespace wavekin::detail {
@@ -81,9 +84,11 @@ inline KernelTarget kernel_target() {
   return kernel_target_slot();
 }
 
-/// Switches the kernels' target (tests run both on one problem); `avx2` where it is not
-/// available is an error. Not to be called while a propagator steps on another thread.
+/// Switches the kernels' target (tests run both on one problem). `avx2` where the baseline has
+/// AVX2 already is the baseline; where no AVX2 kernels exist it is an error. Not to be called
+/// while a propagator steps on another thread.
 inline void use_kernel_target(KernelTarget target) {
+  if (target == KernelTarget::avx2 && baseline_has_avx2) target = KernelTarget::baseline;
   require(target == KernelTarget::baseline || avx2_kernels_available(),
           "use_kernel_target: the AVX2 + FMA kernels are not available in this build or on "
           "this CPU");
@@ -97,19 +102,17 @@ inline void use_kernel_target(KernelTarget target) {
 // arguments included. The kernels are called once per chunk or per pass, so the one branch is
 // nothing beside them; they are not inlined into their callers across targets.
 #if WAVEKIN_KERNEL_AVX2_VARIANT
-#define WAVEKIN_KERNEL_FORWARD(prefix, name)                                         \
-  template <auto... Parameters, class... Arguments>                                  \
-  prefix inline decltype(auto) name(Arguments&&... arguments) {                      \
-    if (::wavekin::detail::kernel_target() == ::wavekin::detail::KernelTarget::avx2) \
-      return avx2::name<Parameters...>(static_cast<Arguments&&>(arguments)...);      \
-    return baseline::name<Parameters...>(static_cast<Arguments&&>(arguments)...);    \
-  }
+#define WAVEKIN_KERNEL_AVX2_CALL(name)                                             \
+  if (::wavekin::detail::kernel_target() == ::wavekin::detail::KernelTarget::avx2) \
+    return avx2::name<Parameters...>(static_cast<Arguments&&>(arguments)...);
 #else
+#define WAVEKIN_KERNEL_AVX2_CALL(name)
+#endif
 #define WAVEKIN_KERNEL_FORWARD(prefix, name)                                      \
   template <auto... Parameters, class... Arguments>                               \
   prefix inline decltype(auto) name(Arguments&&... arguments) {                   \
+    WAVEKIN_KERNEL_AVX2_CALL(name)                                                \
     return baseline::name<Parameters...>(static_cast<Arguments&&>(arguments)...); \
   }
-#endif
 #define WAVEKIN_KERNEL_DISPATCH(name) WAVEKIN_KERNEL_FORWARD(, name)
 #define WAVEKIN_KERNEL_DISPATCH_NODISCARD(name) WAVEKIN_KERNEL_FORWARD([[nodiscard]], name)
