@@ -23,8 +23,22 @@
 #else
 #define WAVEKIN_KERNEL_AVX2_VARIANT 0
 #endif
+// The baseline's double lanes a vector, and whether it has fused multiply-adds
+// (for_each_kernel_target.inc hands them to the kernel bodies as WAVEKIN_KERNEL_LANES and _FMA).
+#if defined(__AVX512F__)
+#define WAVEKIN_KERNEL_BASELINE_LANES 8
+#elif defined(__AVX__)
+#define WAVEKIN_KERNEL_BASELINE_LANES 4
+#else
+#define WAVEKIN_KERNEL_BASELINE_LANES 2
+#endif
+#if defined(__AVX512F__) || (defined(__AVX__) && defined(__FMA__))
+#define WAVEKIN_KERNEL_BASELINE_FMA 1
+#else
+#define WAVEKIN_KERNEL_BASELINE_FMA 0
+#endif
 // The intrinsics of the kernels' fused multiply-adds (vfmaddsub), for whichever target has them.
-#if WAVEKIN_KERNEL_AVX2_VARIANT || defined(__AVX512F__) || (defined(__AVX__) && defined(__FMA__))
+#if WAVEKIN_KERNEL_AVX2_VARIANT || WAVEKIN_KERNEL_BASELINE_FMA
 #include <immintrin.h>
 #endif
 
