@@ -98,11 +98,13 @@ struct MagnusStatistics {
 /// pair's inverse FFT and one pass of Clenshaw's backward recurrence that also makes the next
 /// term's FFT inputs (it writes the new b_k and those inputs; the forward recurrence, which
 /// carries a partial sum as well, wrote one array more and made the step at N = 320–1280 about
-/// 5 % slower). The FFTs run out of place: the first and last between u and the series when u has
-/// the plans' alignment (any std::vector; else through a copy), the series' pairs through a scratch
-/// array on grids of at most 2^15 points (in place above), where FFTW's in-place plans copy
-/// through buffers of their own (a step at N = 320 took 29–31 µs in place, 22.6–23.5 out of
-/// place). Everything is allocated at construction; step() allocates only the series
+/// 5 % slower). In 1D with a varying mass alone (P2's random masses) the recurrence is carried by
+/// ξ b_k instead, which is the next term's FFT input as it stands: the pass writes one array, not
+/// two (scaled_series()). The FFTs run out of place: the first and last between u and the series
+/// when u has the plans' alignment (any std::vector; else through a copy), the series' pairs
+/// through a scratch array on grids of at most 2^15 points (in place above), where FFTW's in-place
+/// plans copy through buffers of their own (a step at N = 320 took 29–31 µs in place, 22.6–23.5 out
+/// of place). Everything is allocated at construction; step() allocates only the series
 /// coefficients (a short vector), and only when τr changes.
 /// Not thread-safe (one object per thread); movable, not copyable.
 ///
@@ -155,6 +157,18 @@ class MagnusSpectral {
     m_potential_work = Buffer(m_n);
     if (ffts_out_of_place()) m_scratch = Buffer(m_n);
     m_xi_squared_max = *std::max_element(m_xi.xi_squared.begin(), m_xi.xi_squared.end());
+    if constexpr (Dim == 1) {
+      // The scaled recurrence's tables (exponential()): 2ξ² in pairs, 1/ξ, and where ξ = 0.
+      m_scaled_v = Buffer(m_n);
+      m_twice_xi_squared.resize(2 * m_n);
+      m_inverse_xi.resize(m_n);
+      for (std::size_t k = 0; k < m_n; ++k) {
+        const Scalar xi = m_xi.xi[0][k];
+        m_twice_xi_squared[2 * k] = m_twice_xi_squared[2 * k + 1] = 2 * xi * xi;
+        m_inverse_xi[k] = xi == 0 ? Scalar(0) : 1 / xi;
+        if (xi == 0) m_zero_modes.push_back(k);
+      }
+    }
   }
 
   MagnusSpectral(MagnusSpectral&&) noexcept = default;
@@ -313,6 +327,7 @@ class MagnusSpectral {
     };
     const auto terms = static_cast<int>(series.size());
     m_statistics.max_terms = std::max(m_statistics.max_terms, terms);
+    m_statistics.operator_applications += terms - 1;
     // X = (Ã − c)/r in Fourier space: X ŷ = D ŷ + Σ_a ξ_a F[w_k F^{-1}[ξ_a ŷ]] + F[w_V F^{-1}ŷ]
     // with (D_a^† m D_a y)^ = ξ_a F[m F^{-1}[ξ_a ŷ]], w_k = (ε/2)m̃/(N r), w_V = Ṽ/(ε N r) (the 1/N
     // of the unnormalised inverse FFT folded in), D = ((ε/2)m̃|ξ|² if m̃ uniform + Ṽ/ε if uniform −
@@ -330,6 +345,10 @@ class MagnusSpectral {
     term.beta = ((potential_uniform ? e.potential_lo / m_epsilon : Scalar(0)) - centre) / radius;
     term.v = re(v);
     const Scalar kinetic_scale = half_eps * inv_nr, potential_scale = inv_nr / m_epsilon;
+    const std::size_t n = series.size() - 1;
+    if constexpr (Dim == 1)
+      if (!mass_uniform && potential_uniform && n > 0)
+        return scaled_series(state, n, coefficient, term.beta, e.mass, kinetic_scale);
     // The pass for mass and potential each uniform or not: K<kinetic, potential>(...).
     const auto dispatch = [&](auto pass) {
       if (!mass_uniform && !potential_uniform)
@@ -342,8 +361,10 @@ class MagnusSpectral {
     // One term: the FFT pairs of X b_{k+1}, then the pass that makes b_k (or the sum, Last).
     const auto term_step = [&](auto prev, auto last) {
       if (!mass_uniform)
-        for (auto& w : m_work) transform_pair(w, e.mass, kinetic_scale);
-      if (!potential_uniform) transform_pair(m_potential_work, e.potential, potential_scale);
+        for (auto& w : m_work) transform_pair(w.data(), w.data(), e.mass, kinetic_scale);
+      if (!potential_uniform)
+        transform_pair(m_potential_work.data(), m_potential_work.data(), e.potential,
+                       potential_scale);
       dispatch([&](auto kinetic, auto potential) {
         clenshaw_term_kernel<decltype(prev)::value, decltype(last)::value, decltype(kinetic)::value,
                              decltype(potential)::value>(m_n, term);
@@ -352,8 +373,7 @@ class MagnusSpectral {
     // Clenshaw's backward recurrence (detail::clenshaw_term_kernel) over the two arrays besides v:
     // b_n = c_n v; b_k = c_k v + 2X b_{k+1} − b_{k+2}, k = n − 1, …, 1; the sum c_0 v + X b_1 −
     // b_2. Each b_k goes over b_{k+2}.
-    const std::size_t n = series.size() - 1;
-    std::size_t current = (state + 1) % 3, other = (state + 2) % 3;
+    const std::size_t current = (state + 1) % 3;
     term.out = re(m_series[current].data());
     term.c = coefficient(n);
     if (n == 0) {  // one term: c_0 v
@@ -363,6 +383,81 @@ class MagnusSpectral {
     dispatch([&](auto kinetic, auto potential) {
       clenshaw_start_kernel<decltype(kinetic)::value, decltype(potential)::value>(m_n, term);
     });
+    return recurrence(current, n, term, coefficient, term_step);
+  }
+
+  // target ← F[scale · factor · F^{-1} source] (unnormalised inverse; source kept unless it is
+  // target): one operator term's FFT pair and the multiplication between. Out of place through
+  // m_scratch on grids of at most 2^15 points (detail::ffts_out_of_place: FFTW's in-place plans
+  // there copy through buffers of their own, a MEASURE pair 1.2–1.5× slower at N = 320–4096),
+  // through target above (in place when source is target).
+  void transform_pair(const complex_type* source, complex_type* target, const Scalar* factor,
+                      Scalar scale) {
+    using detail::interleaved::multiply_kernel;
+    using detail::interleaved::re;
+    complex_type* between = ffts_out_of_place() ? m_scratch.data() : target;
+    m_fft.backward(source, between);
+    multiply_kernel(m_n, re(between), factor, scale);
+    m_fft.forward(between, target);
+  }
+
+  // The series of exponential() for a varying mass alone in 1D (X = β + ξGξ, G = F[w F^{-1}·]),
+  // by Clenshaw's recurrence carried by y_k = ξ b_k (detail::scaled_clenshaw_*): each y_k is the
+  // next term's FFT input as it stands, so a term's pass writes one array, not two. Where ξ = 0
+  // (m_zero_modes) y is 0 and b_k, for which X is β there, runs as scalars beside it.
+  template <class Coefficient>
+  std::size_t scaled_series(std::size_t state, std::size_t n, const Coefficient& coefficient,
+                            Scalar beta, const Scalar* mass, Scalar kinetic_scale) {
+    using namespace detail::interleaved;
+    ScaledChebyshevTerm<Scalar> term{};
+    const complex_type* v = m_series[state].data();
+    term.v = re(v);
+    term.xv = re(m_scaled_v.data());
+    term.xi = m_xi.xi[0].data();
+    term.inverse_xi = m_inverse_xi.data();
+    term.twice_xi_squared = m_twice_xi_squared.data();
+    term.work = re(m_work[0].data());
+    term.beta = beta;
+    const std::size_t current = (state + 1) % 3;
+    term.out = re(m_series[current].data());
+    term.c = coefficient(n);
+    scaled_clenshaw_start_kernel(m_n, term);
+    // b_{k+1} and b_{k+2} where ξ = 0 (at most two points in 1D)
+    std::array<complex_type, 2> next{}, after{};
+    for (std::size_t z = 0; z < m_zero_modes.size(); ++z) next[z] = term.c * v[m_zero_modes[z]];
+    // One term: the FFT pair of G y_{k+1}, the pass that makes y_k (or the sum, Last), and b_k
+    // where ξ = 0.
+    const auto term_step = [&](auto prev, auto last) {
+      transform_pair(reinterpret_cast<const complex_type*>(term.in), m_work[0].data(), mass,
+                     kinetic_scale);
+      if constexpr (decltype(last)::value)
+        scaled_clenshaw_sum_kernel<decltype(prev)::value>(m_n, term);
+      else
+        scaled_clenshaw_term_kernel<decltype(prev)::value>(m_n, term);
+      for (std::size_t z = 0; z < m_zero_modes.size(); ++z) {
+        const complex_type cv = term.c * v[m_zero_modes[z]];
+        if constexpr (decltype(last)::value) {
+          reinterpret_cast<complex_type*>(term.out)[m_zero_modes[z]] =
+              cv + beta * next[z] - after[z];
+        } else {
+          const complex_type b = cv + 2 * beta * next[z] - after[z];
+          after[z] = next[z];
+          next[z] = b;
+        }
+      }
+    };
+    return recurrence(current, n, term, coefficient, term_step);
+  }
+
+  // Clenshaw's backward recurrence over the series arrays, its start b_n (or y_n) made in
+  // m_series[current]: for k = n − 1, …, 0, with term.in = b_{k+1} and term.prev = term.out =
+  // b_{k+2} (b_k goes over it), term_step(prev, last) (std::bool_constants: b_{k+2} is not zero;
+  // k = 0, the sum). Returns the array that holds the sum.
+  template <class Term, class Coefficient, class TermStep>
+  std::size_t recurrence(std::size_t current, std::size_t n, Term& term,
+                         const Coefficient& coefficient, const TermStep& term_step) {
+    using detail::interleaved::re;
+    std::size_t other = (current + 1) % 3;  // the third array, neither v nor b_n
     for (std::size_t k = n; k-- > 0;) {
       term.in = re(m_series[current].data());
       term.prev = re(m_series[other].data());
@@ -381,26 +476,7 @@ class MagnusSpectral {
       }
       std::swap(current, other);
     }
-    m_statistics.operator_applications += terms - 1;
     return current;
-  }
-
-  // w ← F[scale · factor · F^{-1} w] (unnormalised inverse): one operator term's FFT pair and
-  // the multiplication between. Out of place through m_scratch on grids of at most 2^15 points
-  // (detail::ffts_out_of_place: FFTW's in-place plans there copy through buffers of their own, a
-  // MEASURE pair 1.2–1.5× slower at N = 320–4096), in place above.
-  void transform_pair(Buffer& w, const Scalar* factor, Scalar scale) {
-    using detail::interleaved::multiply_kernel;
-    using detail::interleaved::re;
-    if (ffts_out_of_place()) {
-      m_fft.backward(w.data(), m_scratch.data());
-      multiply_kernel(m_n, re(m_scratch.data()), factor, scale);
-      m_fft.forward(m_scratch.data(), w.data());
-    } else {
-      m_fft.backward(w.data());
-      multiply_kernel(m_n, re(w.data()), factor, scale);
-      m_fft.forward(w.data());
-    }
   }
 
   // The series coefficients for τr = z, kept while z repeats (a mass that does not change).
@@ -430,6 +506,10 @@ class MagnusSpectral {
   std::array<Buffer, Dim> m_work;  // the kinetic FFT pairs, one per axis
   Buffer m_potential_work;         // the potential's
   Buffer m_scratch;                // F^{-1} of a term, on grids of at most 2^15 points
+  // 1D, a varying mass alone (scaled_series): ξv, 2ξ² in pairs, 1/ξ (0 where ξ = 0), where ξ = 0
+  Buffer m_scaled_v;
+  std::vector<Scalar> m_twice_xi_squared, m_inverse_xi;
+  std::vector<std::size_t> m_zero_modes;
   double m_series_z = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::complex<double>> m_series_coefficients;
   Statistics m_statistics;

@@ -68,6 +68,23 @@ struct ChebyshevTerm {
   std::complex<Scalar> c;  // c_k
 };
 
+// The arguments of the scaled_clenshaw kernels (interleaved_kernels.inc): the recurrence carried by
+// y_k = ξ b_k in 1D with a varying mass alone.
+template <class Scalar>
+struct ScaledChebyshevTerm {
+  const Scalar* v;                 // the series' argument (the sum only)
+  Scalar* xv;                      // ξ v (written by the start, read by every term)
+  const Scalar* in;                // y_{k+1}
+  const Scalar* prev;              // y_{k+2} (unused without Prev)
+  Scalar* out;                     // y_k, or the sum
+  const Scalar* work;              // G y_{k+1}
+  const Scalar* xi;                // ξ
+  const Scalar* inverse_xi;        // 1/ξ, 0 where ξ = 0 (the sum only)
+  const Scalar* twice_xi_squared;  // 2ξ², each twice (one per part of a complex value)
+  Scalar beta;
+  std::complex<Scalar> c;  // c_k
+};
+
 }  // namespace wavekin::detail::interleaved
 
 #define WAVEKIN_KERNEL_BODY "wavekin/schrodinger/detail/interleaved_kernels.inc"
@@ -89,5 +106,8 @@ WAVEKIN_KERNEL_DISPATCH(scale)
 WAVEKIN_KERNEL_DISPATCH(complex_multiply)
 WAVEKIN_KERNEL_DISPATCH(clenshaw_term_kernel)
 WAVEKIN_KERNEL_DISPATCH(clenshaw_start_kernel)
+WAVEKIN_KERNEL_DISPATCH(scaled_clenshaw_start_kernel)
+WAVEKIN_KERNEL_DISPATCH(scaled_clenshaw_term_kernel)
+WAVEKIN_KERNEL_DISPATCH(scaled_clenshaw_sum_kernel)
 
 }  // namespace wavekin::detail::interleaved
