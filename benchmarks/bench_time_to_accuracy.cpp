@@ -41,6 +41,7 @@
 #include "wavekin/schrodinger/magnus_spectral.hpp"
 
 #include "bench_support.hpp"
+#include "p2_example_mass.hpp"
 
 namespace {
 
@@ -52,12 +53,8 @@ constexpr double two_pi = 2 * std::numbers::pi;
 // P2 (4.9): m = (1 + 0.2 sin 2πx)(1 + 0.2 cos 2πt), a SeparableCoefficient (g tabulated once, one
 // multiplication a point a sample; a FunctionCoefficient's sin and cos at every point made CN's
 // step at P2's K 2.4× its FFTs at N = 320 instead of 1.55×).
-double paper_shape(double x) {
-  return 1 + 0.2 * std::sin(two_pi * x);
-}
-double paper_pulse(double t) {
-  return 1 + 0.2 * std::cos(two_pi * t);
-}
+using wavekin::bench::p2_example_pulse;
+using wavekin::bench::p2_example_shape;
 using PaperMass = wavekin::SeparableCoefficient<double (*)(double)>;
 // Not separable in t and x (the operators at different times do not commute): the same 20 %
 // variation, travelling. Magnus schemes are exact in time for a separable mass; this one shows
@@ -95,7 +92,7 @@ struct Problem {
   // fn(mass): the problem's mass as its policy.
   template <class Fn>
   auto with_mass(Fn&& fn) const {
-    if (separable) return fn(PaperMass(&paper_pulse, grid, &paper_shape));
+    if (separable) return fn(PaperMass(&p2_example_pulse, grid, &p2_example_shape));
     return fn(TravellingMass(&travelling_mass));
   }
 };

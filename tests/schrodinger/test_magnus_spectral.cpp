@@ -280,6 +280,15 @@ TEST_CASE("Magnus: one step equals the dense exponentials of the discretised ope
     if (verbose()) std::printf("Magnus 2D: error %.2e\n", error);
     CHECK(error <= 1e-12);
     CHECK(magnus.statistics().exponentials == 1);
+    // The mass alone (a uniform potential): the b_k recurrence with the kinetic works only.
+    MagnusSpectral kinetic(grid, epsilon, GridFieldCoefficient<>(mass), ConstantCoefficient<>(0.4));
+    auto w = random_wave(grid.size(), 7);
+    const auto w0 = as_vector(w);
+    kinetic.step(w, 0.0, 0.4);
+    const std::vector<double> uniform(mass.size(), 0.4);
+    CHECK(relative_difference(
+              w, dense_exponential(dense_operator(grid, epsilon, mass, uniform), 0.4) * w0) <=
+          1e-12);
   }
 }
 

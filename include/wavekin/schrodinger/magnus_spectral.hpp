@@ -98,15 +98,15 @@ struct MagnusStatistics {
 /// pair's inverse FFT and one pass of Clenshaw's backward recurrence that also makes the next
 /// term's FFT inputs (it writes the new b_k and those inputs; the forward recurrence, which
 /// carries a partial sum as well, wrote one array more and made the step at N = 320–1280 about
-/// 5 % slower). In 1D with a varying mass alone (P2's random masses) the recurrence is carried by
-/// ξ b_k instead, which is the next term's FFT input as it stands: the pass writes one array, not
-/// two (scaled_series()). The FFTs run out of place: the first and last between u and the series
-/// when u has the plans' alignment (any std::vector; else through a copy), the series' pairs
-/// through a scratch array on grids of at most 2^15 points (in place above), where FFTW's in-place
-/// plans copy through buffers of their own (a step at N = 320 took 29–31 µs in place, 22.6–23.5 out
-/// of place). Everything is allocated at construction; step() allocates only the series
-/// coefficients (a short vector), and only when τr changes.
-/// Not thread-safe (one object per thread); movable, not copyable.
+/// 5 % slower). In 1D with a varying mass alone (P2's random masses), on grids of at most 2^11
+/// points, the recurrence is carried by ξ b_k instead, which is the next term's FFT input as it
+/// stands: the pass writes one array, not two (scaled_series(), scales_recurrence()). The FFTs run
+/// out of place: the first and last between u and the series when u has the plans' alignment (any
+/// std::vector; else through a copy), the series' pairs through a scratch array on grids of at most
+/// 2^15 points (in place above), where FFTW's in-place plans copy through buffers of their own (a
+/// step at N = 320 took 29–31 µs in place, 22.6–23.5 out of place). Everything is allocated at
+/// construction; step() allocates only the series coefficients (a short vector), and only when τr
+/// changes. Not thread-safe (one object per thread); movable, not copyable.
 ///
 /// \tparam Dim       number of axes, >= 1
 /// \tparam Scalar    float or double
@@ -157,7 +157,7 @@ class MagnusSpectral {
     m_potential_work = Buffer(m_n);
     if (ffts_out_of_place()) m_scratch = Buffer(m_n);
     m_xi_squared_max = *std::max_element(m_xi.xi_squared.begin(), m_xi.xi_squared.end());
-    if constexpr (Dim == 1) {
+    if (scales_recurrence()) {
       // The scaled recurrence's tables (exponential()): 2ξ² in pairs, 1/ξ, and where ξ = 0.
       m_scaled_v = Buffer(m_n);
       m_twice_xi_squared.resize(2 * m_n);
@@ -230,6 +230,15 @@ class MagnusSpectral {
   /// a buffer).
   [[nodiscard]] bool transforms_directly(const complex_type* u) const {
     return m_fft.runs_planned(u, m_series[0].data()) && m_fft.runs_planned(m_series[0].data(), u);
+  }
+
+  /// \brief True when a varying mass alone (a uniform potential) has its series summed by the
+  /// recurrence on ξ b_k (scaled_series()): 1D grids of at most 2^11 points. Measured on AVX2,
+  /// one process alternating with the recurrence on b_k (benchmarks/revisions): a step 0.92–0.97
+  /// of its time at 320 points, 0.90–0.94 at 1280, 0.97–0.98 at 2048; 1.00–1.03 from 2560 to
+  /// 8192, where the pass's extra array (ξv) costs about what the store it saves did.
+  [[nodiscard]] bool scales_recurrence() const noexcept {
+    return Dim == 1 && m_n <= (std::size_t(1) << 11);
   }
 
   /// \brief True when the series' FFT pairs run out of place through a scratch array (grids of at
@@ -346,9 +355,8 @@ class MagnusSpectral {
     term.v = re(v);
     const Scalar kinetic_scale = half_eps * inv_nr, potential_scale = inv_nr / m_epsilon;
     const std::size_t n = series.size() - 1;
-    if constexpr (Dim == 1)
-      if (!mass_uniform && potential_uniform && n > 0)
-        return scaled_series(state, n, coefficient, term.beta, e.mass, kinetic_scale);
+    if (scales_recurrence() && !mass_uniform && potential_uniform && n > 0)
+      return scaled_series(state, n, coefficient, term.beta, e.mass, kinetic_scale);
     // The pass for mass and potential each uniform or not: K<kinetic, potential>(...).
     const auto dispatch = [&](auto pass) {
       if (!mass_uniform && !potential_uniform)

@@ -1,0 +1,78 @@
+// One propagator of wavekin's headers behind a small interface, compiled twice by compare.sh:
+// once against another revision's headers with the namespace renamed (-DWAVEKIN_REVISION_OLD),
+// once against this tree's. The two then run in one process, in alternating blocks, so that a
+// shared machine's load falls on both alike (compare.cpp).
+// SPDX-License-Identifier: MIT
+#include <cmath>
+#include <complex>
+#include <numbers>
+#include <vector>
+
+#ifdef WAVEKIN_REVISION_OLD
+#define wavekin wavekin_old  // every symbol of the old headers in a namespace of its own
+#define WAVEKIN_REVISION old_revision
+#else
+#define WAVEKIN_REVISION this_revision
+#endif
+#include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
+#include "wavekin/schrodinger/magnus_spectral.hpp"
+
+#include "p2_example_mass.hpp"
+#include "propagators.hpp"
+
+namespace WAVEKIN_REVISION {
+namespace {
+
+using cplx = std::complex<double>;
+using wavekin::bench::p2_example_pulse;
+using wavekin::bench::p2_example_shape;
+
+template <class Propagator>
+class Stepping final : public Steps {
+ public:
+  Stepping(Propagator&& propagator, std::vector<cplx> u, double dt)
+      : m_propagator(std::move(propagator)), m_u(std::move(u)), m_dt(dt) {}
+  void run(long count) override {
+    for (long i = 0; i < count; ++i, m_t += m_dt) m_propagator.step(m_u, m_t, m_dt);
+  }
+
+ private:
+  Propagator m_propagator;
+  std::vector<cplx> m_u;
+  double m_t = 0, m_dt;
+};
+
+}  // namespace
+
+// bench_magnus's and bench_crank_nicolson's problem: P2's 20 % mass at P2's scales on the unit
+// box (ε = 4/N, Δt = 2^{−1.2n−3}, n = log2 N − 2), a packet, MEASURE plans.
+std::unique_ptr<Steps> make(Propagator which, long points) {
+  const auto grid = wavekin::PeriodicGrid<1>::cube(points, 1.0);
+  const double n = std::log2(static_cast<double>(points)) - 2;
+  const double epsilon = std::exp2(-n), dt = std::exp2(-1.2 * n - 3);
+  std::vector<double> mass(static_cast<std::size_t>(grid.size()));
+  std::vector<cplx> u(mass.size());
+  for (std::size_t j = 0; j < mass.size(); ++j) {
+    const double x = grid.point(static_cast<std::ptrdiff_t>(j))[0];
+    mass[j] = p2_example_shape(x);
+    u[j] = std::exp(cplx(-128 * (x - 0.25) * (x - 0.25), x / epsilon));
+  }
+  const wavekin::FftOptions fft{.rigor = wavekin::FftRigor::measure};
+  using Field = wavekin::GridFieldCoefficient<double>;
+  if (which == Propagator::magnus) {
+    using M = wavekin::MagnusSpectral<1, double, Field>;
+    return std::make_unique<Stepping<M>>(M(grid, epsilon, Field(mass), {}, {.fft = fft}), u, dt);
+  }
+  wavekin::CrankNicolsonOptions<double> options;
+  options.fft = fft;
+  if (which == Propagator::crank_nicolson_field) {
+    using C = wavekin::CrankNicolsonSpectral<1, double, Field>;
+    return std::make_unique<Stepping<C>>(C(grid, epsilon, Field(mass), {}, options), u, dt);
+  }
+  using S = wavekin::SeparableCoefficient<double (*)(double), double>;
+  using C = wavekin::CrankNicolsonSpectral<1, double, S>;
+  return std::make_unique<Stepping<C>>(
+      C(grid, epsilon, S(&p2_example_pulse, grid, &p2_example_shape), {}, options), u, dt);
+}
+
+}  // namespace WAVEKIN_REVISION
