@@ -29,6 +29,7 @@
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 
 #include "bench_support.hpp"
+#include "p2_example.hpp"
 
 namespace {
 
@@ -38,15 +39,6 @@ constexpr double two_pi = 2 * std::numbers::pi;
 template <int Dim>
 wavekin::PeriodicGrid<Dim> unit_box(long n) {
   return wavekin::PeriodicGrid<Dim>::cube(n, 1.0);
-}
-
-// P2 (4.10): Δx = 2^{−n−2} on the unit box, so ε = 4/N and Δt = 2^{−1.2n−3}.
-struct PaperScales {
-  double epsilon, dt;
-};
-PaperScales paper_scales(long n_points) {
-  const double n = std::log2(static_cast<double>(n_points)) - 2;
-  return {std::exp2(-n), std::exp2(-1.2 * n - 3)};
 }
 
 template <int Dim>
@@ -82,7 +74,7 @@ template <int Dim, class Mass>
 void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, Mass mass,
                wavekin::FftOptions fft_options = {}) {
   using Point = Eigen::Matrix<double, Dim, 1>;
-  const auto [epsilon, dt] = paper_scales(grid.count(0));
+  const auto [epsilon, dt] = wavekin::bench::p2_unit_box_scales(grid.count(0));
   wavekin::CrankNicolsonOptions<double> options;
   options.fft = fft_options;
   // CN_TOL=1e-8 (say) measures the step at another solver tolerance than the default.

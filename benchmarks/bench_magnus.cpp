@@ -25,6 +25,7 @@
 #include "wavekin/schrodinger/magnus_spectral.hpp"
 
 #include "bench_support.hpp"
+#include "p2_example.hpp"
 
 namespace {
 
@@ -35,8 +36,7 @@ template <int Dim>
 void magnus_step(benchmark::State& state) {
   const long points = state.range(0);
   const auto grid = wavekin::PeriodicGrid<Dim>::cube(points, 1.0);
-  const double n = std::log2(static_cast<double>(points)) - 2;
-  const double epsilon = std::exp2(-n), dt = std::exp2(-1.2 * n - 3);
+  const auto [epsilon, dt] = wavekin::bench::p2_unit_box_scales(points);
   std::vector<double> mass(static_cast<std::size_t>(grid.size()));
   std::vector<cplx> u(mass.size());
   for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {

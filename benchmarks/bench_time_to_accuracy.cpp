@@ -41,7 +41,7 @@
 #include "wavekin/schrodinger/magnus_spectral.hpp"
 
 #include "bench_support.hpp"
-#include "p2_example_mass.hpp"
+#include "p2_example.hpp"
 
 namespace {
 
@@ -71,10 +71,10 @@ struct Problem {
   // 3.4e-4 (docs/errata.md item 24), or L/2 (1e-22 at the edge: smooth).
   explicit Problem(int n_, double x0_ = 0.25, bool separable_ = true)
       : n(n_),
-        epsilon(std::exp2(-n_)),
+        epsilon(wavekin::bench::p2_scales(n_).epsilon),
         length(1.25),
         x0(x0_),
-        paper_dt(std::exp2(-1.2 * n_ - 3)),
+        paper_dt(wavekin::bench::p2_scales(n_).dt),
         grid({static_cast<std::ptrdiff_t>(1.25 * std::exp2(n_ + 2))},
              wavekin::PeriodicGrid<1>::Point(1.25)),
         separable(separable_) {}

@@ -17,7 +17,7 @@
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 #include "wavekin/schrodinger/magnus_spectral.hpp"
 
-#include "p2_example_mass.hpp"
+#include "p2_example.hpp"
 #include "propagators.hpp"
 
 namespace WAVEKIN_REVISION {
@@ -48,8 +48,7 @@ class Stepping final : public Steps {
 // box (ε = 4/N, Δt = 2^{−1.2n−3}, n = log2 N − 2), a packet, MEASURE plans.
 std::unique_ptr<Steps> make(Propagator which, long points) {
   const auto grid = wavekin::PeriodicGrid<1>::cube(points, 1.0);
-  const double n = std::log2(static_cast<double>(points)) - 2;
-  const double epsilon = std::exp2(-n), dt = std::exp2(-1.2 * n - 3);
+  const auto [epsilon, dt] = wavekin::bench::p2_unit_box_scales(points);
   std::vector<double> mass(static_cast<std::size_t>(grid.size()));
   std::vector<cplx> u(mass.size());
   for (std::size_t j = 0; j < mass.size(); ++j) {
