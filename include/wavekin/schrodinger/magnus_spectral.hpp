@@ -106,7 +106,8 @@ struct MagnusStatistics {
 /// 2^15 points (in place above), where FFTW's in-place plans copy through buffers of their own (a
 /// step at N = 320 took 29–31 µs in place, 22.6–23.5 out of place). Everything is allocated at
 /// construction; step() allocates only the series coefficients (a short vector), and only when τr
-/// changes. Not thread-safe (one object per thread); movable, not copyable.
+/// changes.
+/// Not thread-safe (one object per thread); movable, not copyable.
 ///
 /// \tparam Dim       number of axes, >= 1
 /// \tparam Scalar    float or double
