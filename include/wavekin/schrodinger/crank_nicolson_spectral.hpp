@@ -139,13 +139,15 @@ struct CrankNicolsonStatistics {
 /// the iterate (the term iteration, term_fixed_point()): the pass
 /// (detail::interleaved::term_iteration_kernel) reads the term, its previous value, the step's
 /// first input g and a table h = τσP̂^{-1}, and writes only the next input; the iterates are the
-/// same, and the one accepted is formed once, at the end. GMRES's applications run the same
+/// same, and the one accepted is never written: (2Ẑ − Û^n)/N is made from its term in one pass
+/// (detail::interleaved::term_finish_kernel). When m̄ changes every step (a SeparableCoefficient
+/// with a pulse), P̂^{-1} and h are remade in one vector pass. GMRES's applications run the same
 /// operations in chunks that stay in L1, its Gram–Schmidt riding on them. The solver's FFTs run
 /// out of place through a scratch array on grids of at most 2^15 points and in place on larger
 /// ones, where one more field streaming through the caches cost more (512², MEASURE plans: a step
 /// 1.2× slower); the term iteration rotates three arrays and needs no scratch. With P2's 20 %
-/// mass the step is 1.3–1.6× the time of FFTW's own transforms timed alone in 1D at
-/// N = 320–4096 (the pair alone runs on arrays that stay in L1, the step's do not) and 1.2–1.4×
+/// mass the step is 1.3–1.55× the time of FFTW's own transforms timed alone in 1D at
+/// N = 320–4096 (1.41–1.53 at 320–1024 points, where the machine's noise is ±5 %) and 1.2–1.4×
 /// above, and 1.0–1.45× in 2D (benchmarks/RESULTS.md, bench_crank_nicolson, on AVX2). Memory:
 /// restart + 1 Krylov vectors, Dim + 1 term buffers and 3 work fields (complex); on grids of at
 /// most 2^15 points a scratch field, and with the P̂^{-1} table two more (P̂^{-1} and h); Dim + 3
