@@ -401,7 +401,12 @@ SampledRange<Scalar> sample_with_range(const Coefficient& coefficient,
         values.back() != coefficient.value())
       std::fill(values.begin(), values.end(), coefficient.value());
     return {coefficient.value(), coefficient.value(), coefficient.value(), true};
-  } else if constexpr (requires { coefficient.spatial_mean(); }) {
+  } else if constexpr (requires(std::span<Scalar> out) {
+                         { coefficient.sample(grid, t, out) } -> std::convertible_to<Scalar>;
+                         { coefficient.spatial_min() } -> std::convertible_to<Scalar>;
+                         { coefficient.spatial_max() } -> std::convertible_to<Scalar>;
+                         { coefficient.spatial_mean() } -> std::convertible_to<Scalar>;
+                       }) {
     // SeparableCoefficient: f(t) times g's range, which the coefficient keeps; the sample is the
     // only pass (the scan below took about 2 % of a Crank–Nicolson step at N = 320). A
     // non-finite f(t) or product makes an end or the mean non-finite, and `uniform` false.
