@@ -147,7 +147,7 @@ struct CrankNicolsonStatistics {
 /// ones, where one more field streaming through the caches cost more (512², MEASURE plans: a step
 /// 1.2× slower); the term iteration rotates three arrays and needs no scratch. With P2's 20 %
 /// mass the step is 1.3–1.55× the time of FFTW's own transforms timed alone in 1D at
-/// N = 320–4096 (1.41–1.53 at 320–1024 points, where the machine's noise is ±5 %) and 1.2–1.4×
+/// N = 320–4096 (medians 1.39–1.47 over ten runs at 320–1024 points) and 1.2–1.4×
 /// above, and 1.0–1.45× in 2D (benchmarks/RESULTS.md, bench_crank_nicolson, on AVX2). Memory:
 /// restart + 1 Krylov vectors, Dim + 1 term buffers and 3 work fields (complex); on grids of at
 /// most 2^15 points a scratch field, and with the P̂^{-1} table two more (P̂^{-1} and h); Dim + 3
@@ -670,16 +670,12 @@ class CrankNicolsonSpectral {
     // is formed at the end.
     complex_type* g = m_solution.data();
     chunked([&](std::size_t k0, std::size_t k1) { make_inputs(terms, k0, k1, b, g); });
-    // m_solution = b̂ − σ W (b̂ when W is null), over g: the iterate GMRES goes on from.
+    // m_solution = b̂ − σ W, over g: the iterate GMRES goes on from.
     const auto form_iterate = [&](const complex_type* w_term) {
       complex_type* w = m_solution.data();
       chunked([&](std::size_t k0, std::size_t k1) {
-        if (w_term == nullptr) {
-          std::copy(b + k0, b + k1, w + k0);
-        } else {
-          add_term(k0, k1, re(w_term), re(w), xi, true);
-          for (std::size_t k = k0; k < k1; ++k) w[k] = b[k] - w[k];
-        }
+        add_term(k0, k1, re(w_term), re(w), xi, true);
+        for (std::size_t k = k0; k < k1; ++k) w[k] = b[k] - w[k];
       });
     };
     // (2P̂^{-1} w − b̂)/N into m_iterate from the accepted iterate w = b̂ − σ W (b̂ when W is
