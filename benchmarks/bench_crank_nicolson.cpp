@@ -25,6 +25,7 @@
 #include <numbers>
 #include <vector>
 
+#include "wavekin/core/aligned_vector.hpp"
 #include "wavekin/core/fft.hpp"
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 
@@ -81,7 +82,7 @@ void run_steps(benchmark::State& state, const wavekin::PeriodicGrid<Dim>& grid, 
   if (const char* tol = std::getenv("CN_TOL")) options.tolerance = std::atof(tol);
   wavekin::CrankNicolsonSpectral<Dim, double, Mass> propagator(grid, epsilon, std::move(mass), {},
                                                                options);
-  std::vector<cplx> u(static_cast<std::size_t>(grid.size()));
+  wavekin::AlignedVector<cplx> u(static_cast<std::size_t>(grid.size()));  // on a cache line
   for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {
     const Point x = grid.point(j);
     const double r2 = (x.array() - 0.25).square().sum();

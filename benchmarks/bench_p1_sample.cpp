@@ -22,9 +22,12 @@
 #include <vector>
 
 #include "bench_support.hpp"
+#include "wavekin/core/aligned_vector.hpp"
 #include "wavekin/core/correlation.hpp"
 #include "wavekin/core/fft.hpp"
 #include "wavekin/montecarlo/random_potential_sample.hpp"
+#include "wavekin/schrodinger/detail/aligned_field.hpp"
+#include "wavekin/schrodinger/detail/interleaved_kernels.hpp"
 #include "wavekin/schrodinger/detail/unit_phases.hpp"
 #include "wavekin/schrodinger/split_step_spectral.hpp"
 
@@ -118,7 +121,7 @@ void split_step_1d(benchmark::State& state) {
   const double epsilon = 4.0 / static_cast<double>(points), dt = 0.05 * epsilon;
   const wavekin::FftOptions fft{.rigor = wavekin::FftRigor::measure};
   std::vector<double> potential(static_cast<std::size_t>(grid.size()));
-  std::vector<cplx> u(potential.size());
+  wavekin::AlignedVector<cplx> u(potential.size());  // a wave on a cache line (aligned_vector.hpp)
   for (std::ptrdiff_t j = 0; j < grid.size(); ++j) {
     const double x = grid.point(j)[0];
     potential[static_cast<std::size_t>(j)] =
@@ -145,11 +148,29 @@ void split_step_1d(benchmark::State& state) {
     propagator.advance(u, t, dt, merged);
     t += static_cast<double>(merged) * dt;
   };
-  const auto rounds = wavekin::bench::alternating_seconds_per_call(7, 0.03, step, pair, advance);
+  // And a lone step's three multiplication passes alone, on arrays of the step's kinds (u, the
+  // work arrays, the phase tables): the floor of a lone step is its FFTs plus these, so
+  // `step_per_ffts_and_passes` near 1 says nothing else is left to take out of it.
+  const auto n = u.size();
+  wavekin::detail::AlignedField<double> work(n), spectrum(n);
+  wavekin::AlignedVector<cplx> phase(n, std::polar(1.0, 0.3)), kinetic(n, std::polar(1.0, -0.2));
+  auto passes = [&] {
+    using wavekin::detail::interleaved::complex_multiply;
+    complex_multiply(n, u.data(), phase.data(), work.data());
+    complex_multiply(n, spectrum.data(), kinetic.data(), spectrum.data());
+    complex_multiply(n, work.data(), phase.data(), u.data());
+    benchmark::DoNotOptimize(u.data());
+  };
+  const auto rounds =
+      wavekin::bench::alternating_seconds_per_call(7, 0.03, step, pair, advance, passes);
   state.counters["step_per_its_ffts"] =
       wavekin::bench::median_over_rounds(rounds, [](const auto& r) { return r[0] / r[1]; });
   state.counters["advance_step_per_its_ffts"] = wavekin::bench::median_over_rounds(
       rounds, [&](const auto& r) { return r[2] / (static_cast<double>(merged) * r[1]); });
+  state.counters["three_passes_per_its_ffts"] =
+      wavekin::bench::median_over_rounds(rounds, [](const auto& r) { return r[3] / r[1]; });
+  state.counters["step_per_ffts_and_passes"] = wavekin::bench::median_over_rounds(
+      rounds, [](const auto& r) { return r[0] / (r[1] + r[3]); });
 }
 
 // The split step's N phases e^{−iθ_k} (θ_k = VΔt/2ε in [−1.5, 1.5]): unit_phases on the vector

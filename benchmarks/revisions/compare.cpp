@@ -1,7 +1,7 @@
 // Steps of one propagator built from two revisions of the headers, in one process: blocks of
 // `steps` steps alternate between the revisions for `rounds` rounds, and the median over the
 // rounds of this revision's time over the other's is printed with its quartiles. Usage:
-//   compare {magnus|cn-field|cn-separable} points [steps [rounds]]
+//   compare {magnus|cn-field|cn-separable|split-step} points [steps [rounds]]
 // SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <chrono>
@@ -30,14 +30,17 @@ double quantile(std::vector<double> v, double q) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: compare {magnus|cn-field|cn-separable} points [steps [rounds]]\n");
+    std::fprintf(
+        stderr,
+        "usage: compare {magnus|cn-field|cn-separable|split-step} points [steps [rounds]]\n");
     return 2;
   }
   const std::string_view name = argv[1];
-  const Propagator which = name == "magnus"     ? Propagator::magnus
-                           : name == "cn-field" ? Propagator::crank_nicolson_field
-                                                : Propagator::crank_nicolson_separable;
-  if (name != "magnus" && name != "cn-field" && name != "cn-separable") {
+  const Propagator which = name == "magnus"       ? Propagator::magnus
+                           : name == "cn-field"   ? Propagator::crank_nicolson_field
+                           : name == "split-step" ? Propagator::split_step
+                                                  : Propagator::crank_nicolson_separable;
+  if (name != "magnus" && name != "cn-field" && name != "cn-separable" && name != "split-step") {
     std::fprintf(stderr, "compare: unknown propagator '%s'\n", argv[1]);
     return 2;
   }

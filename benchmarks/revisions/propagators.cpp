@@ -16,6 +16,7 @@
 #endif
 #include "wavekin/schrodinger/crank_nicolson_spectral.hpp"
 #include "wavekin/schrodinger/magnus_spectral.hpp"
+#include "wavekin/schrodinger/split_step_spectral.hpp"
 
 #include "p2_example.hpp"
 #include "propagators.hpp"
@@ -44,9 +45,29 @@ class Stepping final : public Steps {
 
 }  // namespace
 
+// bench_p1_sample's split-step problem: a static lattice potential V(x/ε) as a
+// StaticFieldCoefficient (phases cached per Δt), ε = 4/N, Δt = 0.05ε, MEASURE plans.
+std::unique_ptr<Steps> make_split_step(long points) {
+  const auto grid = wavekin::PeriodicGrid<1>::cube(points, 1.0);
+  const double epsilon = 4.0 / static_cast<double>(points), dt = 0.05 * epsilon;
+  std::vector<double> potential(static_cast<std::size_t>(grid.size()));
+  std::vector<cplx> u(potential.size());
+  for (std::size_t j = 0; j < u.size(); ++j) {
+    const double x = grid.point(static_cast<std::ptrdiff_t>(j))[0];
+    potential[j] =
+        2 * std::cos(2 * std::numbers::pi * x / epsilon) + 0.3 * std::sin(7.0 * x / epsilon);
+    u[j] = std::exp(cplx(-64 * (x - 0.5) * (x - 0.5), x / epsilon));
+  }
+  using V = wavekin::StaticFieldCoefficient<double>;
+  using S = wavekin::SplitStepSpectral<1, double, V>;
+  return std::make_unique<Stepping<S>>(
+      S(grid, epsilon, 1.0, V(std::move(potential)), {.rigor = wavekin::FftRigor::measure}), u, dt);
+}
+
 // bench_magnus's and bench_crank_nicolson's problem: P2's 20 % mass at P2's scales on the unit
 // box (ε = 4/N, Δt = 2^{−1.2n−3}, n = log2 N − 2), a packet, MEASURE plans.
 std::unique_ptr<Steps> make(Propagator which, long points) {
+  if (which == Propagator::split_step) return make_split_step(points);
   const auto grid = wavekin::PeriodicGrid<1>::cube(points, 1.0);
   const auto [epsilon, dt] = wavekin::bench::p2_unit_box_scales(points);
   std::vector<double> mass(static_cast<std::size_t>(grid.size()));

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-enum class Propagator { magnus, crank_nicolson_field, crank_nicolson_separable };
+enum class Propagator { magnus, crank_nicolson_field, crank_nicolson_separable, split_step };
 
 #define WAVEKIN_REVISION_INTERFACE    \
   struct Steps {                      \

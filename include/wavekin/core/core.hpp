@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "wavekin/core/aligned_vector.hpp"
 #include "wavekin/core/concepts.hpp"
 #include "wavekin/core/correlation.hpp"
 #include "wavekin/core/error.hpp"

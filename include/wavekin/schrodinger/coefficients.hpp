@@ -391,10 +391,10 @@ struct SampledRange {
 // compile-time constant (ConstantCoefficient) fills the buffer without evaluating anything. A
 // non-finite value makes `uniform` false (NaN − NaN is NaN, not 0); the caller's finiteness or
 // positivity check then names it.
-template <int Dim, class Scalar, class Coefficient>
+template <int Dim, class Scalar, class Coefficient, class Allocator>
 SampledRange<Scalar> sample_with_range(const Coefficient& coefficient,
                                        const PeriodicGrid<Dim, Scalar>& grid, Scalar t,
-                                       std::vector<Scalar>& values) {
+                                       std::vector<Scalar, Allocator>& values) {
   if constexpr (requires { coefficient.value(); } && Coefficient::is_constant) {
     // Only this function writes `values`: equal ends mean the buffer already holds the value.
     if (values.empty() || values.front() != coefficient.value() ||
@@ -491,20 +491,20 @@ namespace detail {
 // range proves the values valid (a NaN makes the mean NaN, or the minimum if it is the first
 // value; an infinity the mean); the scan that names the offending point and time (invalid_argument)
 // runs only when it does not.
-template <int Dim, class Scalar, class Coefficient>
+template <int Dim, class Scalar, class Coefficient, class Allocator>
 SampledRange<Scalar> sample_mass(const Coefficient& coefficient,
                                  const PeriodicGrid<Dim, Scalar>& grid, Scalar t,
-                                 std::vector<Scalar>& values, const char* who) {
+                                 std::vector<Scalar, Allocator>& values, const char* who) {
   const auto range = sample_with_range(coefficient, grid, t, values);
   if (!(range.min > 0 && std::isfinite(range.max) && std::isfinite(range.mean)))
     check_positive_mass<Dim, Scalar>(grid, values, t, who);
   return range;
 }
 
-template <int Dim, class Scalar, class Coefficient>
+template <int Dim, class Scalar, class Coefficient, class Allocator>
 SampledRange<Scalar> sample_potential(const Coefficient& coefficient,
                                       const PeriodicGrid<Dim, Scalar>& grid, Scalar t,
-                                      std::vector<Scalar>& values, const char* who) {
+                                      std::vector<Scalar, Allocator>& values, const char* who) {
   const auto range = sample_with_range(coefficient, grid, t, values);
   if (!(std::isfinite(range.min) && std::isfinite(range.max) && std::isfinite(range.mean)))
     check_finite_potential<Dim, Scalar>(grid, values, t, who);

@@ -18,6 +18,7 @@
 
 #include <Eigen/Core>
 
+#include "wavekin/core/aligned_vector.hpp"
 #include "wavekin/core/concepts.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/fft.hpp"
@@ -880,7 +881,7 @@ class CrankNicolsonSpectral {
   detail::WavenumberTable<Dim, Scalar> m_xi;  // Nyquist zeroed: D_a is odd order
   std::size_t m_n;
 
-  std::vector<Scalar> m_mass_values, m_potential_values;
+  AlignedVector<Scalar> m_mass_values, m_potential_values;
   Scalar m_mass_mean = 0, m_potential_mean = 0;
   bool m_mass_uniform = false, m_potential_uniform = false;
   Scalar m_c = 0, m_d = 0;  // εΔt/4 and Δt/(2ε) of the current step

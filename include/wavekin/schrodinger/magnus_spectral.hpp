@@ -19,6 +19,7 @@
 
 #include <Eigen/Core>
 
+#include "wavekin/core/aligned_vector.hpp"
 #include "wavekin/core/chebyshev_exponential.hpp"
 #include "wavekin/core/concepts.hpp"
 #include "wavekin/core/error.hpp"
@@ -259,6 +260,7 @@ class MagnusSpectral {
 
  private:
   using Buffer = detail::AlignedField<Scalar>;
+  using Table = AlignedVector<Scalar>;  // per-point reals, on a cache line
   using Range = detail::SampledRange<Scalar>;
   // Both coefficients sampled once per step: the same values at both Gauss points.
   static constexpr bool samples_once = ignores_sample_time<Mass> && ignores_sample_time<Potential>;
@@ -272,13 +274,12 @@ class MagnusSpectral {
   };
 
   // Samples both coefficients at t, checked (detail::sample_mass, sample_potential).
-  void sample(Scalar t, std::vector<Scalar>& mass, std::vector<Scalar>& potential,
-              std::array<Range, 2>& range) {
+  void sample(Scalar t, Table& mass, Table& potential, std::array<Range, 2>& range) {
     constexpr const char* who = "MagnusSpectral";
     range[0] = detail::sample_mass(m_mass, m_grid, t, mass, who);
     range[1] = detail::sample_potential(m_potential, m_grid, t, potential, who);
   }
-  static Exponent exponent(const std::vector<Scalar>& mass, const std::vector<Scalar>& potential,
+  static Exponent exponent(const Table& mass, const Table& potential,
                            const std::array<Range, 2>& range) {
     return {mass.data(), range[0].min, range[0].max, potential.data(), range[1].min, range[1].max};
   }
@@ -286,8 +287,7 @@ class MagnusSpectral {
   // The exponent with mass a·m(t₁) + b·m(t₂) and potential a·V(t₁) + b·V(t₂) (over the step; a + b
   // is ½), with its exact range (b may be negative: the ranges of the samples would only bound it).
   Exponent mix(Scalar a, Scalar b) {
-    const auto blend = [&](const std::vector<Scalar>& x1, const std::vector<Scalar>& x2,
-                           std::vector<Scalar>& out) {
+    const auto blend = [&](const Table& x1, const Table& x2, Table& out) {
       Scalar lo = std::numeric_limits<Scalar>::max(), hi = std::numeric_limits<Scalar>::lowest();
       for (std::size_t k = 0; k < m_n; ++k) {
         out[k] = a * x1[k] + b * x2[k];
@@ -508,16 +508,16 @@ class MagnusSpectral {
   std::size_t m_n;
   Scalar m_xi_squared_max = 0;
 
-  std::vector<Scalar> m_mass1, m_mass2, m_potential1, m_potential2;  // at t_n + c_{1,2}Δt
+  Table m_mass1, m_mass2, m_potential1, m_potential2;                // at t_n + c_{1,2}Δt
   std::array<Range, 2> m_range1{}, m_range2{};                       // of mass and potential
-  std::vector<Scalar> m_mixed_mass, m_mixed_potential;                // of one of two exponents
+  Table m_mixed_mass, m_mixed_potential;                             // of one of two exponents
   std::array<Buffer, 3> m_series;  // v, b_{k+1} and b_{k+2} (Clenshaw), rotating
   std::array<Buffer, Dim> m_work;  // the kinetic FFT pairs, one per axis
   Buffer m_potential_work;         // the potential's
   Buffer m_scratch;                // F^{-1} of a term, on grids of at most 2^15 points
   // 1D, a varying mass alone (scaled_series): ξv, 2ξ² in pairs, 1/ξ (0 where ξ = 0), where ξ = 0
   Buffer m_scaled_v;
-  std::vector<Scalar> m_twice_xi_squared, m_inverse_xi;
+  Table m_twice_xi_squared, m_inverse_xi;
   std::vector<std::size_t> m_zero_modes;
   double m_series_z = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::complex<double>> m_series_coefficients;

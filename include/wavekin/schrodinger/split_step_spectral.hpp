@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "wavekin/core/aligned_vector.hpp"
 #include "wavekin/core/concepts.hpp"
 #include "wavekin/core/error.hpp"
 #include "wavekin/core/fft.hpp"
@@ -202,16 +203,16 @@ class SplitStepSpectral {
   // phase = e^{−i·half·V}, half = Δt/(2ε): one function for cached and per-step phases, on
   // vector lanes (detail::interleaved::unit_phases: 2.6× std::polar's speed in a portable build,
   // 7× with AVX2 and FMA).
-  static void make_phase(const std::vector<Scalar>& values, Scalar half,
-                         std::vector<complex_type>& phase) {
+  static void make_phase(const AlignedVector<Scalar>& values, Scalar half,
+                         AlignedVector<complex_type>& phase) {
     detail::interleaved::unit_phases(values.size(), -half, values.data(), phase.data());
   }
 
   // u ← last · F⁻¹ e^{−iεΔt m₀|ξ|²/2} F (first · u), with one kernel for every potential, so a
   // static potential's cached phases give the per-step ones bit for bit. u is written only by
   // the last pass, after first_half_and_kinetic_step has checked it.
-  void strang(std::span<complex_type> u, const std::vector<complex_type>& first,
-              const std::vector<complex_type>& last) {
+  void strang(std::span<complex_type> u, const AlignedVector<complex_type>& first,
+              const AlignedVector<complex_type>& last) {
     first_half_and_kinetic_step(u, first, who);
     detail::interleaved::complex_multiply(m_n, m_work.data(), last.data(), u.data());
   }
@@ -220,7 +221,7 @@ class SplitStepSpectral {
   // transform's zero mode Σ_j (first · u)_j (detail::check_finite_wave) before anything else: a
   // load, where a norm in the multiplication pass cost a sixth of that pass.
   void first_half_and_kinetic_step(std::span<const complex_type> u,
-                                   const std::vector<complex_type>& first, const char* caller) {
+                                   const AlignedVector<complex_type>& first, const char* caller) {
     detail::interleaved::complex_multiply(m_n, u.data(), first.data(), m_work.data());
     detail::check_finite_wave<Scalar>(*forward(), u, caller);
     kinetic_phase();
@@ -277,7 +278,7 @@ class SplitStepSpectral {
     }
   }
 
-  void sample_into(std::vector<Scalar>& values, Scalar t) {
+  void sample_into(AlignedVector<Scalar>& values, Scalar t) {
     if constexpr (requires { m_potential.value(); } && Potential::is_constant) {
       std::fill(values.begin(), values.end(), m_potential.value());
     } else {
@@ -295,18 +296,18 @@ class SplitStepSpectral {
   Fft<Dim, Scalar> m_fft;
   detail::WavenumberTable<Dim, Scalar> m_xi;  // Nyquist kept: even-order symbol
   std::size_t m_n;
-  std::vector<Scalar> m_potential_values, m_potential_end;
+  AlignedVector<Scalar> m_potential_values, m_potential_end;
   detail::AlignedField<Scalar> m_work;
   detail::AlignedField<Scalar> m_spectrum;  // F m_work, on grids of at most 2^15 points
-  std::vector<complex_type> m_kinetic;  // cached for the last dt
+  AlignedVector<complex_type> m_kinetic;    // cached for the last dt
   // NaN before the first step: any dt, of either sign, differs from it.
   Scalar m_kinetic_dt = std::numeric_limits<Scalar>::quiet_NaN();
   // e^{−iVΔt/(2ε)} at t_n (static potentials: cached for the last dt) and at t_{n+1}
-  std::vector<complex_type> m_potential_phase, m_potential_end_phase;
+  AlignedVector<complex_type> m_potential_phase, m_potential_end_phase;
   Scalar m_potential_dt = std::numeric_limits<Scalar>::quiet_NaN();
   // e^{−iVΔt/ε}, the whole step inside advance() of a potential sampled once (a static one's
   // cached with the half-step's)
-  std::vector<complex_type> m_full_phase;
+  AlignedVector<complex_type> m_full_phase;
 };
 
 /// \brief Deduces Dim and Scalar from the grid.
