@@ -14,8 +14,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include "wavekin/core/aligned_vector.hpp"
 #include "wavekin/core/fft.hpp"
-#include "wavekin/schrodinger/detail/aligned_field.hpp"
+#include "wavekin/schrodinger/detail/fft_placement.hpp"
 
 namespace wavekin::bench {
 
@@ -101,7 +102,7 @@ class AlignedPair {
 
  private:
   const Fft<Dim>& m_fft;
-  detail::AlignedField<double> m_a, m_b;
+  AlignedVector<std::complex<double>> m_a, m_b;
   bool m_in_place;
 };
 

@@ -1,4 +1,5 @@
-// Steps of one propagator built from two revisions of the headers, in one process: blocks of
+// Steps of one propagator built from two revisions of the headers, or from one with its arrays
+// placed two ways (compare.sh --offset), in one process: blocks of
 // `steps` steps alternate between the revisions for `rounds` rounds, and the median over the
 // rounds of this revision's time over the other's is printed with its quartiles. Usage:
 //   compare {magnus|cn-field|cn-separable|split-step} points [steps [rounds]]

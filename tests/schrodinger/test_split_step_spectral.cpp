@@ -413,6 +413,11 @@ TEST_CASE("Split step: step() and advance() allocate nothing", "[schrodinger][sp
   field.advance(view, 0.01, 0.01, 5);
   CHECK(allocation_count.load() - field_constructed == 0);
   CHECK(constructed - before > 0);  // the counter counts (the construction allocated)
+  // and counts the aligned forms too, which the propagators' tables (AlignedVector) use
+  const long long aligned_before = allocation_count.load();
+  const wavekin::AlignedVector<cd> aligned(64);
+  CHECK(allocation_count.load() - aligned_before == 1);
+  CHECK(aligned.size() == 64);
 }
 
 }  // namespace wavekin_test_split_step_spectral

@@ -18,9 +18,10 @@ inline constexpr std::size_t cache_line_bytes = 64;
 /// std::allocator's blocks start on 16 bytes (glibc), so an array of doubles falls 16 bytes off
 /// a 32-byte vector in about half of the runs and builds, depending on what was allocated
 /// before it; then half of a vector kernel's loads from it straddle two cache lines. Measured on
-/// AVX2 (benchmarks/RESULTS.md): a complex multiplication pass over 320 values from L1 1.25×
-/// slower for each input 16 bytes off; a lone SplitStepSpectral step 1.12–1.15× slower at
-/// N = 320 with its tables and u 16 bytes off, a MagnusSpectral step 1.04–1.06×.
+/// AVX2 (benchmarks/RESULTS.md, fifteenth session): a complex multiplication pass over 320
+/// values from L1 1.25× slower for each input 16 bytes off; a step at N = 320–1280 with its
+/// arrays and u 16 bytes off 1.08–1.13× slower (CrankNicolsonSpectral), 1.10–1.15×
+/// (MagnusSpectral), 1.14–1.24× (a lone SplitStepSpectral step).
 template <class T>
 struct CacheLineAllocator {
   using value_type = T;

@@ -24,8 +24,8 @@
 #include "wavekin/core/fft.hpp"
 #include "wavekin/core/periodic_grid.hpp"
 #include "wavekin/schrodinger/coefficients.hpp"
-#include "wavekin/schrodinger/detail/aligned_field.hpp"
 #include "wavekin/schrodinger/detail/complex_product.hpp"
+#include "wavekin/schrodinger/detail/fft_placement.hpp"
 #include "wavekin/schrodinger/detail/interleaved_kernels.hpp"
 #include "wavekin/schrodinger/detail/wavenumber_tables.hpp"
 
@@ -351,7 +351,7 @@ class CrankNicolsonSpectral {
   }
 
  private:
-  using Buffer = detail::AlignedField<Scalar>;
+  using Buffer = AlignedVector<complex_type>;  // on a cache line, as FFTW's plans expect
 
   static Buffer buffer(std::size_t n) { return Buffer(n); }
 

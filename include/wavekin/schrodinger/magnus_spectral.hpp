@@ -26,8 +26,8 @@
 #include "wavekin/core/fft.hpp"
 #include "wavekin/core/periodic_grid.hpp"
 #include "wavekin/schrodinger/coefficients.hpp"
-#include "wavekin/schrodinger/detail/aligned_field.hpp"
 #include "wavekin/schrodinger/detail/complex_product.hpp"
+#include "wavekin/schrodinger/detail/fft_placement.hpp"
 #include "wavekin/schrodinger/detail/interleaved_kernels.hpp"
 #include "wavekin/schrodinger/detail/wavenumber_tables.hpp"
 
@@ -259,7 +259,7 @@ class MagnusSpectral {
   [[nodiscard]] const Potential& potential() const noexcept { return m_potential; }
 
  private:
-  using Buffer = detail::AlignedField<Scalar>;
+  using Buffer = AlignedVector<complex_type>;  // on a cache line, as FFTW's plans expect
   using Table = AlignedVector<Scalar>;  // per-point reals, on a cache line
   using Range = detail::SampledRange<Scalar>;
   // Both coefficients sampled once per step: the same values at both Gauss points.

@@ -18,7 +18,7 @@
 #include "wavekin/core/fft.hpp"
 #include "wavekin/core/periodic_grid.hpp"
 #include "wavekin/schrodinger/coefficients.hpp"
-#include "wavekin/schrodinger/detail/aligned_field.hpp"
+#include "wavekin/schrodinger/detail/fft_placement.hpp"
 #include "wavekin/schrodinger/detail/interleaved_kernels.hpp"
 #include "wavekin/schrodinger/detail/unit_phases.hpp"
 #include "wavekin/schrodinger/detail/wavenumber_tables.hpp"
@@ -90,8 +90,8 @@ class SplitStepSpectral {
     // A potential sampled once per step (samples_once) has the same values at both ends; only a
     // time-dependent one needs the second end of the step.
     if constexpr (!samples_once) m_potential_end.resize(m_n);
-    m_work = detail::AlignedField<Scalar>(m_n);
-    if (ffts_out_of_place()) m_spectrum = detail::AlignedField<Scalar>(m_n);
+    m_work = AlignedVector<complex_type>(m_n);
+    if (ffts_out_of_place()) m_spectrum = AlignedVector<complex_type>(m_n);
     m_kinetic.resize(m_n);
     m_potential_phase.resize(m_n);
     if constexpr (!samples_once) m_potential_end_phase.resize(m_n);
@@ -297,8 +297,8 @@ class SplitStepSpectral {
   detail::WavenumberTable<Dim, Scalar> m_xi;  // Nyquist kept: even-order symbol
   std::size_t m_n;
   AlignedVector<Scalar> m_potential_values, m_potential_end;
-  detail::AlignedField<Scalar> m_work;
-  detail::AlignedField<Scalar> m_spectrum;  // F m_work, on grids of at most 2^15 points
+  AlignedVector<complex_type> m_work;
+  AlignedVector<complex_type> m_spectrum;   // F m_work, on grids of at most 2^15 points
   AlignedVector<complex_type> m_kinetic;    // cached for the last dt
   // NaN before the first step: any dt, of either sign, differs from it.
   Scalar m_kinetic_dt = std::numeric_limits<Scalar>::quiet_NaN();
