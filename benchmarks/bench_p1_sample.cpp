@@ -204,8 +204,40 @@ void phases_1d(benchmark::State& state) {
       wavekin::bench::median_over_rounds(rounds, [](const auto& r) { return r[0] / r[2]; });
 }
 
+// One complex multiplication pass over N values (the split step's, `complex_multiply`) with its
+// arrays on cache lines against the same pass with arrays 16 bytes past a line (where
+// std::allocator puts about half of its blocks): `one_input_off`, `both_inputs_off` and
+// `output_off` are their times over the aligned pass's, in alternating rounds.
+void multiply_pass_placement(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  // Each array once on a line and once one complex value (16 bytes) past it.
+  wavekin::AlignedVector<cplx> a(n + 1, cplx(0.6, 0.8)), b(n + 1, cplx(0.8, -0.6)),
+      out(n + 1, cplx(0.0, 0.0));
+  cplx *a0 = a.data(), *b0 = b.data(), *out0 = out.data();
+  cplx *a16 = a0 + 1, *b16 = b0 + 1, *out16 = out0 + 1;
+  using wavekin::detail::interleaved::complex_multiply;
+  auto pass = [&](const cplx* x, const cplx* y, cplx* z) {
+    return [=] {
+      complex_multiply(n, x, y, z);
+      benchmark::DoNotOptimize(z);
+    };
+  };
+  auto aligned = pass(a0, b0, out0), one = pass(a16, b0, out0), both = pass(a16, b16, out0),
+       output = pass(a0, b0, out16);
+  for (auto _ : state) aligned();
+  const auto rounds =
+      wavekin::bench::alternating_seconds_per_call(7, 0.03, aligned, one, both, output);
+  const auto over_aligned = [&](std::size_t k) {
+    return wavekin::bench::median_over_rounds(rounds, [k](const auto& r) { return r[k] / r[0]; });
+  };
+  state.counters["one_input_off"] = over_aligned(1);
+  state.counters["both_inputs_off"] = over_aligned(2);
+  state.counters["output_off"] = over_aligned(3);
+}
+
 }  // namespace
 
+BENCHMARK(multiply_pass_placement)->Arg(320)->Arg(1280)->Unit(benchmark::kNanosecond);
 BENCHMARK(phases_1d)->Arg(320)->Arg(4096)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(split_step_1d, wavekin::StaticFieldCoefficient<double>)
     ->Arg(320)

@@ -16,7 +16,6 @@
 
 #include "wavekin/core/aligned_vector.hpp"
 #include "wavekin/core/fft.hpp"
-#include "wavekin/schrodinger/detail/fft_placement.hpp"
 
 namespace wavekin::bench {
 

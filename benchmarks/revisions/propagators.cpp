@@ -58,8 +58,6 @@ class Stepping final : public Steps {
   double m_t = 0, m_dt;
 };
 
-}  // namespace
-
 // bench_p1_sample's split-step problem: a static lattice potential V(x/ε) as a
 // StaticFieldCoefficient (phases cached per Δt), ε = 4/N, Δt = 0.05ε, MEASURE plans.
 std::unique_ptr<Steps> make_split_step(long points) {
@@ -78,6 +76,8 @@ std::unique_ptr<Steps> make_split_step(long points) {
   return std::make_unique<Stepping<S>>(
       S(grid, epsilon, 1.0, V(std::move(potential)), {.rigor = wavekin::FftRigor::measure}), u, dt);
 }
+
+}  // namespace
 
 // bench_magnus's and bench_crank_nicolson's problem: P2's 20 % mass at P2's scales on the unit
 // box (ε = 4/N, Δt = 2^{−1.2n−3}, n = log2 N − 2), a packet, MEASURE plans.

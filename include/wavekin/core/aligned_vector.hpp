@@ -19,11 +19,12 @@ inline constexpr std::size_t cache_line_bytes = 64;
 /// a 32-byte vector in about half of the runs and builds, depending on what was allocated
 /// before it; then half of a vector kernel's loads from it straddle two cache lines. Measured on
 /// AVX2 (benchmarks/RESULTS.md, fifteenth session): a complex multiplication pass over 320
-/// values from L1 1.25× slower for each input 16 bytes off; a step at N = 320–1280 with its
-/// arrays and u 16 bytes off 1.08–1.13× slower (CrankNicolsonSpectral), 1.10–1.15×
-/// (MagnusSpectral), 1.14–1.24× (a lone SplitStepSpectral step).
+/// values from L1 1.25× slower with one input 16 bytes off, about 1.5× with both; a step at
+/// N = 320–1280 with its arrays and u 16 bytes off 1.08–1.13× slower (CrankNicolsonSpectral),
+/// 1.10–1.15× (MagnusSpectral), 1.14–1.24× (a lone SplitStepSpectral step).
 template <class T>
 struct CacheLineAllocator {
+  static_assert(alignof(T) <= cache_line_bytes, "CacheLineAllocator: T needs more than a line");
   using value_type = T;
 
   CacheLineAllocator() noexcept = default;

@@ -897,7 +897,7 @@ class CrankNicolsonSpectral {
   std::array<Buffer, Dim + 1> m_terms;       // one per varying term of N (the axes of m, then V)
   std::vector<std::complex<double>> m_dots;  // Gram–Schmidt inner products
   std::vector<std::complex<double>> m_projections;  // the deferred update of the newest vector
-  std::vector<complex_type> m_basis;                // (restart + 1) Krylov vectors
+  AlignedVector<complex_type> m_basis;              // (restart + 1) Krylov vectors
   std::vector<complex_type> m_hessenberg;           // (restart + 1) × restart, rotated in place
   std::vector<Scalar> m_cosines;
   std::vector<complex_type> m_sines;
