@@ -152,7 +152,7 @@ void split_step_1d(benchmark::State& state) {
   // work arrays, the phase tables): the floor of a lone step is its FFTs plus these, so
   // `step_per_ffts_and_passes` near 1 says nothing else is left to take out of it.
   const auto n = u.size();
-  wavekin::AlignedVector<std::complex<double>> work(n), spectrum(n);
+  wavekin::AlignedVector<cplx> work(n), spectrum(n);
   wavekin::AlignedVector<cplx> phase(n, std::polar(1.0, 0.3)), kinetic(n, std::polar(1.0, -0.2));
   auto passes = [&] {
     using wavekin::detail::interleaved::complex_multiply;
